@@ -1,0 +1,103 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { MonctlError } from './lib/errors.js';
+import { toJson } from './lib/render/json.js';
+import { formatTransaction } from './lib/render/index.js';
+import { MonStore, dumpTransaction, writeTransaction, type OpenOptions, type Transaction } from './lib/store/index.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+/** Exit code for bugs (EX_SOFTWARE): not the user's fault, please report. */
+const INTERNAL_ERROR_EXIT = 70;
+
+/**
+ * Every monctl command: `--json` (the value `run()` returns is the JSON contract), errors
+ * mapped to one line, a stable code and an exit code in one place, never a stack trace
+ * unless MONCTL_DEBUG is set.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true;
+
+  protected override logJson(json: unknown): void {
+    process.stdout.write(toJson(json) + '\n');
+  }
+
+  protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
+    if (err instanceof MonctlError) {
+      if (this.jsonEnabled()) {
+        this.logJson({ error: err.toJSON() });
+      } else {
+        process.stderr.write(`monctl: ${err.describe()}\n`);
+        for (const a of err.actions) process.stderr.write(`  → ${a}\n`);
+      }
+      if (process.env.MONCTL_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+      this.exit(err.exitCode);
+    }
+    // oclif's own errors (bad flags, exit()) already print one clean line.
+    if (err.oclif !== undefined) return super.catch(err);
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { code: 'INTERNAL', message: err.message } });
+    } else {
+      process.stderr.write(`monctl: internal error: ${err.message}\n  → This is a bug in monctl; rerun with MONCTL_DEBUG=1 and report the output.\n`);
+    }
+    if (process.env.MONCTL_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+    this.exit(INTERNAL_ERROR_EXIT);
+  }
+}
+
+/** `--store/-s`, defaulting to $MONCTL_STORE. */
+export const storeFlag = Flags.string({
+  char: 's',
+  summary: 'Monitor data dir or its store.db (default: $MONCTL_STORE).',
+  env: 'MONCTL_STORE',
+  helpGroup: 'STORE',
+});
+
+/** Commands that open a monitor store. */
+export abstract class StoreCommand extends BaseCommand {
+  static override baseFlags = { store: storeFlag };
+
+  protected withStore<T>(path: string | undefined, fn: (store: MonStore) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
+    return MonStore.with(path, opts, fn);
+  }
+}
+
+/** Flags of every command that writes to a store. */
+export const writeFlags = {
+  'dry-run': Flags.boolean({ summary: 'Show the transaction that would be applied; change nothing.', helpGroup: 'WRITE' }),
+  'no-backup': Flags.boolean({ summary: 'Skip the backup copy of store.db taken before writing.', helpGroup: 'WRITE' }),
+  'backup-dir': Flags.string({ summary: 'Where to put the backup (default: beside store.db).', helpGroup: 'WRITE' }),
+};
+
+export interface WriteOutcome {
+  store: string;
+  backend: string;
+  dry_run: boolean;
+  applied: boolean;
+  backup?: string;
+  transaction?: Record<string, unknown>;
+  result?: { puts: number; erases: number; compactions: number };
+}
+
+/** Commands that change a store: --dry-run, backup, one atomic batch, refused on a live mon. */
+export abstract class WriteCommand extends StoreCommand {
+  protected async runWrite(
+    flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string },
+    plan: (store: MonStore) => Promise<Transaction | undefined>,
+  ): Promise<WriteOutcome> {
+    const r = await writeTransaction({
+      store: flags.store,
+      dryRun: flags['dry-run'],
+      backup: !flags['no-backup'],
+      backupDir: flags['backup-dir'],
+      plan,
+    });
+    const lines = r.transaction ? formatTransaction(r.transaction) : [];
+    if (!r.transaction || lines.length === 0) this.log('nothing to do: the store already has that state');
+    else if (r.dry_run) this.log(`dry run: would apply ${lines.length} ops to ${r.store} as one batch:\n  ${lines.join('\n  ')}`);
+    else {
+      this.log(`applied ${lines.length} ops to ${r.store} in one batch:\n  ${lines.join('\n  ')}`);
+      if (r.backup) this.log(`backup: ${r.backup}`);
+    }
+    return { ...r, transaction: r.transaction ? dumpTransaction(r.transaction) : undefined };
+  }
+}

@@ -1,0 +1,44 @@
+import { Flags } from '@oclif/core';
+import { StoreCommand } from '../../base-command.js';
+import { OutputSink, Progress, formatRendered, renderValue, toJson } from '../../lib/render/index.js';
+
+export default class StoreDump extends StoreCommand {
+  static override summary = 'Show keys with value sizes and a readable value (numbers, text, or a hex head).';
+  static override examples = ['<%= config.bin %> store dump --prefix osdmap', '<%= config.bin %> store dump --prefix paxos --key last_committed'];
+  static override flags = {
+    prefix: Flags.string({ char: 'p', summary: 'Only keys of this prefix.' }),
+    key: Flags.string({ char: 'k', summary: 'Only this key (needs --prefix).', dependsOn: ['prefix'] }),
+    decode: Flags.boolean({ summary: 'Decode values monctl has codecs for (maps, transactions).' }),
+    'hex-bytes': Flags.integer({ summary: 'How many bytes of a binary value to show.', default: 32, min: 0 }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(StoreDump);
+    const json = this.jsonEnabled();
+    const out = new OutputSink();
+    const progress = new Progress('dumping');
+    let n = 0;
+    const opts = { decode: flags.decode, hexBytes: flags['hex-bytes'] };
+    await this.withStore(flags.store, async (store) => {
+      if (json) await out.write('[');
+      const emit = async (prefix: string, key: string, value: Uint8Array) => {
+        const rendered = renderValue(prefix, key, value, opts);
+        if (json) await out.write(`${n === 0 ? '\n' : ',\n'}    ${toJson({ prefix, key, length: value.length, value: rendered }, 0)}`);
+        else await out.line(`${prefix}\t${key}\t(${value.length} bytes)\t${formatRendered(rendered)}`);
+        n++;
+      };
+      if (flags.key !== undefined) {
+        await emit(flags.prefix!, flags.key, await store.require(flags.prefix!, flags.key));
+      } else {
+        for await (const chunk of store.chunks({ prefix: flags.prefix })) {
+          for (const e of chunk) await emit(e.prefix, e.key, e.value);
+          progress.update(n);
+          if (out.isClosed) break;
+        }
+      }
+      if (json) await out.line(n === 0 ? ']' : '\n]');
+    });
+    progress.done();
+    await out.flush();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) in Ceph's raw register form:
+ * `crc32c(seed, data)` updates the register and does not invert it at either end. Ceph
+ * seeds OSDMap CRCs with 0xFFFFFFFF (so the result is the bitwise NOT of the standard
+ * CRC-32C) and bufferlist::crc32c(0) with 0. Chaining spans = passing the last result in.
+ *
+ * Slicing-by-8 tables: eight table lookups per 8 input bytes, integer math only.
+ */
+
+const POLY = 0x82f63b78;
+const TABLES = buildTables();
+
+function buildTables(): Uint32Array {
+  const t = new Uint32Array(8 * 256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
+    t[i] = c >>> 0;
+  }
+  for (let i = 0; i < 256; i++) {
+    let c = t[i]!;
+    for (let s = 1; s < 8; s++) {
+      c = (c >>> 8) ^ t[c & 0xff]!;
+      t[s * 256 + i] = c >>> 0;
+    }
+  }
+  return t;
+}
+
+export function crc32c(seed: number, data: Uint8Array): number {
+  const t = TABLES;
+  let crc = seed >>> 0;
+  let i = 0;
+  const n = data.length;
+  const end8 = n - (n & 7);
+  while (i < end8) {
+    const lo = (crc ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24))) >>> 0;
+    const hi = data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24);
+    crc =
+      t[7 * 256 + (lo & 0xff)]! ^
+      t[6 * 256 + ((lo >>> 8) & 0xff)]! ^
+      t[5 * 256 + ((lo >>> 16) & 0xff)]! ^
+      t[4 * 256 + (lo >>> 24)]! ^
+      t[3 * 256 + (hi & 0xff)]! ^
+      t[2 * 256 + ((hi >>> 8) & 0xff)]! ^
+      t[256 + ((hi >>> 16) & 0xff)]! ^
+      t[(hi >>> 24) & 0xff]!;
+    i += 8;
+  }
+  while (i < n) crc = (crc >>> 8) ^ t[(crc ^ data[i++]!) & 0xff]!;
+  return crc >>> 0;
+}

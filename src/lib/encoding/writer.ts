@@ -1,0 +1,130 @@
+const textEncoder = new TextEncoder();
+
+/** Bookmark returned by `Writer.envelope()`, passed back to `Writer.finish()`. */
+export interface EnvelopeMark {
+  readonly at: number;
+}
+
+/**
+ * A growable little-endian byte sink. `envelope()` reserves Ceph's 6-byte versioned block
+ * header and `finish()` back-patches its length once the body is written.
+ */
+export class Writer {
+  private buf: Uint8Array;
+  private view: DataView;
+  length = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Grows the buffer (replacing `buf` and `view`): call it before touching either. */
+  private reserve(n: number): number {
+    const at = this.length;
+    const needed = at + n;
+    if (needed > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < needed) size *= 2;
+      const next = new Uint8Array(size);
+      next.set(this.buf.subarray(0, at));
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    this.length = needed;
+    return at;
+  }
+
+  u8(v: number): this {
+    const at = this.reserve(1);
+    this.buf[at] = v & 0xff;
+    return this;
+  }
+  s8(v: number): this {
+    return this.u8(v);
+  }
+  bool(v: boolean): this {
+    return this.u8(v ? 1 : 0);
+  }
+  u16(v: number): this {
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
+    return this;
+  }
+  s16(v: number): this {
+    const at = this.reserve(2);
+    this.view.setInt16(at, v, true);
+    return this;
+  }
+  u32(v: number): this {
+    const at = this.reserve(4);
+    this.view.setUint32(at, v >>> 0, true);
+    return this;
+  }
+  s32(v: number): this {
+    const at = this.reserve(4);
+    this.view.setInt32(at, v | 0, true);
+    return this;
+  }
+  u64(v: bigint): this {
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, BigInt.asUintN(64, v), true);
+    return this;
+  }
+  s64(v: bigint): this {
+    const at = this.reserve(8);
+    this.view.setBigInt64(at, BigInt.asIntN(64, v), true);
+    return this;
+  }
+  f32(v: number): this {
+    const at = this.reserve(4);
+    this.view.setFloat32(at, v, true);
+    return this;
+  }
+  f64(v: number): this {
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, true);
+    return this;
+  }
+  raw(bytes: Uint8Array): this {
+    const at = this.reserve(bytes.length);
+    this.buf.set(bytes, at);
+    return this;
+  }
+  blob(bytes: Uint8Array): this {
+    return this.u32(bytes.length).raw(bytes);
+  }
+  string(s: string): this {
+    return this.blob(textEncoder.encode(s));
+  }
+  list<T>(items: readonly T[], element: (w: Writer, item: T) => void): this {
+    this.u32(items.length);
+    for (const item of items) element(this, item);
+    return this;
+  }
+
+  /** Ceph's ENCODE_START: version and compat now, the length when `finish()` is called. */
+  envelope(version: number, compat: number): EnvelopeMark {
+    const at = this.reserve(6);
+    this.buf[at] = version;
+    this.buf[at + 1] = compat;
+    return { at };
+  }
+
+  /** Ceph's ENCODE_FINISH: back-patches the payload length. */
+  finish(mark: EnvelopeMark): this {
+    this.view.setUint32(mark.at + 2, this.length - mark.at - 6, true);
+    return this;
+  }
+
+  /** Overwrites a u32 already written (for CRC fields filled in after the fact). */
+  patchU32(at: number, v: number): this {
+    this.view.setUint32(at, v >>> 0, true);
+    return this;
+  }
+
+  /** The bytes written so far (a copy, safe to keep). */
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}

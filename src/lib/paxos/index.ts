@@ -1,0 +1,3 @@
+export * from './keys.js';
+export * from './versions.js';
+export * from './trim.js';

@@ -1,0 +1,55 @@
+import type { MonStore } from '../store/mon-store.js';
+import { transactionFromBytes, type Transaction } from '../store/transaction.js';
+import { keyName } from '../store/keys.js';
+import { KNOWN_SERVICES, PAXOS_PREFIX, PAXOS_STATE_KEYS, type PaxosStateKey } from './keys.js';
+
+export type PaxosState = Partial<Record<PaxosStateKey, bigint>>;
+
+export interface ServiceVersions {
+  service: string;
+  first_committed: bigint;
+  last_committed: bigint;
+  full_latest?: bigint;
+}
+
+/** The paxos bookkeeping keys that are present. */
+export async function readPaxosState(store: MonStore): Promise<PaxosState> {
+  const state: PaxosState = {};
+  for (const k of PAXOS_STATE_KEYS) {
+    const v = await store.getVersion(PAXOS_PREFIX, k);
+    if (v !== undefined) state[k] = v;
+  }
+  return state;
+}
+
+/** first/last committed of one prefix; absent keys read as 0 (MonitorDBStore::get's rule). */
+export async function readServiceVersions(store: MonStore, service: string): Promise<ServiceVersions> {
+  const first = (await store.getVersion(service, 'first_committed')) ?? 0n;
+  const last = (await store.getVersion(service, 'last_committed')) ?? 0n;
+  const fullLatest = await store.getVersion(service, 'full_latest');
+  return { service, first_committed: first, last_committed: last, ...(fullLatest !== undefined ? { full_latest: fullLatest } : {}) };
+}
+
+/** Every prefix that keeps a `last_committed` key (paxos included), plus the known services. */
+export async function listServices(store: MonStore): Promise<string[]> {
+  const found = new Set<string>(KNOWN_SERVICES);
+  for await (const chunk of store.chunks({ values: false })) {
+    for (const e of chunk) if (e.key === 'last_committed') found.add(e.prefix);
+  }
+  found.delete(PAXOS_PREFIX);
+  return [...found].sort();
+}
+
+export async function readAllServiceVersions(store: MonStore): Promise<ServiceVersions[]> {
+  const services = await listServices(store);
+  const out: ServiceVersions[] = [await readServiceVersions(store, PAXOS_PREFIX)];
+  for (const s of services) out.push(await readServiceVersions(store, s));
+  return out;
+}
+
+/** The Transaction committed as paxos version v, or undefined when the key is absent. */
+export async function readPaxosVersion(store: MonStore, v: bigint): Promise<Transaction | undefined> {
+  const bytes = await store.get(PAXOS_PREFIX, v.toString());
+  if (bytes === undefined) return undefined;
+  return transactionFromBytes(bytes, keyName(PAXOS_PREFIX, v.toString()));
+}

@@ -1,0 +1,80 @@
+import { hexHead } from '../encoding/index.js';
+import { opTypeName, type Transaction } from '../store/transaction.js';
+
+/** How `store dump` shows a value. Later codecs register decoders for maps here. */
+export type RenderedValue =
+  | { type: 'u64'; value: bigint }
+  | { type: 'text'; value: string }
+  | { type: 'hex'; value: string; truncated: boolean }
+  | { type: 'decoded'; decoder: string; value: unknown };
+
+export type ValueDecoder = (prefix: string, key: string, value: Uint8Array) => RenderedValue | undefined;
+
+const decoders: Array<{ name: string; fn: ValueDecoder }> = [];
+
+/** Registers a decoder consulted (in order) by `renderValue` when `decode` is asked for. */
+export function registerValueDecoder(name: string, fn: ValueDecoder): void {
+  decoders.push({ name, fn });
+}
+
+const VERSION_KEY = /^(first_committed|last_committed|full_latest|pending_v|pending_pn|accepted_pn|last_pn|election_epoch)$/;
+
+function isText(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  for (const b of bytes) if ((b < 0x20 && b !== 0x0a && b !== 0x09) || b === 0x7f) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** u64 for version keys, text when the bytes are printable UTF-8, else a hex head. */
+export function renderValue(prefix: string, key: string, value: Uint8Array, opts: { decode?: boolean; hexBytes?: number } = {}): RenderedValue {
+  if (opts.decode) {
+    for (const d of decoders) {
+      const r = d.fn(prefix, key, value);
+      if (r) return r;
+    }
+  }
+  if (value.length === 8 && VERSION_KEY.test(key)) {
+    return { type: 'u64', value: new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0, true) };
+  }
+  if (isText(value)) return { type: 'text', value: new TextDecoder().decode(value) };
+  const n = opts.hexBytes ?? 32;
+  return { type: 'hex', value: hexHead(value, n).replace(' …', ''), truncated: value.length > n };
+}
+
+export function formatRendered(v: RenderedValue): string {
+  switch (v.type) {
+    case 'u64':
+      return v.value.toString();
+    case 'text':
+      return JSON.stringify(v.value);
+    case 'hex':
+      return v.truncated ? `${v.value} …` : v.value;
+    case 'decoded':
+      return `<${v.decoder}>`;
+  }
+}
+
+/** One readable line per op, for `paxos show` and write commands' `--dry-run`. */
+export function formatTransaction(tx: Transaction): string[] {
+  return tx.ops.map((op) => {
+    const name = opTypeName(op.type).padEnd(11);
+    switch (op.type) {
+      case 1: {
+        const v = formatRendered(renderValue(op.prefix, op.key, op.value, { hexBytes: 16 }));
+        return `${name} ${op.prefix}/${op.key} (${op.value.length} bytes) ${v}`;
+      }
+      case 2:
+        return `${name} ${op.prefix}/${op.key}`;
+      case 3:
+      case 4:
+        return `${name} ${op.prefix} [${op.key || '<start>'}, ${op.endKey || '<end>'})`;
+      default:
+        return `${name} type ${op.type} ${op.prefix}/${op.key}`;
+    }
+  });
+}

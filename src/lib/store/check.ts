@@ -1,0 +1,102 @@
+import { MonctlError } from '../errors.js';
+import { PAXOS_PREFIX } from '../paxos/keys.js';
+import { readPaxosState, readServiceVersions, listServices } from '../paxos/versions.js';
+import { keyName } from './keys.js';
+import type { MonStore } from './mon-store.js';
+import { transactionFromBytes } from './transaction.js';
+
+export interface Problem {
+  /** Stable identifier of the kind of problem. */
+  code: string;
+  key?: string;
+  message: string;
+}
+
+export interface CheckReport {
+  problems: Problem[];
+  checked: { paxos_versions: number; services: number; service_versions: number };
+}
+
+/** At most this many missing versions are listed one by one per service. */
+const MAX_LISTED = 20;
+
+async function checkVersionRange(store: MonStore, prefix: string, first: bigint, last: bigint, problems: Problem[]): Promise<number> {
+  let missing = 0;
+  let checked = 0;
+  for (let v = first; v <= last && v > 0n; v++) {
+    checked++;
+    if ((await store.get(prefix, v.toString())) === undefined) {
+      if (missing < MAX_LISTED) problems.push({ code: 'MISSING_VERSION', key: keyName(prefix, v.toString()), message: `version ${v} is missing (first_committed ${first}, last_committed ${last})` });
+      missing++;
+    }
+  }
+  if (missing > MAX_LISTED) problems.push({ code: 'MISSING_VERSION', key: prefix, message: `${missing - MAX_LISTED} more versions of ${prefix} are missing` });
+  return checked;
+}
+
+async function checkPaxos(store: MonStore, problems: Problem[]): Promise<number> {
+  const st = await readPaxosState(store);
+  const first = st.first_committed ?? 0n;
+  const last = st.last_committed ?? 0n;
+  if (first > last) problems.push({ code: 'BAD_RANGE', key: keyName(PAXOS_PREFIX, 'first_committed'), message: `paxos first_committed ${first} > last_committed ${last}` });
+  let checked = 0;
+  for (let v = first; v <= last && v > 0n; v++) {
+    checked++;
+    const k = keyName(PAXOS_PREFIX, v.toString());
+    const bytes = await store.get(PAXOS_PREFIX, v.toString());
+    if (bytes === undefined) {
+      problems.push({ code: 'MISSING_VERSION', key: k, message: `paxos version ${v} is missing (first_committed ${first}, last_committed ${last})` });
+      continue;
+    }
+    try {
+      transactionFromBytes(bytes, k);
+    } catch (e) {
+      if (!(e instanceof MonctlError)) throw e;
+      problems.push({ code: 'UNDECODABLE', key: k, message: `paxos version ${v} does not decode: ${e.describe()}` });
+    }
+  }
+  if (st.pending_v !== undefined && st.pending_v > last && (await store.get(PAXOS_PREFIX, st.pending_v.toString())) === undefined) {
+    problems.push({ code: 'MISSING_PENDING', key: keyName(PAXOS_PREFIX, 'pending_v'), message: `pending_v ${st.pending_v} names a proposal that is not stored` });
+  }
+  return checked;
+}
+
+/**
+ * What `monctl store check` looks for: every paxos version between first and last committed
+ * present and decodable, every service's versions present, full_latest pointing at a stored
+ * full map, ranges in order, and bookkeeping values of the right size.
+ */
+export async function checkStore(store: MonStore): Promise<CheckReport> {
+  const problems: Problem[] = [];
+  let paxosVersions = 0;
+  try {
+    paxosVersions = await checkPaxos(store, problems);
+  } catch (e) {
+    if (!(e instanceof MonctlError)) throw e;
+    problems.push({ code: 'BAD_VALUE', key: e.key, message: e.describe() });
+  }
+  const services = await listServices(store);
+  let serviceVersions = 0;
+  let present = 0;
+  for (const svc of services) {
+    let sv;
+    try {
+      sv = await readServiceVersions(store, svc);
+    } catch (e) {
+      if (!(e instanceof MonctlError)) throw e;
+      problems.push({ code: 'BAD_VALUE', key: e.key, message: e.describe() });
+      continue;
+    }
+    if (sv.last_committed === 0n) continue;
+    present++;
+    if (sv.first_committed > sv.last_committed) {
+      problems.push({ code: 'BAD_RANGE', key: keyName(svc, 'first_committed'), message: `${svc} first_committed ${sv.first_committed} > last_committed ${sv.last_committed}` });
+      continue;
+    }
+    serviceVersions += await checkVersionRange(store, svc, sv.first_committed, sv.last_committed, problems);
+    if (sv.full_latest !== undefined && sv.full_latest > 0n && (await store.get(svc, `full_${sv.full_latest}`)) === undefined) {
+      problems.push({ code: 'DANGLING_FULL_LATEST', key: keyName(svc, 'full_latest'), message: `${svc} full_latest ${sv.full_latest} points to a missing full_${sv.full_latest}` });
+    }
+  }
+  return { problems, checked: { paxos_versions: paxosVersions, services: present, service_versions: serviceVersions } };
+}

@@ -1,0 +1,45 @@
+import { crc32c } from '../encoding/crc32c.js';
+
+/**
+ * MonitorDBStore's physical key layout: `prefix`, one 0x00 byte, `key`. A prefix's keys
+ * are the range [prefix\0, prefix\x01).
+ */
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export function rawKey(prefix: string, key: string): Uint8Array {
+  const p = utf8.encode(prefix);
+  const k = utf8.encode(key);
+  const out = new Uint8Array(p.length + 1 + k.length);
+  out.set(p, 0);
+  out.set(k, p.length + 1);
+  return out;
+}
+
+/** [gte, lt) covering every key of a prefix. */
+export function prefixRange(prefix: string): { gte: Uint8Array; lt: Uint8Array } {
+  const gte = rawKey(prefix, '');
+  const lt = gte.slice();
+  lt[lt.length - 1] = 1;
+  return { gte, lt };
+}
+
+/** Splits a raw key at its first 0x00, as Ceph's KeyValueDB does. */
+export function splitRawKey(raw: Uint8Array): { prefix: string; key: string } {
+  const nul = raw.indexOf(0);
+  if (nul < 0) return { prefix: utf8Decoder.decode(raw), key: '' };
+  return { prefix: utf8Decoder.decode(raw.subarray(0, nul)), key: utf8Decoder.decode(raw.subarray(nul + 1)) };
+}
+
+/** `prefix/key`, the way errors and ceph-monstore-tool name a key. */
+export function keyName(prefix: string, key: string): string {
+  return `${prefix}/${key}`;
+}
+
+/**
+ * The CRC `ceph-kvstore-tool list-crc` prints for a key: crc32c seeded with 0 over the
+ * prefix, then the key, then the value, chained (no separator byte).
+ */
+export function keyValueCrc(prefix: string, key: string, value: Uint8Array): number {
+  return crc32c(crc32c(crc32c(0, utf8.encode(prefix)), utf8.encode(key)), value);
+}

@@ -1,0 +1,87 @@
+import { ClassicLevel } from 'classic-level';
+import type { KvBackend, RawBatchOp, RawEntry, RawRange } from './backend.js';
+import { openError } from './open-error.js';
+
+const CHUNK = 1024;
+type Db = ClassicLevel<Uint8Array, Uint8Array>;
+
+/**
+ * LevelDB through classic-level. classic-level always opens read-write (it replays the log
+ * and writes a new MANIFEST), so read-only use goes through a private snapshot directory
+ * (see snapshot.ts) and only writes open the real store.
+ */
+export class LevelDbBackend implements KvBackend {
+  readonly kind = 'leveldb' as const;
+
+  private constructor(
+    private readonly db: Db,
+    readonly writable: boolean,
+  ) {}
+
+  static open(dir: string, writable: boolean): Promise<LevelDbBackend> {
+    return LevelDbBackend.openWith(dir, writable, false);
+  }
+
+  /** A new, empty store (for copies). */
+  static create(dir: string): Promise<LevelDbBackend> {
+    return LevelDbBackend.openWith(dir, true, true);
+  }
+
+  private static async openWith(dir: string, writable: boolean, create: boolean): Promise<LevelDbBackend> {
+    const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    try {
+      await db.open({ createIfMissing: create, errorIfExists: create });
+    } catch (e) {
+      throw openError(dir, 'leveldb', e);
+    }
+    return new LevelDbBackend(db, writable);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return (await this.db.get(key)) ?? undefined;
+  }
+
+  async *chunks(range: RawRange): AsyncIterable<RawEntry[]> {
+    const wantValues = range.values !== false;
+    const opts = { ...(range.gte ? { gte: range.gte } : {}), ...(range.lt ? { lt: range.lt } : {}) };
+    const empty = new Uint8Array(0);
+    if (!wantValues) {
+      const it = this.db.keys(opts);
+      try {
+        for (;;) {
+          const keys = await it.nextv(CHUNK);
+          if (keys.length === 0) return;
+          yield keys.map((key) => ({ key, value: empty }));
+        }
+      } finally {
+        await it.close();
+      }
+    }
+    const it = this.db.iterator(opts);
+    try {
+      for (;;) {
+        const entries = await it.nextv(CHUNK);
+        if (entries.length === 0) return;
+        yield entries.map(([key, value]) => ({ key, value }));
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  async batch(ops: RawBatchOp[]): Promise<void> {
+    if (!this.writable) throw new Error('assertion: batch() on a read-only LevelDB backend');
+    await this.db.batch(
+      ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: op.key, value: op.value } : { type: 'del' as const, key: op.key })),
+      { sync: true },
+    );
+  }
+
+  async compactRange(start: Uint8Array, end: Uint8Array): Promise<void> {
+    await this.db.compactRange(start, end);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

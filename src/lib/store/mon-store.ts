@@ -1,0 +1,178 @@
+import { MonctlError } from '../errors.js';
+import { Reader } from '../encoding/index.js';
+import type { KvBackend, RawBatchOp, RawEntry } from './backend.js';
+import { keyName, prefixRange, rawKey, splitRawKey } from './keys.js';
+import { LevelDbBackend } from './leveldb.js';
+import { locateStore, type StoreLocation } from './locate.js';
+import { RocksDbBackend } from './rocksdb.js';
+import { snapshotLevelDb } from './snapshot.js';
+import { OP_COMPACT, OP_ERASE, OP_ERASE_RANGE, OP_PUT, opTypeName, type Transaction } from './transaction.js';
+
+export interface KvEntry {
+  prefix: string;
+  key: string;
+  value: Uint8Array;
+}
+
+export interface OpenOptions {
+  /** Open the real store read-write (takes its LOCK). Default: a read-only view. */
+  write?: boolean;
+}
+
+export interface ApplyResult {
+  puts: number;
+  erases: number;
+  compactions: number;
+}
+
+/**
+ * A monitor's key-value store with MonitorDBStore's layout. Read-only by default, and then
+ * guaranteed not to change a byte of the user's directory; `write: true` takes the store's
+ * LOCK (so a live monitor makes it fail with STORE_LOCKED) and applies Transactions as one
+ * atomic batch.
+ */
+export class MonStore {
+  private constructor(
+    readonly location: StoreLocation,
+    private readonly db: KvBackend,
+    private readonly dispose: () => void,
+  ) {}
+
+  static async open(path: string | undefined, opts: OpenOptions = {}): Promise<MonStore> {
+    const location = locateStore(path);
+    const write = opts.write === true;
+    if (location.backend === 'rocksdb') {
+      const db = await RocksDbBackend.open(location.dbDir, write);
+      return new MonStore(location, db, () => {});
+    }
+    if (write) return new MonStore(location, await LevelDbBackend.open(location.dbDir, true), () => {});
+    const snap = snapshotLevelDb(location.dbDir);
+    try {
+      return new MonStore(location, await LevelDbBackend.open(snap.dir, false), snap.dispose);
+    } catch (e) {
+      snap.dispose();
+      throw e;
+    }
+  }
+
+  get backend(): string {
+    return this.location.backend;
+  }
+
+  get writable(): boolean {
+    return this.db.writable;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Runs `fn` on an opened store and always closes it. */
+  static async with<T>(path: string | undefined, opts: OpenOptions, fn: (store: MonStore) => Promise<T>): Promise<T> {
+    const store = await MonStore.open(path, opts);
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  get(prefix: string, key: string): Promise<Uint8Array | undefined> {
+    return this.db.get(rawKey(prefix, key));
+  }
+
+  async require(prefix: string, key: string): Promise<Uint8Array> {
+    const v = await this.get(prefix, key);
+    if (v === undefined) {
+      throw new MonctlError('KEY_NOT_FOUND', `no key ${keyName(prefix, key)} in the store`, {
+        key: keyName(prefix, key),
+        actions: ['List what the store holds with `monctl store list --prefix ' + prefix + '`.'],
+      });
+    }
+    return v;
+  }
+
+  /** A version_t (u64) value; undefined when the key is absent, like Ceph's 0-default. */
+  async getVersion(prefix: string, key: string): Promise<bigint | undefined> {
+    const v = await this.get(prefix, key);
+    if (v === undefined) return undefined;
+    try {
+      const r = new Reader(v);
+      const n = r.u64('version_t');
+      r.end('version_t');
+      return n;
+    } catch (e) {
+      throw e instanceof MonctlError ? e.withKey(keyName(prefix, key)) : e;
+    }
+  }
+
+  /** Entries in store order, in chunks; `values: false` reads keys only (faster). */
+  async *chunks(opts: { prefix?: string; values?: boolean } = {}): AsyncIterable<KvEntry[]> {
+    const range = opts.prefix === undefined ? {} : prefixRange(opts.prefix);
+    for await (const chunk of this.db.chunks({ ...range, values: opts.values })) {
+      yield chunk.map(({ key, value }) => ({ ...splitRawKey(key), value }));
+    }
+  }
+
+  /** Raw `prefix\0key` entries of the whole store, for byte-exact copies. */
+  rawChunks(): AsyncIterable<RawEntry[]> {
+    return this.db.chunks({});
+  }
+
+  async *entries(opts: { prefix?: string; values?: boolean } = {}): AsyncIterable<KvEntry> {
+    for await (const chunk of this.chunks(opts)) yield* chunk;
+  }
+
+  /**
+   * Applies a MonitorDBStore::Transaction as one atomic batch, then its COMPACT ops, the
+   * order MonitorDBStore::apply_transaction uses.
+   */
+  async apply(tx: Transaction): Promise<ApplyResult> {
+    if (!this.db.writable) throw new Error('assertion: apply() on a store opened read-only');
+    const batch: RawBatchOp[] = [];
+    const compactions: Array<[Uint8Array, Uint8Array]> = [];
+    let puts = 0;
+    let erases = 0;
+    for (const op of tx.ops) {
+      switch (op.type) {
+        case OP_PUT:
+          batch.push({ type: 'put', key: rawKey(op.prefix, op.key), value: op.value });
+          puts++;
+          break;
+        case OP_ERASE:
+          batch.push({ type: 'del', key: rawKey(op.prefix, op.key) });
+          erases++;
+          break;
+        case OP_ERASE_RANGE:
+          for await (const chunk of this.db.chunks({ gte: rawKey(op.prefix, op.key), lt: rawKey(op.prefix, op.endKey), values: false })) {
+            for (const e of chunk) batch.push({ type: 'del', key: e.key });
+            erases += chunk.length;
+          }
+          break;
+        case OP_COMPACT:
+          compactions.push(
+            op.key === '' && op.endKey === ''
+              ? [prefixRange(op.prefix).gte, prefixRange(op.prefix).lt]
+              : [rawKey(op.prefix, op.key), rawKey(op.prefix, op.endKey)],
+          );
+          break;
+        default:
+          throw new MonctlError('DECODE_INVALID', `transaction op has unknown type ${op.type} (${opTypeName(op.type)})`, {
+            actions: ['Refusing to apply a transaction monctl does not fully understand.'],
+          });
+      }
+    }
+    if (batch.length > 0) await this.db.batch(batch);
+    for (const [start, end] of compactions) await this.db.compactRange(start, end);
+    return { puts, erases, compactions: compactions.length };
+  }
+
+  /** Compacts the whole key space (what `ceph-kvstore-tool compact` does). */
+  async compact(): Promise<void> {
+    await this.db.compactRange(new Uint8Array([0]), new Uint8Array([0xff, 0xff, 0xff, 0xff]));
+  }
+}

@@ -1,0 +1,60 @@
+import { MonctlError } from '../errors.js';
+import { backupDbDir } from './backup.js';
+import { MonStore, type ApplyResult } from './mon-store.js';
+import { locateStore } from './locate.js';
+import type { Transaction } from './transaction.js';
+
+export interface WriteRequest {
+  /** The user's --store path. */
+  store: string | undefined;
+  dryRun?: boolean;
+  /** Take a backup first (default true). */
+  backup?: boolean;
+  backupDir?: string;
+  /** Builds the transaction from the store as it is now; undefined = nothing to do. */
+  plan: (store: MonStore) => Promise<Transaction | undefined>;
+  now?: () => Date;
+}
+
+export interface WriteResult {
+  store: string;
+  backend: string;
+  dry_run: boolean;
+  applied: boolean;
+  backup?: string;
+  transaction?: Transaction;
+  result?: ApplyResult;
+}
+
+/**
+ * Whether monctl writes RocksDB stores. The `rocksdb` package bundles a newer RocksDB than
+ * Ceph 16; its writes are enabled because a real Pacific ceph-mon starts on a store edited
+ * this way (tested in the conformance tier, test/conformance/write.test.ts).
+ */
+export const ROCKSDB_WRITES_ENABLED = true;
+
+/**
+ * The one road every store edit takes: plan on a read-only view for --dry-run; otherwise
+ * open read-write (the LOCK refuses a live monitor), plan again on the locked store, back
+ * it up, and apply the transaction as one atomic batch.
+ */
+export async function writeTransaction(req: WriteRequest): Promise<WriteResult> {
+  const location = locateStore(req.store);
+  const base = { store: location.monDataDir ?? location.dbDir, backend: location.backend };
+  if (req.dryRun) {
+    const transaction = await MonStore.with(req.store, {}, req.plan);
+    return { ...base, dry_run: true, applied: false, ...(transaction ? { transaction } : {}) };
+  }
+  if (location.backend === 'rocksdb' && !ROCKSDB_WRITES_ENABLED) {
+    throw new MonctlError('WRITE_UNSUPPORTED', 'monctl does not write RocksDB stores', {
+      actions: ['Use --dry-run to see the transaction, and apply it with ceph-kvstore-tool.'],
+    });
+  }
+  return MonStore.with(req.store, { write: true }, async (store) => {
+    const transaction = await req.plan(store);
+    if (!transaction || transaction.ops.length === 0) return { ...base, dry_run: false, applied: false };
+    const backup = req.backup === false ? undefined : backupDbDir(location.dbDir, req.backupDir, (req.now ?? (() => new Date()))());
+    const result = await store.apply(transaction);
+    return { ...base, dry_run: false, applied: true, ...(backup ? { backup } : {}), transaction, result };
+  });
+}
