@@ -17,6 +17,11 @@ const INTERNAL_ERROR_EXIT = 70;
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
 
+  /** Plain text to stdout (no printf-style formatting: keys may contain `%`). */
+  override log(message = ''): void {
+    if (!this.jsonEnabled()) process.stdout.write(`${message}\n`);
+  }
+
   protected override logJson(json: unknown): void {
     process.stdout.write(toJson(json) + '\n');
   }

@@ -2,10 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Ceph's archived encodings, found through MONCTL_CORPUS (default: ../shared/ceph-corpus). */
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const corpusDir = resolve(process.env.MONCTL_CORPUS ?? join(repoRoot, '..', 'shared', 'ceph-corpus'));
-export const corpusAvailable = existsSync(corpusDir);
+
+/** Ceph's archived encodings (ceph-object-corpus layout), found only through MONCTL_CORPUS. */
+export const corpusDir = process.env.MONCTL_CORPUS ? resolve(process.env.MONCTL_CORPUS) : '';
+export const corpusAvailable = corpusDir !== '' && existsSync(corpusDir);
 
 export interface CorpusObject {
   version: string;

@@ -3,7 +3,7 @@ import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { readPaxosState, readPaxosVersion } from '../../lib/paxos/index.js';
 import { OutputSink, formatTransaction, toJson } from '../../lib/render/index.js';
-import { dumpTransaction } from '../../lib/store/index.js';
+import { dumpPaxosVersion } from '../../lib/paxos/index.js';
 
 function parseVersion(s: string | undefined, what: string): bigint | undefined {
   if (s === undefined) return undefined;
@@ -42,7 +42,7 @@ export default class PaxosShow extends StoreCommand {
       for (let v = from; v <= to && v > 0n; v++) {
         const tx = await readPaxosVersion(store, v);
         if (!tx) continue;
-        if (json) await out.write(`${n === 0 ? '\n' : ',\n'}${toJson({ version: v, ...dumpTransaction(tx) })}`);
+        if (json) await out.write(`${n === 0 ? '\n' : ',\n'}${toJson({ version: v, ...dumpPaxosVersion(tx) })}`);
         else {
           await out.line(`--- ${v} --- ${tx.ops.length} ops, ${tx.keys} keys, ${tx.bytes} bytes`);
           for (const l of formatTransaction(tx)) await out.line(`  ${l}`);

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { OutputSink, Progress, toJson } from '../../lib/render/index.js';
-import { keyValueCrc } from '../../lib/store/index.js';
+import { keyValueCrc, urlEscape } from '../../lib/store/index.js';
 
 export default class StoreCrc extends StoreCommand {
   static override summary = 'Print `prefix<TAB>key<TAB>crc32c` per key, like `ceph-kvstore-tool … list-crc`.';
@@ -22,7 +22,7 @@ export default class StoreCrc extends StoreCommand {
         for (const e of chunk) {
           const crc = keyValueCrc(e.prefix, e.key, e.value);
           if (json) await out.write(`${n === 0 ? '\n' : ',\n'}    ${toJson({ prefix: e.prefix, key: e.key, crc }, 0)}`);
-          else await out.line(`${e.prefix}\t${e.key}\t${crc}`);
+          else await out.line(`${urlEscape(e.prefix)}\t${urlEscape(e.key)}\t${crc}`);
           n++;
         }
         progress.update(n);

@@ -12,6 +12,12 @@ export const SERVICE_STATE_KEYS = ['first_committed', 'last_committed', 'full_la
  */
 export const KNOWN_SERVICES = ['mdsmap', 'osdmap', 'logm', 'monmap', 'auth', 'mgr', 'mgrstat', 'health', 'config', 'kv'] as const;
 
+/**
+ * Services whose state lives in named keys, not numbered versions (Pacific's ConfigMonitor
+ * and HealthMonitor keep only first/last_committed as paxos bookkeeping).
+ */
+export const SERVICES_WITHOUT_VERSION_VALUES: ReadonlySet<string> = new Set(['config', 'health']);
+
 /** Ceph's defaults for the options that bound what the monitor keeps. */
 export const TRIM_DEFAULTS = {
   paxos_min: 500,

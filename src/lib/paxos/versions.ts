@@ -1,5 +1,5 @@
 import type { MonStore } from '../store/mon-store.js';
-import { transactionFromBytes, type Transaction } from '../store/transaction.js';
+import { EMPTY_TRANSACTION_BYTES, dumpTransaction, transactionFromBytes, type Transaction } from '../store/transaction.js';
 import { keyName } from '../store/keys.js';
 import { KNOWN_SERVICES, PAXOS_PREFIX, PAXOS_STATE_KEYS, type PaxosStateKey } from './keys.js';
 
@@ -52,4 +52,13 @@ export async function readPaxosVersion(store: MonStore, v: bigint): Promise<Tran
   const bytes = await store.get(PAXOS_PREFIX, v.toString());
   if (bytes === undefined) return undefined;
   return transactionFromBytes(bytes, keyName(PAXOS_PREFIX, v.toString()));
+}
+
+/**
+ * A paxos version as `ceph-monstore-tool dump-paxos` prints it. The tool decodes each
+ * version by appending it to a fresh transaction, whose counters start at 26 bytes, so its
+ * `num_bytes` is the stored value + 26; this mirrors that, so the JSON can be diffed.
+ */
+export function dumpPaxosVersion(tx: Transaction): Record<string, unknown> {
+  return { ...dumpTransaction(tx), num_bytes: Number(tx.bytes + EMPTY_TRANSACTION_BYTES) };
 }

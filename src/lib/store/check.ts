@@ -1,5 +1,5 @@
 import { MonctlError } from '../errors.js';
-import { PAXOS_PREFIX } from '../paxos/keys.js';
+import { PAXOS_PREFIX, SERVICES_WITHOUT_VERSION_VALUES } from '../paxos/keys.js';
 import { readPaxosState, readServiceVersions, listServices } from '../paxos/versions.js';
 import { keyName } from './keys.js';
 import type { MonStore } from './mon-store.js';
@@ -93,7 +93,7 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
       problems.push({ code: 'BAD_RANGE', key: keyName(svc, 'first_committed'), message: `${svc} first_committed ${sv.first_committed} > last_committed ${sv.last_committed}` });
       continue;
     }
-    serviceVersions += await checkVersionRange(store, svc, sv.first_committed, sv.last_committed, problems);
+    if (!SERVICES_WITHOUT_VERSION_VALUES.has(svc)) serviceVersions += await checkVersionRange(store, svc, sv.first_committed, sv.last_committed, problems);
     if (sv.full_latest !== undefined && sv.full_latest > 0n && (await store.get(svc, `full_${sv.full_latest}`)) === undefined) {
       problems.push({ code: 'DANGLING_FULL_LATEST', key: keyName(svc, 'full_latest'), message: `${svc} full_latest ${sv.full_latest} points to a missing full_${sv.full_latest}` });
     }

@@ -43,3 +43,21 @@ export function keyName(prefix: string, key: string): string {
 export function keyValueCrc(prefix: string, key: string, value: Uint8Array): number {
   return crc32c(crc32c(crc32c(0, utf8.encode(prefix)), utf8.encode(key)), value);
 }
+
+const KEEP = /[A-Za-z0-9\-._~/]/;
+
+/**
+ * Ceph's url_escape, which `ceph-kvstore-tool list` applies to prefixes and keys: ASCII
+ * letters, digits and `-._~/` stay; every other byte becomes `%xx` (lowercase hex).
+ */
+export function urlEscape(s: string): string {
+  let plain = true;
+  for (let i = 0; i < s.length; i++) if (!KEEP.test(s[i]!)) plain = false;
+  if (plain) return s;
+  let out = '';
+  for (const b of utf8.encode(s)) {
+    const c = String.fromCharCode(b);
+    out += b < 0x80 && KEEP.test(c) ? c : `%${b.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}

@@ -42,7 +42,7 @@ export interface Transaction {
 const OP_SUPPORTED = 2;
 const TX_SUPPORTED = 2;
 /** Size of an encoded empty transaction: Ceph starts `bytes` at this. */
-const EMPTY_TX_BYTES = 26n;
+export const EMPTY_TRANSACTION_BYTES = 26n;
 
 export function opTypeName(type: number): OpType | 'unknown' {
   return OP_NAMES[type] ?? 'unknown';
@@ -120,7 +120,7 @@ function byteLength(s: string): bigint {
  * the same bookkeeping a monitor would write (PUT/ERASE/ERASE_RANGE count, COMPACT not).
  */
 export class TransactionBuilder {
-  readonly tx: Transaction = { ops: [], bytes: EMPTY_TX_BYTES, keys: 0n };
+  readonly tx: Transaction = { ops: [], bytes: EMPTY_TRANSACTION_BYTES, keys: 0n };
 
   private account(op: Op): this {
     this.tx.ops.push(op);
