@@ -37,8 +37,14 @@ export abstract class BaseCommand extends Command {
       if (process.env.MONCTL_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
       this.exit(err.exitCode);
     }
-    // oclif's own errors (bad flags, exit()) already print one clean line.
-    if (err.oclif !== undefined) return super.catch(err);
+    // this.exit(n): not an error, just the exit code.
+    if ((err as { code?: string }).code === 'EEXIT') throw err;
+    // oclif's own errors (bad flags, missing args) print one clean line; JSON gets ours.
+    if (err.oclif !== undefined) {
+      if (!this.jsonEnabled()) return super.catch(err);
+      this.logJson({ error: { code: 'BAD_ARGUMENT', message: err.message, actions: [`See \`monctl ${(this.id ?? '').replace(/:/g, ' ')} --help\`.`] } });
+      this.exit(err.oclif.exit ?? 2);
+    }
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: 'INTERNAL', message: err.message } });
     } else {

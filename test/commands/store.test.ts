@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PaxosShow from '../../src/commands/paxos/show.js';
@@ -142,6 +143,32 @@ describe('store and paxos commands (in-process)', () => {
     expect((await runCommand(StoreCheck, ['-s', copy])).exitCode).toBe(0);
     const again = await runCommand(PaxosTrim, ['-s', copy, '--keep', '4']);
     expect(again.stdout).toContain('nothing to do');
+  });
+
+  it('store dump --decode shows paxos values as transactions', async () => {
+    const r = await runCommand(StoreDump, ['-s', mon, '--prefix', 'paxos', '--decode']);
+    expect(r.stdout).toMatch(/^paxos\t3\t\(\d+ bytes\)\tMonitorDBStore::Transaction: 5 ops \(5× PUT osdmap\)$/m);
+    const j = await runCommand(StoreDump, ['-s', mon, '--prefix', 'paxos', '--key', '4', '--decode', '--json']);
+    expect(JSON.parse(j.stdout)[0].value).toMatchObject({ type: 'decoded', decoder: 'MonitorDBStore::Transaction', value: { num_keys: 4 } });
+  });
+
+  it('a corrupt paxos value: key and offset in show, dump --decode and check; never a crash', async () => {
+    const copy = join(tmp.dir, 'corrupt');
+    await copyStore(mon, copy);
+    const good = (await runCommand<{ hex: string }>(StoreGet, ['paxos', '6', '-s', copy, '--json'])).result!.hex;
+    const cut = join(tmp.dir, 'cut.bin');
+    writeFileSync(cut, Buffer.from(good, 'hex').subarray(0, 40));
+    expect((await runCommand(StoreSet, ['paxos', '6', '--in', cut, '-s', copy, '--no-backup'])).exitCode).toBe(0);
+
+    const show = await runCommand(PaxosShow, ['-s', copy, '6']);
+    expect(show.exitCode).toBe(7);
+    expect(show.stderr).toMatch(/^monctl: DECODE_TRUNCATED \(key paxos\/6, offset 0\): MonitorDBStore::Transaction struct_len \d+ runs past/);
+    const dump = await runCommand(StoreDump, ['-s', copy, '--prefix', 'paxos', '--key', '6', '--decode']);
+    expect(dump.exitCode).toBe(0);
+    expect(dump.stdout).toMatch(/error: DECODE_TRUNCATED \(key paxos\/6, offset \d+\)/);
+    const check = await runCommand(StoreCheck, ['-s', copy, '--json']);
+    expect(check.exitCode).toBe(1);
+    expect(JSON.parse(check.stdout).problems).toEqual([expect.objectContaining({ code: 'UNDECODABLE', key: 'paxos/6' })]);
   });
 
   it('errors are one line with a code and an action, never a stack trace', async () => {

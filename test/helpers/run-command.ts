@@ -1,4 +1,3 @@
-import type { Command } from '@oclif/core';
 import { vi } from 'vitest';
 import { repoRoot } from './corpus.js';
 
@@ -10,7 +9,13 @@ export interface CommandOutput<T = unknown> {
 }
 
 /** Runs a command class in-process, capturing stdout, stderr and the exit code. */
-export async function runCommand<T = unknown>(cmd: typeof Command, argv: string[]): Promise<CommandOutput<T>> {
+/** Any monctl command class (its static `run` loads the config from the repo root). */
+export interface RunnableCommand {
+  name: string;
+  run(argv: string[], root: string): Promise<unknown>;
+}
+
+export async function runCommand<T = unknown>(cmd: RunnableCommand, argv: string[]): Promise<CommandOutput<T>> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
+import { safeDecoders, storeValueDecoders } from '../../lib/decoders.js';
 import { OutputSink, Progress, formatRendered, renderValue, toJson } from '../../lib/render/index.js';
 
 export default class StoreDump extends StoreCommand {
@@ -8,7 +9,7 @@ export default class StoreDump extends StoreCommand {
   static override flags = {
     prefix: Flags.string({ char: 'p', summary: 'Only keys of this prefix.' }),
     key: Flags.string({ char: 'k', summary: 'Only this key (needs --prefix).', dependsOn: ['prefix'] }),
-    decode: Flags.boolean({ summary: 'Decode values monctl has codecs for (maps, transactions).' }),
+    decode: Flags.boolean({ summary: 'Decode values monctl has codecs for (paxos transactions; maps as their codecs land).' }),
     'hex-bytes': Flags.integer({ summary: 'How many bytes of a binary value to show.', default: 32, min: 0 }),
   };
 
@@ -18,7 +19,7 @@ export default class StoreDump extends StoreCommand {
     const out = new OutputSink();
     const progress = new Progress('dumping');
     let n = 0;
-    const opts = { decode: flags.decode, hexBytes: flags['hex-bytes'] };
+    const opts = { decoders: flags.decode ? safeDecoders(storeValueDecoders) : [], hexBytes: flags['hex-bytes'] };
     await this.withStore(flags.store, async (store) => {
       if (json) await out.write('[');
       const emit = async (prefix: string, key: string, value: Uint8Array) => {

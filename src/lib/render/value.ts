@@ -6,16 +6,14 @@ export type RenderedValue =
   | { type: 'u64'; value: bigint }
   | { type: 'text'; value: string }
   | { type: 'hex'; value: string; truncated: boolean }
-  | { type: 'decoded'; decoder: string; value: unknown };
+  | { type: 'decoded'; decoder: string; summary: string; value: unknown };
 
+/**
+ * Decodes the values of some keys (paxos transactions now; OSDMaps, MonMaps and CRUSH maps
+ * as their codecs land). Returns undefined for keys it does not handle; throws a
+ * MonctlError for a value it handles but cannot decode.
+ */
 export type ValueDecoder = (prefix: string, key: string, value: Uint8Array) => RenderedValue | undefined;
-
-const decoders: Array<{ name: string; fn: ValueDecoder }> = [];
-
-/** Registers a decoder consulted (in order) by `renderValue` when `decode` is asked for. */
-export function registerValueDecoder(name: string, fn: ValueDecoder): void {
-  decoders.push({ name, fn });
-}
 
 const VERSION_KEY = /^(first_committed|last_committed|full_latest|pending_v|pending_pn|accepted_pn|last_pn|election_epoch)$/;
 
@@ -31,12 +29,10 @@ function isText(bytes: Uint8Array): boolean {
 }
 
 /** u64 for version keys, text when the bytes are printable UTF-8, else a hex head. */
-export function renderValue(prefix: string, key: string, value: Uint8Array, opts: { decode?: boolean; hexBytes?: number } = {}): RenderedValue {
-  if (opts.decode) {
-    for (const d of decoders) {
-      const r = d.fn(prefix, key, value);
-      if (r) return r;
-    }
+export function renderValue(prefix: string, key: string, value: Uint8Array, opts: { decoders?: readonly ValueDecoder[]; hexBytes?: number } = {}): RenderedValue {
+  for (const decode of opts.decoders ?? []) {
+    const r = decode(prefix, key, value);
+    if (r) return r;
   }
   if (value.length === 8 && VERSION_KEY.test(key)) {
     return { type: 'u64', value: new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0, true) };
@@ -55,7 +51,7 @@ export function formatRendered(v: RenderedValue): string {
     case 'hex':
       return v.truncated ? `${v.value} …` : v.value;
     case 'decoded':
-      return `<${v.decoder}>`;
+      return `${v.decoder}: ${v.summary}`;
   }
 }
 

@@ -1,4 +1,3 @@
-import { MonctlError } from '../errors.js';
 import { backupDbDir } from './backup.js';
 import { MonStore, type ApplyResult } from './mon-store.js';
 import { locateStore } from './locate.js';
@@ -27,13 +26,6 @@ export interface WriteResult {
 }
 
 /**
- * Whether monctl writes RocksDB stores. The `rocksdb` package bundles a newer RocksDB than
- * Ceph 16; its writes are enabled because a real Pacific ceph-mon starts on a store edited
- * this way (tested in the conformance tier, test/conformance/write.test.ts).
- */
-export const ROCKSDB_WRITES_ENABLED = true;
-
-/**
  * The one road every store edit takes: plan on a read-only view for --dry-run; otherwise
  * open read-write (the LOCK refuses a live monitor), plan again on the locked store, back
  * it up, and apply the transaction as one atomic batch.
@@ -45,11 +37,9 @@ export async function writeTransaction(req: WriteRequest): Promise<WriteResult> 
     const transaction = await MonStore.with(req.store, {}, req.plan);
     return { ...base, dry_run: true, applied: false, ...(transaction ? { transaction } : {}) };
   }
-  if (location.backend === 'rocksdb' && !ROCKSDB_WRITES_ENABLED) {
-    throw new MonctlError('WRITE_UNSUPPORTED', 'monctl does not write RocksDB stores', {
-      actions: ['Use --dry-run to see the transaction, and apply it with ceph-kvstore-tool.'],
-    });
-  }
+  // RocksDB writes go through the `rocksdb` package, which bundles a newer RocksDB than
+  // Ceph 16; a real Pacific ceph-mon starts on stores written this way (conformance tier:
+  // test/conformance/store-live.test.ts), so they are allowed like LevelDB writes.
   return MonStore.with(req.store, { write: true }, async (store) => {
     const transaction = await req.plan(store);
     if (!transaction || transaction.ops.length === 0) return { ...base, dry_run: false, applied: false };

@@ -1,0 +1,32 @@
+import { MonctlError } from './errors.js';
+import { PAXOS_PREFIX, isVersionKey } from './paxos/keys.js';
+import type { RenderedValue, ValueDecoder } from './render/value.js';
+import { dumpTransaction, keyName, opTypeName, transactionFromBytes } from './store/index.js';
+
+/** `paxos/<v>`: a MonitorDBStore::Transaction. */
+const paxosVersion: ValueDecoder = (prefix, key, value): RenderedValue | undefined => {
+  if (prefix !== PAXOS_PREFIX || !isVersionKey(key)) return undefined;
+  const tx = transactionFromBytes(value, keyName(prefix, key));
+  const counts = new Map<string, number>();
+  for (const op of tx.ops) {
+    const k = `${opTypeName(op.type)} ${op.prefix}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const summary = `${tx.ops.length} ops (${[...counts].map(([k, n]) => `${n}× ${k}`).join(', ')})`;
+  return { type: 'decoded', decoder: 'MonitorDBStore::Transaction', summary, value: dumpTransaction(tx) };
+};
+
+/** The decoders `store dump --decode` applies, first match wins. */
+export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion];
+
+/** Like a decoder, but a value that fails to decode is shown as an error, not thrown. */
+export function safeDecoders(decoders: readonly ValueDecoder[]): ValueDecoder[] {
+  return decoders.map((d) => (prefix, key, value) => {
+    try {
+      return d(prefix, key, value);
+    } catch (e) {
+      if (!(e instanceof MonctlError)) throw e;
+      return { type: 'decoded', decoder: 'error', summary: e.describe(), value: e.toJSON() };
+    }
+  });
+}
