@@ -1,0 +1,3 @@
+/** The monitor map: codec, mon_info_t, and `monmaptool --print` text. */
+export * from './monmap.js';
+export * from './mon-info.js';
