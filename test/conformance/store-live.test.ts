@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PaxosTrim from '../../src/commands/paxos/trim.js';
 import PaxosVersions from '../../src/commands/paxos/versions.js';
 import StoreCheck from '../../src/commands/store/check.js';
+import StoreCopy from '../../src/commands/store/copy.js';
 import StoreList from '../../src/commands/store/list.js';
 import StoreRm from '../../src/commands/store/rm.js';
 import StoreSet from '../../src/commands/store/set.js';
@@ -102,6 +103,22 @@ describe.skipIf(!cephAvailable())('a real ceph-mon accepts stores monctl wrote',
       expect(after.first_committed).toBeGreaterThanOrEqual(trimmed.to);
       expect(after.last_committed).toBeGreaterThan(before.last_committed);
       expect((await runCommand(StoreCheck, ['-s', monData])).exitCode).toBe(0);
+    });
+
+    it(`${backend}: store copy (same backend and converted) gives stores the tools and a real ceph-mon read`, async () => {
+      const monData = extractFixture(backend);
+      const original = kvList(backend, extractFixture(backend), '');
+      for (const target of backends) {
+        const dest = join(monData, '..', `copy-${target}`);
+        const r = await runCommand(StoreCopy, [dest, '-s', monData, '--backend', target, '--json']);
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ backend: target, keys: original.trimEnd().split('\n').length });
+        expect(kvList(target, dest, '')).toBe(original);
+        const mon = await startMon({ monData: dest });
+        running.push(mon);
+        expect((await osdDump(mon)).epoch).toBe(31);
+        await mon.stop();
+      }
     });
 
     it(`${backend}: writes are refused while a live ceph-mon holds the store; reads still work`, async () => {
