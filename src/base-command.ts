@@ -1,8 +1,12 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { MonctlError } from './lib/errors.js';
 import { toJson } from './lib/render/json.js';
-import { formatTransaction } from './lib/render/index.js';
-import { MonStore, dumpTransaction, writeTransaction, type OpenOptions, type Transaction } from './lib/store/index.js';
+import { formatTransaction } from './lib/render/value.js';
+import { OutputSink } from './lib/render/output.js';
+import { Progress } from './lib/render/progress.js';
+import { listingEntries, type ListingKind } from './lib/store/listing.js';
+import { parallelListingChunks } from './lib/store/parallel-listing.js';
+import { MonStore, dumpTransaction, prefixKeyRange, writeTransaction, type OpenOptions, type Transaction } from './lib/store/index.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -66,6 +70,38 @@ export const storeFlag = Flags.string({
 /** Commands that open a monitor store. */
 export abstract class StoreCommand extends BaseCommand {
   static override baseFlags = { store: storeFlag };
+
+  /**
+   * Streams a key listing (`list`: `prefix\tkey`, `crc`: `prefix\tkey\tcrc`) to stdout, as
+   * ceph-kvstore-tool prints it; `--json` gives `[{prefix, key[, crc]}]`. Big stores are
+   * listed by worker threads, one per core.
+   */
+  protected async printListing(storePath: string | undefined, kind: ListingKind, prefix: string | undefined): Promise<void> {
+    const out = new OutputSink();
+    const progress = new Progress(kind === 'list' ? 'listing keys' : 'checksumming');
+    const range = prefixKeyRange(prefix);
+    let n = 0;
+    await this.withStore(storePath, async (store) => {
+      const where = store.location.monDataDir ?? store.location.dbDir;
+      if (this.jsonEnabled()) {
+        await out.write('[');
+        for await (const entries of listingEntries(store, kind, range)) {
+          let text = '';
+          for (const e of entries) text += `${n++ === 0 ? '\n' : ',\n'}    ${toJson(e, 0)}`;
+          await out.write(text);
+        }
+        await out.line(n === 0 ? ']' : '\n]');
+        return;
+      }
+      for await (const c of parallelListingChunks(store, where, kind, range)) {
+        await out.write(c.text);
+        progress.update((n += c.keys));
+        if (out.isClosed) break;
+      }
+    });
+    progress.done();
+    await out.flush();
+  }
 
   protected withStore<T>(path: string | undefined, fn: (store: MonStore) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
     return MonStore.with(path, opts, fn);

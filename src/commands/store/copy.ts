@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { copyStore, type CopyResult } from '../../lib/store/index.js';
-import { Progress } from '../../lib/render/index.js';
+import { Progress } from '../../lib/render/progress.js';
 
 export default class StoreCopy extends StoreCommand {
   static override summary = 'Copy every key into a new mon data dir (DEST/store.db + kv_backend), like `ceph-monstore-tool store-copy`.';

@@ -1,7 +1,10 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { safeDecoders, storeValueDecoders } from '../../lib/decoders.js';
-import { OutputSink, Progress, formatRendered, renderValue, toJson } from '../../lib/render/index.js';
+import { OutputSink } from '../../lib/render/output.js';
+import { Progress } from '../../lib/render/progress.js';
+import { formatRendered, renderValue } from '../../lib/render/value.js';
+import { toJson } from '../../lib/render/json.js';
 
 export default class StoreDump extends StoreCommand {
   static override summary = 'Show keys with value sizes and a readable value (numbers, text, or a hex head).';

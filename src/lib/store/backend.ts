@@ -28,6 +28,13 @@ export interface KvBackend {
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
   /** Entries in key order, in chunks (arrays) to keep per-entry overhead low. */
   chunks(range: RawRange): AsyncIterable<RawEntry[]>;
+  /**
+   * Raw keys (`prefix\0key`) decoded as UTF-8 strings by the native side, in chunks: the
+   * fast path for key listings (no Buffer per key). Mon store keys are text.
+   */
+  keyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]>;
+  /** Approximate on-disk bytes of the keys in [gte, lt) (table files only). */
+  approximateSize(gte: string, lt: string): Promise<number>;
   /** Applies every op or none: one atomic write batch, synced. */
   batch(ops: RawBatchOp[]): Promise<void>;
   compactRange(start: Uint8Array, end: Uint8Array): Promise<void>;

@@ -2,9 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { MonctlError } from '../errors.js';
 import type { BackendKind, KvBackend, RawBatchOp } from './backend.js';
-import { LevelDbBackend } from './leveldb.js';
 import { MonStore } from './mon-store.js';
-import { RocksDbBackend } from './rocksdb.js';
 
 export interface CopyResult {
   source: string;
@@ -33,7 +31,9 @@ export async function copyStore(
     const backend = opts.backend ?? src.location.backend;
     mkdirSync(join(destDir, 'store.db'), { recursive: true });
     const db: KvBackend =
-      backend === 'leveldb' ? await LevelDbBackend.create(join(destDir, 'store.db')) : await RocksDbBackend.create(join(destDir, 'store.db'));
+      backend === 'leveldb'
+        ? await (await import('./leveldb.js')).LevelDbBackend.create(join(destDir, 'store.db'))
+        : await (await import('./rocksdb.js')).RocksDbBackend.create(join(destDir, 'store.db'));
     let keys = 0;
     let bytes = 0;
     let batches = 0;

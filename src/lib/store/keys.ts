@@ -44,7 +44,23 @@ export function keyValueCrc(prefix: string, key: string, value: Uint8Array): num
   return crc32c(crc32c(crc32c(0, utf8.encode(prefix)), utf8.encode(key)), value);
 }
 
+/** keyValueCrc over a raw `prefix\0key` (the separator is not part of the CRC). */
+export function rawKeyValueCrc(raw: Uint8Array, value: Uint8Array): number {
+  const nul = raw.indexOf(0);
+  const crc = nul < 0 ? crc32c(0, raw) : crc32c(crc32c(0, raw.subarray(0, nul)), raw.subarray(nul + 1));
+  return crc32c(crc, value);
+}
+
 const KEEP = /[A-Za-z0-9\-._~/]/;
+/** A raw `prefix\0key` that url_escape leaves alone. */
+const PLAIN_RAW_KEY = /^[A-Za-z0-9\-._~/]*\0[A-Za-z0-9\-._~/]*$/;
+
+/** `prefix\0key` → `prefix<TAB>key`, both url-escaped: one line of `ceph-kvstore-tool list`. */
+export function kvToolKeyLine(raw: string): string {
+  if (PLAIN_RAW_KEY.test(raw)) return raw.replace('\0', '\t');
+  const nul = raw.indexOf('\0');
+  return nul < 0 ? `${urlEscape(raw)}\t` : `${urlEscape(raw.slice(0, nul))}\t${urlEscape(raw.slice(nul + 1))}`;
+}
 
 /**
  * Ceph's url_escape, which `ceph-kvstore-tool list` applies to prefixes and keys: ASCII

@@ -2,11 +2,22 @@ import { MonctlError } from '../errors.js';
 import { Reader } from '../encoding/index.js';
 import type { KvBackend, RawBatchOp, RawEntry } from './backend.js';
 import { keyName, prefixRange, rawKey, splitRawKey } from './keys.js';
-import { LevelDbBackend } from './leveldb.js';
 import { locateStore, type StoreLocation } from './locate.js';
-import { RocksDbBackend } from './rocksdb.js';
 import { snapshotLevelDb } from './snapshot.js';
 import { OP_COMPACT, OP_ERASE, OP_ERASE_RANGE, OP_PUT, opTypeName, type Transaction } from './transaction.js';
+
+const utf8 = new TextEncoder();
+
+/** A raw key range as strings (`prefix\0key` form); see `prefixKeyRange`. */
+export interface KeyRange {
+  gte?: string;
+  lt?: string;
+}
+
+/** The raw key range of one prefix, or of the whole store. */
+export function prefixKeyRange(prefix?: string): KeyRange {
+  return prefix === undefined ? {} : { gte: `${prefix}\0`, lt: `${prefix}\u0001` };
+}
 
 export interface KvEntry {
   prefix: string;
@@ -41,10 +52,12 @@ export class MonStore {
   static async open(path: string | undefined, opts: OpenOptions = {}): Promise<MonStore> {
     const location = locateStore(path);
     const write = opts.write === true;
+    // Backends load on first use: each pulls in a native addon (start-up time).
     if (location.backend === 'rocksdb') {
-      const db = await RocksDbBackend.open(location.dbDir, write);
-      return new MonStore(location, db, () => {});
+      const { RocksDbBackend } = await import('./rocksdb.js');
+      return new MonStore(location, await RocksDbBackend.open(location.dbDir, write), () => {});
     }
+    const { LevelDbBackend } = await import('./leveldb.js');
     if (write) return new MonStore(location, await LevelDbBackend.open(location.dbDir, true), () => {});
     const snap = snapshotLevelDb(location.dbDir);
     try {
@@ -118,9 +131,21 @@ export class MonStore {
     }
   }
 
-  /** Raw `prefix\0key` entries of the whole store, for byte-exact copies. */
-  rawChunks(): AsyncIterable<RawEntry[]> {
-    return this.db.chunks({});
+  /** Keys as `prefix\0key` strings in [gte, lt), in chunks: the fast path for listings. */
+  keyStrings(range: KeyRange = {}): AsyncIterable<string[]> {
+    return this.db.keyStrings(range);
+  }
+
+  /** Raw `prefix\0key` entries in [gte, lt), for byte-exact copies and CRCs. */
+  rawChunks(range: KeyRange = {}): AsyncIterable<RawEntry[]> {
+    return this.db.chunks({
+      ...(range.gte !== undefined ? { gte: utf8.encode(range.gte) } : {}),
+      ...(range.lt !== undefined ? { lt: utf8.encode(range.lt) } : {}),
+    });
+  }
+
+  approximateSize(range: Required<KeyRange>): Promise<number> {
+    return this.db.approximateSize(range.gte, range.lt);
   }
 
   async *entries(opts: { prefix?: string; values?: boolean } = {}): AsyncIterable<KvEntry> {

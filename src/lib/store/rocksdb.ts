@@ -11,10 +11,11 @@ interface RocksDown {
   get(key: Uint8Array, opts: Record<string, unknown>, cb: Callback<Buffer>): void;
   batch(ops: unknown[], opts: Record<string, unknown>, cb: Callback): void;
   compactRange(start: Uint8Array, end: Uint8Array, cb: Callback): void;
+  approximateSize(start: string, end: string, cb: Callback<number>): void;
   iterator(opts: Record<string, unknown>): { context: unknown; end(cb: Callback): void };
 }
 interface RocksBinding {
-  iterator_next(ctx: unknown, cb: (err: Error | null, cache: Buffer[], finished: boolean) => void): void;
+  iterator_next(ctx: unknown, cb: (err: Error | null, cache: Array<Buffer | string>, finished: boolean) => void): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -22,6 +23,13 @@ let loaded: { open: (dir: string) => RocksDown; binding: RocksBinding } | undefi
 function load(): { open: (dir: string) => RocksDown; binding: RocksBinding } {
   loaded ??= { open: require('rocksdb') as (dir: string) => RocksDown, binding: require('rocksdb/binding') as RocksBinding };
   return loaded;
+}
+
+/** One native batch: [..., value2, key2, value1, key1] (the binding's pop order). */
+function nextBatch(binding: RocksBinding, ctx: unknown): Promise<{ cache: Array<Buffer | string>; finished: boolean }> {
+  return new Promise((resolve, reject) =>
+    binding.iterator_next(ctx, (err, cache, finished) => (err ? reject(err) : resolve({ cache, finished }))),
+  );
 }
 
 function call<T = void>(fn: (cb: Callback<T>) => void): Promise<T> {
@@ -85,13 +93,10 @@ export class RocksDbBackend implements KvBackend {
     const empty = new Uint8Array(0);
     try {
       for (;;) {
-        // The binding hands back a batch as [..., value2, key2, value1, key1] (it pops from the end).
-        const { cache, finished } = await new Promise<{ cache: Buffer[]; finished: boolean }>((resolve, reject) =>
-          binding.iterator_next(it.context, (err, c, f) => (err ? reject(err) : resolve({ cache: c, finished: f }))),
-        );
+        const { cache, finished } = await nextBatch(binding, it.context);
         const out: RawEntry[] = [];
         for (let i = cache.length - 1; i > 0; i -= 2) {
-          out.push({ key: cache[i]!, value: wantValues ? cache[i - 1]! : empty });
+          out.push({ key: cache[i] as Buffer, value: wantValues ? (cache[i - 1] as Buffer) : empty });
         }
         if (out.length > 0) yield out;
         if (finished) return;
@@ -99,6 +104,34 @@ export class RocksDbBackend implements KvBackend {
     } finally {
       await call((cb) => it.end(cb));
     }
+  }
+
+  async *keyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]> {
+    const it = this.db.iterator({
+      ...(range.gte !== undefined ? { gte: range.gte } : {}),
+      ...(range.lt !== undefined ? { lt: range.lt } : {}),
+      keys: true,
+      values: false,
+      keyAsBuffer: false,
+      fillCache: false,
+      highWaterMark: 256 * 1024,
+    });
+    const { binding } = load();
+    try {
+      for (;;) {
+        const { cache, finished } = await nextBatch(binding, it.context);
+        const out: string[] = [];
+        for (let i = cache.length - 1; i > 0; i -= 2) out.push(cache[i] as string);
+        if (out.length > 0) yield out;
+        if (finished) return;
+      }
+    } finally {
+      await call((cb) => it.end(cb));
+    }
+  }
+
+  approximateSize(gte: string, lt: string): Promise<number> {
+    return call<number>((cb) => this.db.approximateSize(gte, lt, cb));
   }
 
   async batch(ops: RawBatchOp[]): Promise<void> {
