@@ -1,0 +1,246 @@
+/**
+ * OSDMap::dump as Ceph 16.2 (Pacific) prints it: the JSON object of `osdmaptool --dump json`
+ * (and of `ceph osd dump --format json`). Field names, nesting and value kinds follow Ceph's
+ * formatter: u64 values are bigints, floats are widened from Ceph's f32 values, utime_t and
+ * pg_t are printed as Ceph prints them. Inside array sections Ceph's JSON formatter drops
+ * the names, which is why primary_temp is a flat list.
+ */
+import { crushFeatureUse, getBucket, RuleOp, type CrushMap } from '../crush/index.js';
+import { dumpEntityAddrvec, formatEntityAddr, formatLegacyStr } from '../msg/entity-addr.js';
+import { formatUTimeCeph } from '../msg/utime.js';
+import { dumpOsdInfo, dumpOsdXinfo } from './osd-info.js';
+import { sortedAddrEntries, sortedByNumber, sortedPgEntries, type AddrMap } from './osdmap-codec.js';
+import {
+  CEPH_OSD_IN,
+  DEFAULT_PRIMARY_AFFINITY,
+  OSD_STATE,
+  effectiveFlags,
+  effectiveRequireOsdRelease,
+  releaseFromName,
+  releaseName,
+  type OSDMap,
+} from './osdmap-types.js';
+import { formatPg } from './pg.js';
+import { dumpPgPool } from './pool-dump.js';
+import type { SnapInterval } from './pool.js';
+import { compareBytewise } from './string-map.js';
+
+/** OSDMap::get_flag_string names (Pacific), in Ceph's order; other bits have no name. */
+const FLAG_NAMES: [number, string][] = [
+  [0x4, 'pauserd'],
+  [0x8, 'pausewr'],
+  [0x10, 'pauserec'],
+  [0x20, 'noup'],
+  [0x40, 'nodown'],
+  [0x80, 'noout'],
+  [0x100, 'noin'],
+  [0x200, 'nobackfill'],
+  [0x4000, 'norebalance'],
+  [0x400, 'norecover'],
+  [0x800, 'noscrub'],
+  [0x1000, 'nodeep-scrub'],
+  [0x2000, 'notieragent'],
+  [0x200000, 'nosnaptrim'],
+  [0x8000, 'sortbitwise'],
+  [0x10000, 'require_jewel_osds'],
+  [0x20000, 'require_kraken_osds'],
+  [0x40000, 'require_luminous_osds'],
+  [0x80000, 'recovery_deletes'],
+  [0x100000, 'purged_snapdirs'],
+  [0x400000, 'pglog_hardlimit'],
+];
+
+export function osdmapFlagString(flags: number): string {
+  return FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0)
+    .map(([, name]) => name)
+    .join(',');
+}
+
+/** OSDMap::get_flag_set: one name per set bit (bits without a name give ""), sorted. */
+export function osdmapFlagSet(flags: number): string[] {
+  const names = new Set<string>();
+  for (let i = 0; i < 32; i++) if ((flags >>> i) & 1) names.add(osdmapFlagString((1 << i) >>> 0));
+  return [...names].sort(compareBytewise);
+}
+
+const STATE_NAMES: Record<number, string> = {
+  [OSD_STATE.EXISTS]: 'exists',
+  [OSD_STATE.UP]: 'up',
+  [OSD_STATE.AUTOOUT]: 'autoout',
+  [OSD_STATE.NEW]: 'new',
+  [OSD_STATE.FULL]: 'full',
+  [OSD_STATE.NEARFULL]: 'nearfull',
+  [OSD_STATE.BACKFILLFULL]: 'backfillfull',
+  [OSD_STATE.DESTROYED]: 'destroyed',
+  [OSD_STATE.NOUP]: 'noup',
+  [OSD_STATE.NODOWN]: 'nodown',
+  [OSD_STATE.NOIN]: 'noin',
+  [OSD_STATE.NOOUT]: 'noout',
+  [OSD_STATE.STOP]: 'stop',
+};
+
+/** OSDMap::calc_state_set: the names of the set state bits, as a sorted set. */
+export function osdStateSet(state: number): string[] {
+  const names = new Set<string>();
+  for (let i = 0; i < 32; i++) {
+    const bit = (1 << i) >>> 0;
+    if (state & bit) names.add(STATE_NAMES[bit] ?? '???');
+  }
+  return [...names].sort(compareBytewise);
+}
+
+// ---- min_compat_client ---------------------------------------------------------------------
+
+function ruleUses(crush: CrushMap, ruleId: number, ops: number[]): boolean {
+  const rule = ruleId >= 0 ? crush.rules[ruleId] : undefined;
+  return rule !== undefined && rule !== null && rule.steps.some((s) => ops.includes(s.op));
+}
+
+/** CrushWrapper::has_incompat_choose_args: anything beyond one default (−1) position set. */
+function hasIncompatChooseArgs(crush: CrushMap): boolean {
+  if (crush.chooseArgs.size === 0) return false;
+  if (crush.chooseArgs.size > 1) return true;
+  const [key, args] = [...crush.chooseArgs][0]!;
+  if (key !== -1n) return true;
+  return args.some((a) => a.weightSet.length > 1 || a.ids.length > 0);
+}
+
+/** OSDMap::get_min_compat_client (Pacific) from the client features the map needs. */
+export function minCompatClient(m: OSDMap): number {
+  const crush = crushFeatureUse(m.crush);
+  const luminous = m.pgUpmap.size > 0 || m.pgUpmapItems.size > 0 || hasIncompatChooseArgs(m.crush);
+  let tunables3 = crush.tunables3;
+  let tunables5 = crush.tunables5;
+  let hashpspool = false;
+  let cachepool = false;
+  for (const p of m.pools.values()) {
+    if (p.flags & 1n) hashpspool = true;
+    if (p.tiers.length > 0 || p.tierOf >= 0n) cachepool = true;
+    if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_VARY_R])) tunables3 = true;
+    if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_STABLE])) tunables5 = true;
+  }
+  const affinity = (m.osdPrimaryAffinity ?? []).some((a, i) => i < m.maxOsd && a !== DEFAULT_PRIMARY_AFFINITY);
+  if (luminous) return releaseFromName('luminous');
+  if (tunables5) return releaseFromName('jewel');
+  if (crush.v4Buckets) return releaseFromName('hammer');
+  if (affinity || tunables3 || cachepool) return releaseFromName('firefly');
+  if (crush.tunables2 || hashpspool) return releaseFromName('dumpling');
+  return releaseFromName('argonaut');
+}
+
+// ---- sections -------------------------------------------------------------------------------
+
+const exists = (m: OSDMap, i: number): boolean => ((m.osdState[i] ?? 0) & OSD_STATE.EXISTS) !== 0;
+const u64 = (n: number): number | bigint => (n < 0 ? BigInt.asUintN(64, BigInt(n)) : n);
+
+function dumpOsd(m: OSDMap, i: number): Record<string, unknown> {
+  const empty = { v: [] };
+  const pub = m.clientAddrs[i] ?? empty;
+  const cluster = m.clusterAddrs[i] ?? empty;
+  const back = m.hbBackAddrs[i] ?? empty;
+  const front = m.hbFrontAddrs[i] ?? empty;
+  const affinity = m.osdPrimaryAffinity ? m.osdPrimaryAffinity[i] ?? DEFAULT_PRIMARY_AFFINITY : DEFAULT_PRIMARY_AFFINITY;
+  return {
+    osd: i,
+    uuid: m.osdUuid[i] ?? '00000000-0000-0000-0000-000000000000',
+    up: (m.osdState[i]! & OSD_STATE.UP) !== 0 ? 1 : 0,
+    in: m.osdWeight[i] ? 1 : 0,
+    weight: Math.fround(m.osdWeight[i] ?? 0) / CEPH_OSD_IN,
+    primary_affinity: Math.fround(affinity) / DEFAULT_PRIMARY_AFFINITY,
+    ...dumpOsdInfo(m.osdInfo[i] ?? { lastCleanBegin: 0, lastCleanEnd: 0, upFrom: 0, upThru: 0, downAt: 0, lostAt: 0 }),
+    public_addrs: dumpEntityAddrvec(pub),
+    cluster_addrs: dumpEntityAddrvec(cluster),
+    heartbeat_back_addrs: dumpEntityAddrvec(back),
+    heartbeat_front_addrs: dumpEntityAddrvec(front),
+    public_addr: formatLegacyStr(pub),
+    cluster_addr: formatLegacyStr(cluster),
+    heartbeat_back_addr: formatLegacyStr(back),
+    heartbeat_front_addr: formatLegacyStr(front),
+    state: osdStateSet(m.osdState[i]!),
+  };
+}
+
+function dumpSnapMap(m: ReadonlyMap<number, SnapInterval[]>): unknown[] {
+  return sortedByNumber(m).map(([pool, set]) => ({
+    pool,
+    snaps: set.map((i) => ({ begin: i.start, length: i.len })),
+  }));
+}
+
+function dumpAddrMap(m: AddrMap): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of sortedAddrEntries(m)) out[formatEntityAddr(e.addr)] = formatUTimeCeph(e.until);
+  return out;
+}
+
+function dumpFlagMap(m: ReadonlyMap<number, number>, name: (id: number) => string | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [id, flags] of sortedByNumber(m)) out[name(id) ?? String(id)] = osdStateSet(flags);
+  return out;
+}
+
+function crushItemName(crush: CrushMap, id: number): string | undefined {
+  // CrushWrapper::item_exists: a named item, or a bucket slot.
+  if (crush.nameMap.has(id) || getBucket(crush, id) !== undefined) return crush.nameMap.get(id);
+  return undefined;
+}
+
+function dumpPgOverrides(m: OSDMap): Record<string, unknown> {
+  return {
+    pg_upmap: sortedPgEntries(m.pgUpmap).map((e) => ({ pgid: formatPg(e.pg), osds: e.value })),
+    pg_upmap_items: sortedPgEntries(m.pgUpmapItems).map((e) => ({
+      pgid: formatPg(e.pg),
+      mappings: e.value.map(([from, to]) => ({ from, to })),
+    })),
+    pg_temp: sortedPgEntries(m.pgTemp).map((e) => ({ pgid: formatPg(e.pg), osds: e.value })),
+    primary_temp: sortedPgEntries(m.primaryTemp).flatMap((e) => [formatPg(e.pg), e.value]),
+  };
+}
+
+export function dumpOSDMap(m: OSDMap): Record<string, unknown> {
+  const flags = effectiveFlags(m);
+  const osds = [...Array(m.maxOsd).keys()].filter((i) => exists(m, i));
+  const profiles = [...m.erasureCodeProfiles].sort(([a], [b]) => compareBytewise(a, b));
+  return {
+    epoch: m.epoch,
+    fsid: m.fsid,
+    created: formatUTimeCeph(m.created),
+    modified: formatUTimeCeph(m.modified),
+    last_up_change: formatUTimeCeph(m.lastUpChange),
+    last_in_change: formatUTimeCeph(m.lastInChange),
+    flags: osdmapFlagString(flags),
+    flags_num: flags,
+    flags_set: osdmapFlagSet(flags),
+    crush_version: u64(m.crushVersion),
+    full_ratio: m.fullRatio,
+    backfillfull_ratio: m.backfillfullRatio,
+    nearfull_ratio: m.nearfullRatio,
+    cluster_snapshot: m.clusterSnapshot,
+    pool_max: m.poolMax,
+    max_osd: m.maxOsd,
+    require_min_compat_client: releaseName(m.requireMinCompatClient),
+    min_compat_client: releaseName(minCompatClient(m)),
+    require_osd_release: releaseName(effectiveRequireOsdRelease(m)),
+    pools: sortedByNumber(m.pools).map(([id, p]) => dumpPgPool(p, { id, name: m.poolName.get(id) ?? '<unknown>' })),
+    osds: osds.map((i) => dumpOsd(m, i)),
+    osd_xinfo: osds.map((i) => ({ osd: i, ...dumpOsdXinfo(m.osdXinfo[i]!) })),
+    ...dumpPgOverrides(m),
+    blocklist: dumpAddrMap(m.blocklist),
+    range_blocklist: dumpAddrMap(m.rangeBlocklist),
+    erasure_code_profiles: Object.fromEntries(
+      profiles.map(([name, kv]) => [name, Object.fromEntries([...kv].sort(([a], [b]) => compareBytewise(a, b)))]),
+    ),
+    removed_snaps_queue: dumpSnapMap(m.removedSnapsQueue),
+    new_removed_snaps: dumpSnapMap(m.newRemovedSnaps),
+    new_purged_snaps: dumpSnapMap(m.newPurgedSnaps),
+    crush_node_flags: dumpFlagMap(m.crushNodeFlags, (id) => crushItemName(m.crush, id)),
+    device_class_flags: dumpFlagMap(m.deviceClassFlags, (id) => m.crush.className.get(id)),
+    stretch_mode: {
+      stretch_mode_enabled: m.stretchModeEnabled,
+      stretch_bucket_count: m.stretchBucketCount,
+      degraded_stretch_mode: m.degradedStretchMode,
+      recovering_stretch_mode: m.recoveringStretchMode,
+      stretch_mode_bucket: m.stretchModeBucket,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** OSDMap types: pg_t, pg_pool_t, osd_info_t/osd_xinfo_t, the full map, Incremental, apply, dump. */
+export * from './pg.js';
+export * from './pool.js';
+export * from './pool-dump.js';
+export * from './osd-info.js';
+export * from './osdmap.js';
+export {
+  pgKey,
+  pgMapSet,
+  sortedPgEntries,
+  addrMapKey,
+  sortedAddrEntries,
+  type AddrEntry,
+  type AddrMap,
+  type PgEntry,
+  type PgMap,
+} from './osdmap-codec.js';
+export * from './incremental.js';
+export { applyIncremental, intervalSubtract, intervalUnion, setMaxOsd } from './apply.js';
+export { dumpOSDMap, minCompatClient, osdStateSet, osdmapFlagSet, osdmapFlagString } from './dump.js';

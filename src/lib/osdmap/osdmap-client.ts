@@ -1,0 +1,137 @@
+/**
+ * The client-usable section of a full OSDMap (formats.md §6.1): envelope compat 1, v9 in
+ * Pacific (v10 from Reef: pg_upmap_primaries). Older feature sets get v3, v6 or v7.
+ */
+import { decodeCrushMap } from '../crush/index.js';
+import { Reader, Writer, decodeUTime, decodeUuid, encodeUTime, encodeUuid } from '../encoding/index.js';
+import { MonctlError } from '../errors.js';
+import { FEATURE, hasFeature } from '../msg/features.js';
+import {
+  CORRUPT,
+  decodeAddrvecList,
+  decodeIntMap,
+  decodeOsdVector,
+  decodePgMap,
+  decodePoolId,
+  decodeProfiles,
+  decodeSnapMap,
+  decodeU32Vector,
+  decodeUpmapItems,
+  encodeAddrvecList,
+  encodeIntMap,
+  encodeOsdVector,
+  encodePgMap,
+  encodeProfiles,
+  encodeSnapMap,
+  encodeUpmapItems,
+  writePoolId,
+} from './osdmap-codec.js';
+import { OSDMAP_FLAG, RELEASE, effectiveRequireOsdRelease, type OSDMap } from './osdmap-types.js';
+import { decodePgPool, encodePgPool } from './pool.js';
+
+/** Highest client-section version whose fields are read; later tails are kept raw. */
+export const OSDMAP_CLIENT_MAX_KNOWN_V = 10;
+
+export function decodeClientSection(r: Reader, m: Partial<OSDMap>): void {
+  const env = r.envelope('OSDMap client section', OSDMAP_CLIENT_MAX_KNOWN_V);
+  const v = env.version;
+  m.clientV = v;
+  m.fsid = decodeUuid(r);
+  m.epoch = r.u32('epoch');
+  m.created = decodeUTime(r);
+  m.modified = decodeUTime(r);
+  m.pools = decodeIntMap(r, 'pools', 14, decodePoolId, decodePgPool);
+  m.poolName = decodeIntMap(r, 'pool_name', 12, decodePoolId, (x) => x.string('pool name'));
+  m.poolMax = r.s32('pool_max');
+  m.flags = r.u32('flags');
+  m.maxOsd = r.s32('max_osd');
+  if (m.maxOsd < 0) throw new MonctlError('DECODE_INVALID', `max_osd ${m.maxOsd} is negative`, { offset: r.pos - 4, actions: CORRUPT });
+  m.osdState = v >= 5 ? decodeU32Vector(r, 'osd_state') : r.list('osd_state', (x) => x.u8('osd_state'), 1);
+  m.osdWeight = decodeU32Vector(r, 'osd_weight');
+  m.clientAddrs = decodeAddrvecList(r, 'client_addrs');
+  m.pgTemp = decodePgMap(r, 'pg_temp', decodeOsdVector);
+  m.primaryTemp = decodePgMap(r, 'primary_temp', (x) => x.s32('primary_temp osd'));
+  if (v >= 2) {
+    const aff = decodeU32Vector(r, 'osd_primary_affinity');
+    if (aff.length > 0) m.osdPrimaryAffinity = aff;
+  }
+  const crushAt = r.pos + 4;
+  m.crushBytes = r.blob('crush');
+  try {
+    m.crush = decodeCrushMap(m.crushBytes);
+  } catch (e) {
+    if (e instanceof MonctlError && e.offset !== undefined) e.offset += crushAt;
+    throw e;
+  }
+  m.erasureCodeProfiles = v >= 3 ? decodeProfiles(r, 'erasure_code_profiles') : new Map();
+  m.pgUpmap = v >= 4 ? decodePgMap(r, 'pg_upmap', decodeOsdVector) : new Map();
+  m.pgUpmapItems = v >= 4 ? decodePgMap(r, 'pg_upmap_items', decodeUpmapItems) : new Map();
+  m.crushVersion = v >= 6 ? r.s32('crush_version') : 1;
+  m.newRemovedSnaps = v >= 7 ? decodeSnapMap(r, 'new_removed_snaps') : new Map();
+  m.newPurgedSnaps = v >= 7 ? decodeSnapMap(r, 'new_purged_snaps') : new Map();
+  m.lastUpChange = v >= 9 ? decodeUTime(r) : { sec: 0, nsec: 0 };
+  m.lastInChange = v >= 9 ? decodeUTime(r) : { sec: 0, nsec: 0 };
+  m.pgUpmapPrimaries = v >= 10 ? decodePgMap(r, 'pg_upmap_primaries', (x) => x.s32('primary osd')) : new Map();
+  const tail = r.finish(env, 'OSDMap client section');
+  if (tail.length > 0) m.clientTail = tail;
+}
+
+/** The client-section version a Pacific encoder picks (a Reef map keeps Reef's v10). */
+export function clientVersionFor(m: OSDMap, features: bigint | undefined): number {
+  const reef = m.clientV >= 10 || m.pgUpmapPrimaries.size > 0 ? 10 : 9;
+  if (features === undefined) return Math.max(m.clientV, m.pgUpmapPrimaries.size > 0 ? 10 : 0);
+  if (!hasFeature(features, FEATURE.SERVER_LUMINOUS)) return 3;
+  if (!hasFeature(features, FEATURE.SERVER_MIMIC)) return 6;
+  if (!hasFeature(features, FEATURE.SERVER_NAUTILUS)) return 7;
+  return reef;
+}
+
+/** Pre-v4 decoders only know the legacy REQUIRE_* flags: Ceph adds them for the release. */
+function flagsForVersion(m: OSDMap, v: number, features: bigint | undefined): number {
+  if (features === undefined || v >= 4) return m.flags;
+  const release = effectiveRequireOsdRelease(m);
+  let f = m.flags;
+  if (release >= RELEASE.LUMINOUS) f |= OSDMAP_FLAG.REQUIRE_LUMINOUS | OSDMAP_FLAG.RECOVERY_DELETES;
+  else if (release === RELEASE.KRAKEN) f |= OSDMAP_FLAG.REQUIRE_KRAKEN;
+  else if (release === RELEASE.JEWEL) f |= OSDMAP_FLAG.REQUIRE_JEWEL;
+  return f >>> 0;
+}
+
+export function encodeClientSection(w: Writer, m: OSDMap, features: bigint | undefined): void {
+  const v = clientVersionFor(m, features);
+  const mark = w.envelope(v, 1);
+  encodeUuid(w, m.fsid);
+  w.u32(m.epoch);
+  encodeUTime(w, m.created);
+  encodeUTime(w, m.modified);
+  encodeIntMap(w, m.pools, writePoolId, (x, p) => encodePgPool(x, p, features));
+  encodeIntMap(w, m.poolName, writePoolId, (x, name) => x.string(name));
+  w.s32(m.poolMax);
+  w.u32(flagsForVersion(m, v, features));
+  w.s32(m.maxOsd);
+  if (v >= 5) w.list(m.osdState, (x, s) => x.u32(s));
+  else w.list(m.osdState, (x, s) => x.u8(s));
+  w.list(m.osdWeight, (x, s) => x.u32(s));
+  encodeAddrvecList(w, m.clientAddrs, v >= 8, features);
+  encodePgMap(w, m.pgTemp, encodeOsdVector);
+  encodePgMap(w, m.primaryTemp, (x, o) => x.s32(o));
+  if (v >= 2) w.list(m.osdPrimaryAffinity ?? [], (x, a) => x.u32(a));
+  w.blob(m.crushBytes);
+  if (v >= 3) encodeProfiles(w, m.erasureCodeProfiles);
+  if (v >= 4) {
+    encodePgMap(w, m.pgUpmap, encodeOsdVector);
+    encodePgMap(w, m.pgUpmapItems, encodeUpmapItems);
+  }
+  if (v >= 6) w.s32(m.crushVersion);
+  if (v >= 7) {
+    encodeSnapMap(w, m.newRemovedSnaps);
+    encodeSnapMap(w, m.newPurgedSnaps);
+  }
+  if (v >= 9) {
+    encodeUTime(w, m.lastUpChange);
+    encodeUTime(w, m.lastInChange);
+  }
+  if (v >= 10) encodePgMap(w, m.pgUpmapPrimaries, (x, o) => x.s32(o));
+  if (features === undefined && v === m.clientV && m.clientTail) w.raw(m.clientTail);
+  w.finish(mark);
+}
