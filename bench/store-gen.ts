@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
+import { mulberry32 } from '../src/lib/random.js';
 
 /** Bump when the layout below changes, so stale caches are not reused. */
 const LAYOUT_VERSION = 1;
@@ -47,17 +48,6 @@ export interface StoreInfo {
   reused: boolean;
 }
 
-/** mulberry32: a tiny, fast, seeded 32-bit PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 const utf8 = new TextEncoder();
 const u64 = (n: number): Uint8Array => {
@@ -68,7 +58,7 @@ const u64 = (n: number): Uint8Array => {
 
 /** Every entry of the store, prefix by prefix, in version order (what a mon appends). */
 function* entries(total: number, seed: number): Generator<[Uint8Array, Uint8Array]> {
-  const next = mulberry32(seed);
+  const next = mulberry32(seed).u32;
   const value = ([min, max]: [number, number]): Uint8Array => {
     const len = min + (next() % (max - min));
     const words = new Uint32Array((len + 3) >>> 2);

@@ -5,18 +5,8 @@ import { readPaxosState } from '../../src/lib/paxos/index.js';
 import { MonStore, checkStore, copyStore } from '../../src/lib/store/index.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
+import { mulberry32 } from '../../src/lib/random.js';
 
-/** mulberry32: the seed is printed, so a failing run replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the built CLI and SIGKILLs it after `killAfterMs`; resolves with its exit status. */
 function runAndKill(args: string[], killAfterMs: number): Promise<string> {
@@ -47,7 +37,7 @@ describe.each(['leveldb', 'rocksdb'] as const)('crash safety on %s: SIGKILL duri
   const seed = Number(process.env.MONCTL_SEED ?? Date.now() % 1_000_000);
 
   it(`is all-or-nothing (seed ${seed})`, async () => {
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed).next;
     const pristine = extractFixture(backend);
     const old = await paxosKeys(pristine);
     const runs = 15;

@@ -11,27 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCrushMap, decompileCrushMap, dumpCrushMap, encodeCrushMap } from '../../src/lib/crush/index.js';
+import { mulberry32, type Prng } from '../../src/lib/random.js';
 
 const MAPS = Number(process.env.CRUSH_LIVE_MAPS ?? 60);
 const BASE_SEED = Number(process.env.CRUSH_LIVE_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const haveCrushtool = spawnSync('crushtool', ['--help'], { stdio: 'ignore' }).error === undefined;
 
-/** mulberry32: one seed drives every choice. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  const chance = (p: number): boolean => next() < p;
-  return { int, pick, chance };
-}
-type Rng = ReturnType<typeof prng>;
+const prng = mulberry32;
+type Rng = Prng;
 
 const PROFILES: Record<string, [string, number][]> = {
   argonaut: [],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Reader, Writer } from '../../src/lib/encoding/index.js';
 import { decodeMonMap, encodeMonMap, printMonMap } from '../../src/lib/monmap/index.js';
+import { mulberry32 } from '../../src/lib/random.js';
 
 /**
  * Differential test against the real monmaptool: seeded random monmaps (1–7 mons, v1/v2/both
@@ -19,17 +20,7 @@ const CASES = 40;
 const baseSeed = Number(process.env.MONCTL_SEED ?? Date.now() % 0x7fffffff) >>> 0;
 const env = { ...process.env, TZ: 'UTC' };
 
-/** mulberry32: small seeded PRNG; one seed drives every choice of a case. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = (seed: number): (() => number) => mulberry32(seed).next;
 
 interface Case {
   args: string[];

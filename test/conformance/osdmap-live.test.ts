@@ -13,23 +13,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeOSDMap, dumpOSDMap, encodeOSDMap } from '../../src/lib/osdmap/index.js';
 import { toJson } from '../../src/lib/render/json.js';
 import { runTool } from '../helpers/ceph.js';
+import { mulberry32 } from '../../src/lib/random.js';
 
 const MAPS = Math.max(30, Number(process.env.OSDMAP_LIVE_MAPS ?? 30));
 const BASE_SEED = Number(process.env.OSDMAP_LIVE_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const haveOsdmaptool = spawnSync('osdmaptool', ['--help'], { stdio: 'ignore' }).error === undefined;
 
-/** mulberry32: one seed drives every choice. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1)) };
-}
+const prng = mulberry32;
 
 describe.skipIf(!haveOsdmaptool)(`osdmaptool --createsimple maps (base seed ${BASE_SEED})`, () => {
   const dir = haveOsdmaptool ? mkdtempSync(join(tmpdir(), 'monctl-osdmap-live-')) : '';
