@@ -1,4 +1,6 @@
 import { MonctlError } from './errors.js';
+import { dumpMonMap, summarizeMonMap } from './monmap/dump.js';
+import { MONMAP_PREFIX, decodeStoredMonMap } from './monmap/store.js';
 import { PAXOS_PREFIX, isVersionKey } from './paxos/keys.js';
 import type { RenderedValue, ValueDecoder } from './render/value.js';
 import { dumpTransaction, keyName, opTypeName, transactionFromBytes } from './store/index.js';
@@ -16,8 +18,15 @@ const paxosVersion: ValueDecoder = (prefix, key, value): RenderedValue | undefin
   return { type: 'decoded', decoder: 'MonitorDBStore::Transaction', summary, value: dumpTransaction(tx) };
 };
 
+/** `monmap/<epoch>`: a MonMap, shown as `ceph mon dump -f json` shows it. */
+const monmapEpoch: ValueDecoder = (prefix, key, value): RenderedValue | undefined => {
+  if (prefix !== MONMAP_PREFIX || !isVersionKey(key)) return undefined;
+  const map = decodeStoredMonMap(value, keyName(prefix, key));
+  return { type: 'decoded', decoder: 'MonMap', summary: summarizeMonMap(map), value: dumpMonMap(map) };
+};
+
 /** The decoders `store dump --decode` applies, first match wins. */
-export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion];
+export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion, monmapEpoch];
 
 /** Like a decoder, but a value that fails to decode is shown as an error, not thrown. */
 export function safeDecoders(decoders: readonly ValueDecoder[]): ValueDecoder[] {

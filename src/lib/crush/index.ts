@@ -10,3 +10,4 @@ export {
   type JsonValue,
 } from './dump.js';
 export { decompileCrushMap, fixedPoint3, isValidCrushName } from './decompile.js';
+export { crushTree, type CrushTreeJson, type CrushTreeTable } from './tree.js';

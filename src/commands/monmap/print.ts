@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { Flags } from '@oclif/core';
+import { StoreCommand } from '../../base-command.js';
+import { MonctlError } from '../../lib/errors.js';
+import { printMonMap } from '../../lib/monmap/index.js';
+import { dumpMonMap, type MonMapDump } from '../../lib/monmap/dump.js';
+import { decodeStoredMonMap, readMonMap } from '../../lib/monmap/store.js';
+
+export default class MonmapPrint extends StoreCommand {
+  static override summary = 'Print a MonMap as `monmaptool --print` does; --json as `ceph mon dump -f json`.';
+  static override description =
+    'Reads monmap/<epoch> from the store (default: the newest), or a monmap file with --monmap. The text is exactly monmaptool\'s; for a store, the first line names the store key instead of a file.';
+  static override examples = [
+    '<%= config.bin %> monmap print -s mon-a',
+    '<%= config.bin %> monmap print --epoch 2 --json',
+    '<%= config.bin %> monmap print --monmap monmap.bin',
+  ];
+  static override flags = {
+    epoch: Flags.string({ char: 'e', summary: 'The epoch to print (default: monmap/last_committed).', exclusive: ['monmap'] }),
+    monmap: Flags.string({ char: 'm', summary: 'Read a monmap file (as monmaptool writes it) instead of a store.' }),
+  };
+
+  async run(): Promise<MonMapDump> {
+    const { flags } = await this.parse(MonmapPrint);
+    if (flags.monmap !== undefined) {
+      // $MONCTL_STORE alone does not conflict (oclif's `exclusive` would count it): a file wins.
+      if (flags.store !== undefined && flags.store !== process.env.MONCTL_STORE) {
+        throw new MonctlError('BAD_ARGUMENT', '--monmap and --store cannot be used together', {
+          actions: ['Pass --monmap FILE to print a file, or --store DIR to print the store\'s monmap.'],
+        });
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(flags.monmap);
+      } catch (e) {
+        throw new MonctlError('IO_ERROR', `cannot read ${flags.monmap}: ${(e as Error).message}`, { cause: e });
+      }
+      const map = decodeStoredMonMap(bytes);
+      this.log(printMonMap(map, flags.monmap).trimEnd());
+      return dumpMonMap(map);
+    }
+    const { key, map } = await this.withStore(flags.store, (store) => readMonMap(store, flags.epoch));
+    this.log(`monctl: monmap key ${key}\n${printMonMap(map).trimEnd()}`);
+    return dumpMonMap(map);
+  }
+}

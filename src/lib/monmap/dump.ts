@@ -1,0 +1,122 @@
+/**
+ * MonMap::dump as Pacific 16.2 writes it (`ceph mon dump -f json`, without the `quorum` list
+ * the monitor appends). Field names are Ceph's, quirks included: the disallowed leaders are
+ * under the key `"disallowed_leaders: "` and the removed ranks under `"removed_ranks: "` (colon
+ * and space are part of the names, as `ceph mon dump -f json` prints them), and
+ * `crush_location` is the map's text form `{k=v,…}`, not an object.
+ */
+import type { UTime } from '../encoding/index.js';
+import { dumpEntityAddrvec, formatLegacyStr, type EntityAddrDump } from '../msg/entity-addr.js';
+import { cephReleaseName, type MonMap } from './monmap.js';
+
+/** The key Pacific's MonMap::dump gives the disallowed leaders (`dump_stream("disallowed_leaders: ")`). */
+export const DISALLOWED_LEADERS_KEY = 'disallowed_leaders: ';
+/** Likewise `dump_stream("removed_ranks: ")`: the removed ranks, comma-separated. */
+export const REMOVED_RANKS_KEY = 'removed_ranks: ';
+
+export interface MonInfoDump {
+  rank: number;
+  name: string;
+  public_addrs: { addrvec: EntityAddrDump[] };
+  addr: string;
+  public_addr: string;
+  priority: number;
+  weight: number;
+  crush_location: string;
+}
+
+export interface MonMapDump {
+  epoch: number;
+  fsid: string;
+  modified: string;
+  created: string;
+  min_mon_release: number;
+  min_mon_release_name: string;
+  election_strategy: number;
+  [DISALLOWED_LEADERS_KEY]: string;
+  stretch_mode: boolean;
+  tiebreaker_mon: string;
+  [REMOVED_RANKS_KEY]: string;
+  features: { persistent: string[]; optional: string[] };
+  mons: MonInfoDump[];
+}
+
+const utf8 = new TextEncoder();
+const bytewise = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
+
+/** ceph::features::mon::get_feature_name of Pacific: bits 0–7, 63 `reserved`, else `unknown`. */
+const PACIFIC_MON_FEATURES: Record<number, string> = {
+  0: 'kraken',
+  1: 'luminous',
+  2: 'mimic',
+  3: 'osdmap-prune',
+  4: 'nautilus',
+  5: 'octopus',
+  6: 'pacific',
+  7: 'elector-pinging',
+  63: 'reserved',
+};
+
+/** mon_feature_t::dump: one name per set bit, lowest first (dump_bit_str). */
+export function monFeatureNames(features: bigint): string[] {
+  const out: string[] = [];
+  for (let bit = 0; bit < 64; bit++) {
+    if ((features >> BigInt(bit)) & 1n) out.push(PACIFIC_MON_FEATURES[bit] ?? 'unknown');
+  }
+  return out;
+}
+
+/** utime_t::gmtime(): `2026-11-22T00:50:30.959486Z`, or `sec.usec` for times under ten years. */
+export function formatUTimeGmt(t: UTime): string {
+  const usec = String(Math.floor(t.nsec / 1000)).padStart(6, '0');
+  if (t.sec < 60 * 60 * 24 * 365 * 10) return `${t.sec}.${usec}`;
+  const d = new Date(t.sec * 1000);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return (
+    `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}` +
+    `T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${usec}Z`
+  );
+}
+
+/** operator<< of a std::map<string,string>: `{k=v,k2=v2}` in key order. */
+function formatStringMap(m: Map<string, string>): string {
+  const entries = [...m].sort(([a], [b]) => bytewise(a, b));
+  return `{${entries.map(([k, v]) => `${k}=${v}`).join(',')}}`;
+}
+
+/** The object `ceph mon dump -f json` prints for this map (less its `quorum`). */
+export function dumpMonMap(m: MonMap): MonMapDump {
+  return {
+    epoch: m.epoch,
+    fsid: m.fsid,
+    modified: formatUTimeGmt(m.lastChanged),
+    created: formatUTimeGmt(m.created),
+    min_mon_release: m.minMonRelease,
+    min_mon_release_name: cephReleaseName(m.minMonRelease),
+    election_strategy: m.strategy,
+    [DISALLOWED_LEADERS_KEY]: [...m.disallowedLeaders].sort(bytewise).join(','),
+    stretch_mode: m.stretchModeEnabled,
+    tiebreaker_mon: m.tiebreakerMon,
+    [REMOVED_RANKS_KEY]: [...new Set(m.removedRanks)].sort((a, b) => a - b).join(','),
+    features: { persistent: monFeatureNames(m.persistentFeatures), optional: monFeatureNames(m.optionalFeatures) },
+    mons: m.ranks.map((name, rank) => {
+      const info = m.monInfo.get(name)!;
+      const legacy = formatLegacyStr(info.publicAddrs);
+      return {
+        rank,
+        name,
+        public_addrs: dumpEntityAddrvec(info.publicAddrs),
+        addr: legacy,
+        public_addr: legacy,
+        priority: info.priority,
+        weight: info.weight,
+        crush_location: formatStringMap(info.crushLoc),
+      };
+    }),
+  };
+}
+
+/** One line for listings: `epoch 3, 3 mons: a,b,c`. */
+export function summarizeMonMap(m: MonMap): string {
+  return `epoch ${m.epoch}, ${m.ranks.length} mons: ${m.ranks.join(',')}`;
+}
