@@ -19,6 +19,7 @@ import MonmapGet from '../../src/commands/monmap/get.js';
 import MonmapPrint from '../../src/commands/monmap/print.js';
 import { cephAvailable, extractFixture, makeTempDir, quietToolConf, removeTempDirs, runTool, startMon, which, type Backend } from '../helpers/ceph.js';
 import { runCommand } from '../helpers/run-command.js';
+import { mulberry32 } from '../../src/lib/random.js';
 
 const live = cephAvailable() && which('crushtool') !== undefined;
 if (!live) console.warn('monmap-crush-live: Ceph tools not installed; skipping');
@@ -196,21 +197,7 @@ describe.skipIf(!live)('monmap and crush vs a running ceph-mon (live)', () => {
   });
 });
 
-/** mulberry32 */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  const chance = (p: number): boolean => next() < p;
-  return { int, pick, chance };
-}
+const prng = mulberry32;
 
 const JEWEL = [
   'choose_local_tries 0',
