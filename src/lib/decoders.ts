@@ -1,6 +1,9 @@
 import { MonctlError } from './errors.js';
 import { dumpMonMap, summarizeMonMap } from './monmap/dump.js';
 import { MONMAP_PREFIX, decodeStoredMonMap } from './monmap/store.js';
+import { OSD_STATE } from './osdmap/osdmap-types.js';
+import { decodeOSDMap } from './osdmap/osdmap.js';
+import { dumpOSDMap } from './osdmap/dump.js';
 import { PAXOS_PREFIX, isVersionKey } from './paxos/keys.js';
 import type { RenderedValue, ValueDecoder } from './render/value.js';
 import { dumpTransaction, keyName, opTypeName, transactionFromBytes } from './store/index.js';
@@ -25,8 +28,27 @@ const monmapEpoch: ValueDecoder = (prefix, key, value): RenderedValue | undefine
   return { type: 'decoded', decoder: 'MonMap', summary: summarizeMonMap(map), value: dumpMonMap(map) };
 };
 
+/** `osdmap/full_<epoch>`: a full OSDMap, shown as `osdmaptool --dump json` shows it. */
+const osdmapFull: ValueDecoder = (prefix, key, value): RenderedValue | undefined => {
+  if (prefix !== 'osdmap' || !/^full_\d+$/.test(key)) return undefined;
+  let map;
+  try {
+    map = decodeOSDMap(value);
+  } catch (e) {
+    throw e instanceof MonctlError ? e.withKey(keyName(prefix, key)) : e;
+  }
+  let up = 0;
+  let inn = 0;
+  for (let i = 0; i < map.maxOsd; i++) {
+    if ((map.osdState[i] ?? 0) & OSD_STATE.UP) up++;
+    if ((map.osdState[i] ?? 0) & OSD_STATE.EXISTS && (map.osdWeight[i] ?? 0) > 0) inn++;
+  }
+  const summary = `epoch ${map.epoch}, max_osd ${map.maxOsd} (${up} up, ${inn} in), ${map.pools.size} pools, crc 0x${map.crc.toString(16).padStart(8, '0')}`;
+  return { type: 'decoded', decoder: 'OSDMap', summary, value: dumpOSDMap(map) };
+};
+
 /** The decoders `store dump --decode` applies, first match wins. */
-export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion, monmapEpoch];
+export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion, monmapEpoch, osdmapFull];
 
 /** Like a decoder, but a value that fails to decode is shown as an error, not thrown. */
 export function safeDecoders(decoders: readonly ValueDecoder[]): ValueDecoder[] {

@@ -33,6 +33,18 @@ describe.each(['leveldb', 'rocksdb'] as const)('committed %s fixture', (backend)
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('store dump --decode shows full OSDMaps, MonMaps and paxos transactions', async () => {
+    const r = await runCommand(StoreDump, ['-s', mon, '--prefix', 'osdmap', '--key', 'full_31', '--decode', '--json']);
+    const [entry] = JSON.parse(r.stdout);
+    expect(entry.value).toMatchObject({ type: 'decoded', decoder: 'OSDMap', value: { epoch: 31, max_osd: 6 } });
+    expect(entry.value.value.pools.map((p: { pool_name: string }) => p.pool_name)).toEqual(['rbd', 'ecpool']);
+    const text = await runCommand(StoreDump, ['-s', mon, '--decode']);
+    expect(text.stdout).toMatch(/^osdmap\tfull_31\t\(\d+ bytes\)\tOSDMap: epoch 31, max_osd 6 \(0 up, 4 in\), 2 pools, crc 0x[0-9a-f]{8}$/m);
+    expect(text.stdout).toMatch(/^monmap\t1\t\(\d+ bytes\)\tMonMap: epoch 1, 1 mons: a$/m);
+    expect(text.stdout).not.toContain('decoded: error');
+    expect(text.stdout).not.toMatch(/\terror: /);
+  });
+
   it('every read command leaves every file of the store byte-identical', async () => {
     const before = hashTree(mon);
     const reads = [
