@@ -33,8 +33,9 @@ export async function readServiceVersions(store: MonStore, service: string): Pro
 /** Every prefix that keeps a `last_committed` key (paxos included), plus the known services. */
 export async function listServices(store: MonStore): Promise<string[]> {
   const found = new Set<string>(KNOWN_SERVICES);
-  for await (const chunk of store.chunks({ values: false })) {
-    for (const e of chunk) if (e.key === 'last_committed') found.add(e.prefix);
+  const marker = '\0last_committed';
+  for await (const keys of store.keyStrings()) {
+    for (const raw of keys) if (raw.endsWith(marker) && raw.indexOf('\0') === raw.length - marker.length) found.add(raw.slice(0, -marker.length));
   }
   found.delete(PAXOS_PREFIX);
   return [...found].sort();
