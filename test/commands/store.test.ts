@@ -5,6 +5,7 @@ import PaxosShow from '../../src/commands/paxos/show.js';
 import PaxosTrim from '../../src/commands/paxos/trim.js';
 import PaxosVersions from '../../src/commands/paxos/versions.js';
 import StoreCheck from '../../src/commands/store/check.js';
+import StoreCompact from '../../src/commands/store/compact.js';
 import StoreCrc from '../../src/commands/store/crc.js';
 import StoreDump from '../../src/commands/store/dump.js';
 import StoreGet from '../../src/commands/store/get.js';
@@ -13,7 +14,7 @@ import StoreRm from '../../src/commands/store/rm.js';
 import StoreSet from '../../src/commands/store/set.js';
 import StoreStats from '../../src/commands/store/stats.js';
 import StoreVersions from '../../src/commands/store/versions.js';
-import { copyStore } from '../../src/lib/store/index.js';
+import { MonStore, copyStore } from '../../src/lib/store/index.js';
 import { runCommand } from '../helpers/run-command.js';
 import { hashTree, makeSyntheticMonStore, tempDir } from '../helpers/stores.js';
 
@@ -169,6 +170,38 @@ describe('store and paxos commands (in-process)', () => {
     const check = await runCommand(StoreCheck, ['-s', copy, '--json']);
     expect(check.exitCode).toBe(1);
     expect(JSON.parse(check.stdout).problems).toEqual([expect.objectContaining({ code: 'UNDECODABLE', key: 'paxos/6' })]);
+  });
+
+  it('store compact keeps every key; it is refused while another process holds the store', async () => {
+    const copy = join(tmp.dir, 'compact');
+    await copyStore(mon, copy);
+    const before = (await runCommand(StoreCrc, ['-s', copy])).stdout;
+    const r = await runCommand(StoreCompact, ['-s', copy, '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ compacted: true, backend: 'leveldb' });
+    expect((await runCommand(StoreCrc, ['-s', copy])).stdout).toBe(before);
+    const holder = await MonStore.open(copy, { write: true });
+    try {
+      const locked = await runCommand(StoreCompact, ['-s', copy]);
+      expect(locked.exitCode).toBe(3);
+      expect(locked.stderr).toContain('STORE_LOCKED');
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('paxos trim --to V and its guards', async () => {
+    const copy = join(tmp.dir, 'trim-to');
+    await copyStore(mon, copy);
+    const dry = await runCommand(PaxosTrim, ['-s', copy, '--to', '7', '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, applied: false, from: 3, to: 7, erased: 4 });
+    const tooFar = await runCommand(PaxosTrim, ['-s', copy, '--to', '13']);
+    expect(tooFar.exitCode).toBe(2);
+    expect(tooFar.stderr).toContain('last_committed is 12 and must stay');
+    const both = await runCommand(PaxosTrim, ['-s', copy, '--to', '5', '--keep', '3']);
+    expect(both.exitCode).toBe(2);
+    const r = await runCommand(PaxosTrim, ['-s', copy, '--to', '12', '--no-backup', '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ applied: true, to: 12, erased: 9 });
+    expect((await runCommand(StoreCheck, ['-s', copy])).exitCode).toBe(0);
   });
 
   it('errors are one line with a code and an action, never a stack trace', async () => {
