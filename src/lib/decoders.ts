@@ -3,6 +3,8 @@ import { dumpMonMap, summarizeMonMap } from './monmap/dump.js';
 import { MONMAP_PREFIX, decodeStoredMonMap } from './monmap/store.js';
 import { OSD_STATE } from './osdmap/osdmap-types.js';
 import { decodeOSDMap } from './osdmap/osdmap.js';
+import { decodeIncremental } from './osdmap/incremental.js';
+import { incrementalJson, printIncremental } from './osdmap/inc-print.js';
 import { dumpOSDMap } from './osdmap/dump.js';
 import { PAXOS_PREFIX, isVersionKey } from './paxos/keys.js';
 import type { RenderedValue, ValueDecoder } from './render/value.js';
@@ -47,8 +49,22 @@ const osdmapFull: ValueDecoder = (prefix, key, value): RenderedValue | undefined
   return { type: 'decoded', decoder: 'OSDMap', summary, value: dumpOSDMap(map) };
 };
 
+/** `osdmap/<epoch>`: an OSDMap::Incremental. */
+const osdmapIncremental: ValueDecoder = (prefix, key, value): RenderedValue | undefined => {
+  if (prefix !== 'osdmap' || !isVersionKey(key)) return undefined;
+  let inc;
+  try {
+    inc = decodeIncremental(value);
+  } catch (e) {
+    throw e instanceof MonctlError ? e.withKey(keyName(prefix, key)) : e;
+  }
+  const changes = printIncremental(inc).split('\n').slice(1).filter((l) => l.trim() !== '');
+  const summary = `epoch ${inc.epoch}, ${changes.length} changes, full_crc 0x${inc.fullCrc.toString(16).padStart(8, '0')}`;
+  return { type: 'decoded', decoder: 'OSDMap::Incremental', summary, value: incrementalJson(inc) };
+};
+
 /** The decoders `store dump --decode` applies, first match wins. */
-export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion, monmapEpoch, osdmapFull];
+export const storeValueDecoders: readonly ValueDecoder[] = [paxosVersion, monmapEpoch, osdmapFull, osdmapIncremental];
 
 /** Like a decoder, but a value that fails to decode is shown as an error, not thrown. */
 export function safeDecoders(decoders: readonly ValueDecoder[]): ValueDecoder[] {

@@ -12,7 +12,7 @@ export default class StoreDump extends StoreCommand {
   static override flags = {
     prefix: Flags.string({ char: 'p', summary: 'Only keys of this prefix.' }),
     key: Flags.string({ char: 'k', summary: 'Only this key (needs --prefix).', dependsOn: ['prefix'] }),
-    decode: Flags.boolean({ summary: 'Decode values monctl has codecs for (paxos transactions, MonMaps, full OSDMaps).' }),
+    decode: Flags.boolean({ summary: 'Decode values monctl has codecs for (paxos transactions, MonMaps, OSDMaps and incrementals).' }),
     'hex-bytes': Flags.integer({ summary: 'How many bytes of a binary value to show.', default: 32, min: 0 }),
   };
 

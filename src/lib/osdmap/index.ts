@@ -18,3 +18,8 @@ export {
 export * from './incremental.js';
 export { applyIncremental, intervalSubtract, intervalUnion, setMaxOsd } from './apply.js';
 export { dumpOSDMap, minCompatClient, osdStateSet, osdmapFlagSet, osdmapFlagString } from './dump.js';
+export { printOSDMap, formatPgPool, cephJsonText } from './print.js';
+export { printOSDTree } from './tree.js';
+export { printIncremental, incrementalJson } from './inc-print.js';
+export { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from './diff.js';
+export { readFullMap, readFullMapBytes, readIncremental, verifyHistory, parseEpoch, OSDMAP_PREFIX, type HistoryReport, type HistoryMismatch } from './store.js';

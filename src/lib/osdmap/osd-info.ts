@@ -10,7 +10,7 @@
  */
 import { Reader, Writer, decodeUTime, encodeUTime, type UTime } from '../encoding/index.js';
 import { MonctlError } from '../errors.js';
-import { FEATURE, hasFeature } from '../msg/features.js';
+import { hasFeature } from '../msg/features.js';
 import { formatUTimeCeph } from '../msg/utime.js';
 
 /** Bit 16 in incarnation 3 (bits 57 and 28): SERVER_OCTOPUS. */

@@ -44,9 +44,12 @@ export function decodeClientSection(r: Reader, m: Partial<OSDMap>): void {
   m.poolName = decodeIntMap(r, 'pool_name', 12, decodePoolId, (x) => x.string('pool name'));
   m.poolMax = r.s32('pool_max');
   m.flags = r.u32('flags');
+  const maxOsdAt = r.pos;
   m.maxOsd = r.s32('max_osd');
   if (m.maxOsd < 0) throw new MonctlError('DECODE_INVALID', `max_osd ${m.maxOsd} is negative`, { offset: r.pos - 4, actions: CORRUPT });
   m.osdState = v >= 5 ? decodeU32Vector(r, 'osd_state') : r.list('osd_state', (x) => x.u8('osd_state'), 1);
+  // Every per-OSD vector has max_osd entries: a corrupt max_osd must not size loops over OSDs.
+  if (m.osdState.length !== m.maxOsd) throw new MonctlError('DECODE_INVALID', `max_osd ${m.maxOsd} but osd_state has ${m.osdState.length} entries`, { offset: maxOsdAt, actions: CORRUPT });
   m.osdWeight = decodeU32Vector(r, 'osd_weight');
   m.clientAddrs = decodeAddrvecList(r, 'client_addrs');
   m.pgTemp = decodePgMap(r, 'pg_temp', decodeOsdVector);

@@ -4,9 +4,11 @@
  * (allow_crimson). Older feature sets get v1, v5 or v6.
  */
 import { Reader, Writer, decodeUuid, encodeUuid } from '../encoding/index.js';
+import { MonctlError } from '../errors.js';
 import { FEATURE, hasFeature } from '../msg/features.js';
 import { decodeOsdInfo, decodeOsdXinfo, encodeOsdInfo, encodeOsdXinfo, OSD_INFO_ENCODED_LEN } from './osd-info.js';
 import {
+  CORRUPT,
   decodeAddrMap,
   decodeAddrvecList,
   decodeIntMap,
@@ -35,7 +37,9 @@ export function decodeOsdSection(r: Reader, m: Partial<OSDMap>): void {
   m.clusterSnapshotEpoch = r.u32('cluster_snapshot_epoch');
   m.clusterSnapshot = r.string('cluster_snapshot');
   m.osdUuid = r.list('osd_uuid', decodeUuid, 16);
+  const xinfoAt = r.pos;
   m.osdXinfo = r.list('osd_xinfo', decodeOsdXinfo, 6);
+  if (m.osdXinfo.length !== m.maxOsd) throw new MonctlError('DECODE_INVALID', `osd_xinfo has ${m.osdXinfo.length} entries for max_osd ${m.maxOsd}`, { offset: xinfoAt, actions: CORRUPT });
   m.hbFrontAddrs = decodeAddrvecList(r, 'hb_front_addrs');
   m.nearfullRatio = v >= 2 ? r.f32('nearfull_ratio') : 0;
   m.fullRatio = v >= 2 ? r.f32('full_ratio') : 0;

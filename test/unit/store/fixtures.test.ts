@@ -41,6 +41,7 @@ describe.each(['leveldb', 'rocksdb'] as const)('committed %s fixture', (backend)
     const text = await runCommand(StoreDump, ['-s', mon, '--decode']);
     expect(text.stdout).toMatch(/^osdmap\tfull_31\t\(\d+ bytes\)\tOSDMap: epoch 31, max_osd 6 \(0 up, 4 in\), 2 pools, crc 0x[0-9a-f]{8}$/m);
     expect(text.stdout).toMatch(/^monmap\t1\t\(\d+ bytes\)\tMonMap: epoch 1, 1 mons: a$/m);
+    expect(text.stdout).toMatch(/^osdmap\t2\t\(\d+ bytes\)\tOSDMap::Incremental: epoch 2, \d+ changes, full_crc 0x[0-9a-f]{8}$/m);
     expect(text.stdout).not.toContain('decoded: error');
     expect(text.stdout).not.toMatch(/\terror: /);
   });

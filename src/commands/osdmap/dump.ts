@@ -1,0 +1,19 @@
+import { dumpOSDMap } from '../../lib/osdmap/index.js';
+import { cephJsonText } from '../../lib/osdmap/print.js';
+import { OSDMapSourceCommand, mapSourceFlags } from './print.js';
+
+export default class OsdmapDump extends OSDMapSourceCommand {
+  static override summary = 'Dump an OSDMap as JSON, as `osdmaptool --dump json` (and `ceph osd dump -f json`) do.';
+  static override description =
+    'Always JSON: one line, as osdmaptool prints it, floats with 17 significant digits (with --json, indented). Reads the store (default: the newest epoch) or an OSDMap file with --osdmap.';
+  static override examples = ['<%= config.bin %> osdmap dump -s mon-a --epoch 31', '<%= config.bin %> osdmap dump --osdmap osdmap.bin'];
+  static override flags = mapSourceFlags;
+
+  async run(): Promise<Record<string, unknown>> {
+    const { flags } = await this.parse(OsdmapDump);
+    const { map } = await this.loadMap(flags);
+    const dump = dumpOSDMap(map);
+    this.log(cephJsonText(dump));
+    return dump;
+  }
+}
