@@ -28,7 +28,7 @@ describe.skipIf(!haveOsdmaptool)(`osdmaptool --createsimple maps (base seed ${BA
   });
 
   const cases = Array.from({ length: MAPS }, (_, i) => (BASE_SEED + i) >>> 0);
-  it.each(cases)('seed %i: round trip and dump match', (seed) => {
+  it.each(cases)('seed %i: round trip and dump match (some with crushtool --build maps imported)', (seed) => {
     const rng = prng(seed);
     const osds = rng.int(1, 200);
     const pgBits = rng.int(0, 6);
@@ -37,13 +37,26 @@ describe.skipIf(!haveOsdmaptool)(`osdmaptool --createsimple maps (base seed ${BA
     const args = ['--createsimple', String(osds), '--with-default-pool', '--pg_bits', String(pgBits), '--pgp_bits', String(pgpBits), '--clobber', file];
     const made = runTool('osdmaptool', args);
     expect(made.code, `seed ${seed}: osdmaptool ${args.join(' ')}\n${made.stderr}`).toBe(0);
+    // Half the maps carry a CRUSH map built by crushtool (hosts and racks, straw2 or straw).
+    let crushNote = 'default crush';
+    if (rng.chance(0.5)) {
+      const perHost = rng.int(1, 8);
+      const alg = rng.pick(['straw2', 'straw']);
+      const layers = rng.chance(0.5) ? ['host', alg, String(perHost), 'root', alg, '0'] : ['host', alg, String(perHost), 'rack', alg, String(rng.int(1, 4)), 'root', alg, '0'];
+      const crush = join(dir, `crush-${seed}`);
+      const built = runTool('crushtool', ['--build', '--num_osds', String(osds), ...layers, '-o', crush]);
+      expect(built.code, `seed ${seed}: crushtool --build ${layers.join(' ')}\n${built.stderr}`).toBe(0);
+      const imported = runTool('osdmaptool', [file, '--import-crush', crush]);
+      expect(imported.code, `seed ${seed}: --import-crush\n${imported.stderr}`).toBe(0);
+      crushNote = `crushtool --build ${layers.join(' ')}`;
+    }
     const bytes = new Uint8Array(readFileSync(file));
     const map = decodeOSDMap(bytes);
     expect(Buffer.from(encodeOSDMap(map)).toString('hex'), `seed ${seed}: re-encode`).toBe(Buffer.from(bytes).toString('hex'));
     const dumped = runTool('osdmaptool', [file, '--dump', 'json']);
     expect(dumped.code, `seed ${seed}: osdmaptool --dump json\n${dumped.stderr}`).toBe(0);
     const expected = JSON.parse(dumped.stdout.slice(dumped.stdout.indexOf('{'))) as unknown;
-    expect(JSON.parse(toJson(dumpOSDMap(map), 0)), `seed ${seed}: dump (${osds} osds, pg_bits ${pgBits}, pgp_bits ${pgpBits})`).toEqual(expected);
+    expect(JSON.parse(toJson(dumpOSDMap(map), 0)), `seed ${seed}: dump (${osds} osds, pg_bits ${pgBits}, pgp_bits ${pgpBits}, ${crushNote})`).toEqual(expected);
   });
 });
 
