@@ -121,6 +121,7 @@ export function decodeMonMap(r: Reader): MonMap {
       m.monInfo.set(name, decodeMonInfo(r));
     }
   }
+  const ranksAt = r.pos;
   m.ranks = v < 6 ? legacyRanks(m) : r.list('MonMap ranks', (x) => x.string('rank name'), 4);
   m.minMonRelease = v >= 7 ? r.u8('MonMap min_mon_release') : inferReleaseFromMonFeatures(m.persistentFeatures);
   if (v >= 8) {
@@ -135,7 +136,7 @@ export function decodeMonMap(r: Reader): MonMap {
   }
   const tail = env.finish();
   if (tail.length > 0) m.tail = tail;
-  checkRanks(m);
+  checkRanks(m, ranksAt);
   return m;
 }
 
@@ -150,10 +151,11 @@ function legacyRanks(m: MonMap): string[] {
 }
 
 /** Every ranked name must have a mon_info entry (Ceph asserts it when printing). */
-function checkRanks(m: MonMap): void {
+function checkRanks(m: MonMap, offset: number): void {
   for (const name of m.ranks) {
     if (!m.monInfo.has(name)) {
       throw new MonctlError('DECODE_INVALID', `MonMap ranks name mon.${name}, which has no mon_info entry`, {
+        offset,
         actions: ['The monmap is inconsistent: restore it from another monitor or rebuild it with monmaptool.'],
       });
     }

@@ -1,3 +1,4 @@
+import { MonctlError } from '../errors.js';
 /**
  * pg_pool_t as `osdmaptool --dump json` prints an entry of `pools[]`: Ceph's field names and
  * order, epochs as strings, snap ids in the removed_snaps text in hex, flags after Ceph's
@@ -50,7 +51,16 @@ export function formatSnapIntervals(set: readonly SnapInterval[]): string {
 }
 
 /** Ceph's calc_grade_table(): hit_set_count grades, each decayed from the previous one. */
+/** Far above any real pool (a cache tier keeps a few dozen hit sets). */
+const MAX_HIT_SET_COUNT = 1 << 16;
+
 export function gradeTable(p: PgPool): number[] {
+  // Ceph sizes the table by hit_set_count as read; a corrupt count would make it enormous.
+  if (p.hitSetCount > MAX_HIT_SET_COUNT) {
+    throw new MonctlError('DECODE_INVALID', `pool hit_set_count ${p.hitSetCount} is implausible (more than ${MAX_HIT_SET_COUNT}): the pool is corrupt`, {
+      actions: ['Restore the map from a backup or another monitor.'],
+    });
+  }
   const out: number[] = [];
   let v = 1000000;
   for (let i = 0; i < p.hitSetCount; i++) {
