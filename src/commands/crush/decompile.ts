@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { MonctlError } from '../../lib/errors.js';
 import { decodeCrushMap, decompileCrushMap } from '../../lib/crush/index.js';
+import { readInputFile, writeOutputFile } from '../../files.js';
 
 export default class CrushDecompile extends BaseCommand {
   static override summary = 'Decompile a CRUSH map to text, exactly as `crushtool -d FILE` does.';
@@ -14,19 +13,10 @@ export default class CrushDecompile extends BaseCommand {
 
   async run(): Promise<{ crushmap: string; out?: string; text?: string }> {
     const { flags } = await this.parse(CrushDecompile);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(flags.crushmap);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot read ${flags.crushmap}: ${(e as Error).message}`, { cause: e });
-    }
+    const bytes = readInputFile(flags.crushmap);
     const text = decompileCrushMap(decodeCrushMap(bytes));
     if (flags.out !== undefined) {
-      try {
-        writeFileSync(flags.out, text);
-      } catch (e) {
-        throw new MonctlError('IO_ERROR', `cannot write ${flags.out}: ${(e as Error).message}`, { cause: e });
-      }
+      writeOutputFile(flags.out, text);
       return { crushmap: flags.crushmap, out: flags.out };
     }
     if (!this.jsonEnabled()) process.stdout.write(text);

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { MonctlError } from '../../lib/errors.js';
 import { readFullMap } from '../../lib/osdmap/store.js';
+import { writeOutputFile } from '../../files.js';
 
 export default class CrushGet extends StoreCommand {
   static override summary = 'Write the CRUSH map of an OSDMap epoch to a file (= `ceph-monstore-tool <store> get crushmap -- --version N --out F`).';
@@ -17,11 +16,7 @@ export default class CrushGet extends StoreCommand {
   async run(): Promise<{ epoch: number; length: number; crush_version: number; out: string }> {
     const { flags } = await this.parse(CrushGet);
     const { epoch, map } = await this.withStore(flags.store, (store) => readFullMap(store, flags.epoch));
-    try {
-      writeFileSync(flags.out, map.crushBytes);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot write ${flags.out}: ${(e as Error).message}`, { cause: e });
-    }
+    writeOutputFile(flags.out, map.crushBytes);
     this.log(`wrote crush map of osdmap epoch ${epoch} (crush_version ${map.crushVersion}, ${map.crushBytes.length} bytes) to ${flags.out}`);
     return { epoch, length: map.crushBytes.length, crush_version: map.crushVersion, out: flags.out };
   }

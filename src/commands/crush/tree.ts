@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { MonctlError } from '../../lib/errors.js';
 import { crushTree, decodeCrushMap, type CrushTreeJson } from '../../lib/crush/index.js';
 import { table } from '../../lib/render/table.js';
+import { readInputFile } from '../../files.js';
 
 export default class CrushTree extends BaseCommand {
   static override summary = 'Show a CRUSH map as a tree, like `ceph osd crush tree` (ID, CLASS, WEIGHT, TYPE NAME).';
@@ -17,12 +16,7 @@ export default class CrushTree extends BaseCommand {
 
   async run(): Promise<CrushTreeJson> {
     const { flags } = await this.parse(CrushTree);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(flags.crushmap);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot read ${flags.crushmap}: ${(e as Error).message}`, { cause: e });
-    }
+    const bytes = readInputFile(flags.crushmap);
     const tree = crushTree(decodeCrushMap(bytes), { showShadow: flags['show-shadow'] });
     this.log(table(tree.head, tree.rows, tree.align));
     return tree.json;

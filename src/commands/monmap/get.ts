@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { MonctlError } from '../../lib/errors.js';
 import { readMonMap } from '../../lib/monmap/store.js';
+import { writeOutputFile } from '../../files.js';
 
 export default class MonmapGet extends StoreCommand {
   static override summary = 'Write a MonMap from the store to a file (= `ceph-monstore-tool <store> get monmap -- --version N --out F`).';
@@ -17,11 +16,7 @@ export default class MonmapGet extends StoreCommand {
   async run(): Promise<{ epoch: number; key: string; length: number; out: string }> {
     const { flags } = await this.parse(MonmapGet);
     const { epoch, key, bytes } = await this.withStore(flags.store, (store) => readMonMap(store, flags.epoch));
-    try {
-      writeFileSync(flags.out, bytes);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot write ${flags.out}: ${(e as Error).message}`, { cause: e });
-    }
+    writeOutputFile(flags.out, bytes);
     this.log(`wrote monmap epoch ${epoch} to ${flags.out}`);
     return { epoch, key, length: bytes.length, out: flags.out };
   }

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { printMonMap } from '../../lib/monmap/index.js';
 import { dumpMonMap, type MonMapDump } from '../../lib/monmap/dump.js';
 import { decodeStoredMonMap, readMonMap } from '../../lib/monmap/store.js';
+import { readInputFile } from '../../files.js';
 
 export default class MonmapPrint extends StoreCommand {
   static override summary = 'Print a MonMap as `monmaptool --print` does; --json as `ceph mon dump -f json`.';
@@ -29,12 +29,7 @@ export default class MonmapPrint extends StoreCommand {
           actions: ['Pass --monmap FILE to print a file, or --store DIR to print the store\'s monmap.'],
         });
       }
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(flags.monmap);
-      } catch (e) {
-        throw new MonctlError('IO_ERROR', `cannot read ${flags.monmap}: ${(e as Error).message}`, { cause: e });
-      }
+      const bytes = readInputFile(flags.monmap);
       const map = decodeStoredMonMap(bytes);
       this.log(printMonMap(map, flags.monmap).trimEnd());
       return dumpMonMap(map);

@@ -1,16 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { applyIncremental, decodeIncremental, decodeOSDMap, encodeOSDMap } from '../../lib/osdmap/index.js';
+import { readInputFile, writeOutputFile } from '../../files.js';
 
-function readInput(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new MonctlError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
@@ -28,8 +21,8 @@ export default class OsdmapApplyInc extends BaseCommand {
 
   async run(): Promise<{ epoch: number; length: number; crc: number; full_crc: number; crc_matches: boolean; out: string }> {
     const { flags } = await this.parse(OsdmapApplyInc);
-    const base = decodeOSDMap(readInput(flags.base));
-    const inc = decodeIncremental(readInput(flags.inc));
+    const base = decodeOSDMap(readInputFile(flags.base));
+    const inc = decodeIncremental(readInputFile(flags.inc));
     const map = applyIncremental(base, inc);
     // An incremental carrying a whole map (epoch 1, forced full maps) is that map.
     const bytes = inc.fullmap.length > 0 ? inc.fullmap : encodeOSDMap(map, inc.encodeFeatures);
@@ -43,11 +36,7 @@ export default class OsdmapApplyInc extends BaseCommand {
         ],
       });
     }
-    try {
-      writeFileSync(flags.out, bytes);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot write ${flags.out}: ${(e as Error).message}`, { cause: e });
-    }
+    writeOutputFile(flags.out, bytes);
     const check = matches ? `CRC ${hex32(crc)} = full_crc` : `CRC ${hex32(crc)} != full_crc ${hex32(inc.fullCrc)} (written with --force)`;
     this.log(`applied incremental e${inc.epoch} to e${base.epoch}: wrote ${bytes.length} bytes to ${flags.out}, ${check}`);
     return { epoch: inc.epoch, length: bytes.length, crc, full_crc: inc.fullCrc, crc_matches: matches, out: flags.out };

@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { decodeOSDMap, type OSDMap } from '../../lib/osdmap/index.js';
 import { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from '../../lib/osdmap/diff.js';
 import { readFullMap } from '../../lib/osdmap/store.js';
+import { readInputFile } from '../../files.js';
 
 function readMapFile(path: string): OSDMap {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new MonctlError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
+  const bytes = readInputFile(path);
   return decodeOSDMap(bytes);
 }
 

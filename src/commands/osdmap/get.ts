@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { crc32c } from '../../lib/encoding/index.js';
-import { MonctlError } from '../../lib/errors.js';
 import { readFullMapBytes } from '../../lib/osdmap/store.js';
+import { writeOutputFile } from '../../files.js';
 
 export default class OsdmapGet extends StoreCommand {
   static override summary = 'Write a full OSDMap from the store to a file (= `ceph-monstore-tool <store> get osdmap -- --version N --out F`).';
@@ -18,11 +17,7 @@ export default class OsdmapGet extends StoreCommand {
   async run(): Promise<{ epoch: number; key: string; length: number; crc: number; out: string }> {
     const { flags } = await this.parse(OsdmapGet);
     const { epoch, key, bytes } = await this.withStore(flags.store, (store) => readFullMapBytes(store, flags.epoch));
-    try {
-      writeFileSync(flags.out, bytes);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot write ${flags.out}: ${(e as Error).message}`, { cause: e });
-    }
+    writeOutputFile(flags.out, bytes);
     this.log(`wrote osdmap epoch ${epoch} (${bytes.length} bytes) to ${flags.out}`);
     return { epoch, key, length: bytes.length, crc: crc32c(0, bytes), out: flags.out };
   }

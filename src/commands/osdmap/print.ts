@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { decodeOSDMap, dumpOSDMap, type OSDMap } from '../../lib/osdmap/index.js';
 import { printOSDMap } from '../../lib/osdmap/print.js';
 import { readFullMap } from '../../lib/osdmap/store.js';
+import { readInputFile } from '../../files.js';
 
 /** `--epoch` (store) or `--osdmap FILE`: the map the print, tree and dump commands show. */
 export const mapSourceFlags = {
@@ -25,12 +25,7 @@ export abstract class OSDMapSourceCommand extends StoreCommand {
         actions: ["Pass --osdmap FILE to read a file, or --store DIR (with --epoch) to read the store's map."],
       });
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(flags.osdmap);
-    } catch (e) {
-      throw new MonctlError('IO_ERROR', `cannot read ${flags.osdmap}: ${(e as Error).message}`, { cause: e });
-    }
+    const bytes = readInputFile(flags.osdmap);
     return { source: flags.osdmap, map: decodeOSDMap(bytes) };
   }
 }

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { crc32c, hexdump } from '../../lib/encoding/index.js';
+import { writeOutputFile } from '../../files.js';
 
 export default class StoreGet extends StoreCommand {
   static override summary = 'Print one value as a hex dump, or write its raw bytes to a file (`crc` = `ceph-kvstore-tool crc`).';
@@ -19,7 +19,7 @@ export default class StoreGet extends StoreCommand {
     const value = await this.withStore(flags.store, (store) => store.require(args.prefix, args.key));
     const result = { prefix: args.prefix, key: args.key, length: value.length, crc: crc32c(0, value) };
     if (flags.out) {
-      writeFileSync(flags.out, value);
+      writeOutputFile(flags.out, value);
       this.log(`wrote ${value.length} bytes of ${args.prefix}/${args.key} to ${flags.out}`);
       return { ...result, out: flags.out };
     }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { WriteCommand, writeFlags, type WriteOutcome } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { TransactionBuilder } from '../../lib/store/index.js';
+import { readInputFile } from '../../files.js';
 
 export default class StoreSet extends WriteCommand {
   static override summary = 'Set one key to a file\'s bytes or to a u64 version, like `ceph-kvstore-tool set`.';
@@ -29,11 +29,7 @@ export default class StoreSet extends WriteCommand {
       }
       value = new TransactionBuilder().putVersion(args.prefix, args.key, BigInt(flags.u64)).tx.ops[0]!.value;
     } else {
-      try {
-        value = readFileSync(flags.in!);
-      } catch (e) {
-        throw new MonctlError('IO_ERROR', `cannot read ${flags.in}: ${(e as Error).message}`, { cause: e });
-      }
+      value = readInputFile(flags.in!);
     }
     return this.runWrite(flags, async () => new TransactionBuilder().put(args.prefix, args.key, value).tx);
   }

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../../base-command.js';
 import { MonctlError } from '../../../lib/errors.js';
 import { decodeIncremental, type Incremental } from '../../../lib/osdmap/index.js';
 import { incrementalJson, printIncremental } from '../../../lib/osdmap/inc-print.js';
 import { readIncremental } from '../../../lib/osdmap/store.js';
+import { readInputFile } from '../../../files.js';
 
 export default class OsdmapIncShow extends StoreCommand {
   static override summary = 'Decode one OSDMap incremental (`osdmap/<epoch>`): what that epoch changed.';
@@ -22,12 +22,7 @@ export default class OsdmapIncShow extends StoreCommand {
     const { args, flags } = await this.parse(OsdmapIncShow);
     let inc: Incremental;
     if (flags.inc !== undefined) {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(flags.inc);
-      } catch (e) {
-        throw new MonctlError('IO_ERROR', `cannot read ${flags.inc}: ${(e as Error).message}`, { cause: e });
-      }
+      const bytes = readInputFile(flags.inc);
       inc = decodeIncremental(bytes);
     } else if (args.epoch !== undefined) {
       const epoch = args.epoch;
