@@ -11,3 +11,27 @@ export {
 } from './dump.js';
 export { decompileCrushMap, fixedPoint3, isValidCrushName } from './decompile.js';
 export { crushTree, type CrushTreeJson, type CrushTreeTable } from './tree.js';
+export { hash32_1, hash32_2, hash32_3, hash32_4, hash32_5, CRUSH_HASH_RJENKINS1 } from './hash.js';
+export { crushLn, straw2LnTable, RH_LH_TABLE, LL_TABLE } from './ln.js';
+export { bucketChoose, permChoose, runtimeBucket, type RuntimeBucket } from './buckets.js';
+export {
+  createCrushContext,
+  doRule,
+  doRuleInto,
+  CRUSH_ITEM_NONE,
+  DEFAULT_CHOOSE_ARGS,
+  type CrushContext,
+  type CrushContextOptions,
+} from './mapper.js';
+export {
+  crushTestLines,
+  crushTestText,
+  crushTestWeights,
+  testDeviceWeight,
+  maximumAffectedByRule,
+  formatVector,
+  formatFloatG,
+  type CrushTestOptions,
+  type CrushTestMapping,
+  type CrushTestStats,
+} from './tester.js';

@@ -1,0 +1,229 @@
+/**
+ * What `crushtool -i MAP --test` computes and prints (Ceph 16.2 CrushTester::test; placement.md
+ * §9, anchors.md §1.4): for each rule and replica count, the mapping of every x in
+ * [min-x, max-x], with the exact text lines crushtool writes to stdout.
+ *
+ * Semantics kept from crushtool:
+ *  - rules: --rule R, otherwise every rule id 0…max_rules−1; a hole prints `rule R dne` when
+ *    statistics are on; rule ids are used directly (no ruleset/size lookup);
+ *  - replica counts: --num-rep N, otherwise the rule's min_size…max_size;
+ *  - x: --min-x/--max-x, but if either is missing or negative both fall back to 0…1023;
+ *  - device weights: 1.0 for every device that sits in some bucket, 0 for the others, then the
+ *    --weight overrides (float, truncated to 16.16, clamped to [0, 1]);
+ *  - --pool-id P hashes the input (x' = h2(x, P)) but the printed x stays the loop value;
+ *    choose_args are always index 0, falling back to −1;
+ *  - --show-utilization turns statistics on; a replica count whose total device weight is 0 is
+ *    skipped silently (no mappings printed either).
+ */
+import { hash32_2 } from './hash.js';
+import { createCrushContext, doRuleInto, CRUSH_ITEM_NONE } from './mapper.js';
+import { effectiveMaxDevices, type CrushMap } from './types.js';
+
+export interface CrushTestOptions {
+  /** --rule R sets both; default: all rules. */
+  minRule?: number;
+  maxRule?: number;
+  /** --num-rep N sets both; default: each rule's min_size…max_size. */
+  minRep?: number;
+  maxRep?: number;
+  /** --x X sets both; default (or if either is missing/negative): 0…1023. */
+  minX?: number;
+  maxX?: number;
+  /** --pool-id P (−1 = none). */
+  poolId?: number;
+  /** --weight overrides: device id → weight as the float crushtool parses (0…1). */
+  weights?: ReadonlyMap<number, number>;
+  showMappings?: boolean;
+  showBadMappings?: boolean;
+  showStatistics?: boolean;
+  showUtilization?: boolean;
+  showUtilizationAll?: boolean;
+}
+
+export interface CrushTestMapping {
+  rule: number;
+  num_rep: number;
+  x: number;
+  result: number[];
+}
+
+export interface CrushTestStats {
+  rule: number;
+  rule_name: string;
+  num_rep: number;
+  /** result size → how many x gave it. */
+  result_sizes: Record<string, number>;
+  num_x: number;
+  /** Per device: how many times it was chosen, and crushtool's expected count (a float32). */
+  devices: { id: number; stored: number; expected: number }[];
+}
+
+/** crushtool's `--weight dev f`: (int)(f · 0x10000) on a C float, clamped to [0, 0x10000]. */
+export function testDeviceWeight(f: number): number {
+  const w = Math.trunc(Math.fround(f) * 0x10000);
+  if (!(w > 0)) return 0; // also NaN
+  return w > 0x10000 ? 0x10000 : w;
+}
+
+/** The device weight vector crushtool tests with (length max_devices). */
+export function crushTestWeights(map: CrushMap, overrides: ReadonlyMap<number, number> = new Map()): Uint32Array {
+  const w = new Uint32Array(effectiveMaxDevices(map));
+  for (const b of map.buckets) {
+    if (b === null) continue;
+    for (const item of b.items) if (item >= 0 && item < w.length) w[item] = 0x10000;
+  }
+  for (const [dev, f] of overrides) if (dev >= 0 && dev < w.length) w[dev] = testDeviceWeight(f);
+  return w;
+}
+
+/** Ceph's vector printer: `[a,b,c]`. */
+export const formatVector = (v: ArrayLike<number>): string => `[${Array.prototype.join.call(v, ',')}]`;
+
+/** C++ ostream's default float output (`%g`, 6 significant digits). */
+export function formatFloatG(v: number): string {
+  if (v === 0) return '0';
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const [mant, expText] = v.toExponential(5).split('e') as [string, string];
+  const exp = Number(expText);
+  const strip = (s: string): string => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  if (exp < -4 || exp >= 6) return `${strip(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return strip(v.toFixed(5 - exp));
+}
+
+/**
+ * CrushTester::get_maximum_affected_by_rule, quirks included: every step with op ≥ 2 other than
+ * EMIT counts, so `set_choose_tries 100` (arg2 0) records 100 "replicas" of type 0; buckets are
+ * counted per type from the name map (shadow buckets included, devices never — their "bucket
+ * type" is an error code), once per time the type appears in the rule.
+ */
+export function maximumAffectedByRule(map: CrushMap, ruleno: number): number {
+  const rule = map.rules[ruleno];
+  const affected: number[] = [];
+  const replications = new Map<number, number>();
+  for (const s of rule?.steps ?? []) {
+    if (s.op >= 2 && s.op !== 4) {
+      affected.push(s.arg2);
+      replications.set(s.arg2, s.arg1);
+    }
+  }
+  const ofType = new Map<number, number>();
+  for (const t of affected) {
+    for (const id of map.nameMap.keys()) {
+      const b = id < 0 ? map.buckets[-1 - id] : undefined;
+      if (b !== undefined && b !== null && b.type === t) ofType.set(t, (ofType.get(t) ?? 0) + 1);
+    }
+  }
+  for (const t of affected) {
+    const rep = replications.get(t) ?? 0;
+    if (rep > 0 && rep < (ofType.get(t) ?? 0)) ofType.set(t, rep);
+  }
+  let max = Math.max(map.buckets.length, effectiveMaxDevices(map));
+  for (const t of affected) {
+    const n = ofType.get(t) ?? 0;
+    if (n > 0 && n < max) max = n;
+  }
+  return max;
+}
+
+/**
+ * Runs the test and yields crushtool's stdout lines, one at a time (a million mappings need not
+ * sit in memory). Pass `onMapping` to also receive every mapping as data, and `onStats` for the
+ * per-(rule, num_rep) statistics.
+ */
+export function* crushTestLines(
+  map: CrushMap,
+  opts: CrushTestOptions,
+  onMapping?: (m: CrushTestMapping) => void,
+  onStats?: (s: CrushTestStats) => void,
+): Generator<string, void, undefined> {
+  let minRule = opts.minRule ?? -1;
+  let maxRule = opts.maxRule ?? -1;
+  if (minRule < 0 || maxRule < 0) {
+    minRule = 0;
+    maxRule = map.rules.length - 1;
+  }
+  let minX = opts.minX ?? -1;
+  let maxX = opts.maxX ?? -1;
+  if (minX < 0 || maxX < 0) {
+    minX = 0;
+    maxX = 1023;
+  }
+  const poolId = opts.poolId ?? -1;
+  const showUtilization = opts.showUtilization === true;
+  const showUtilizationAll = opts.showUtilizationAll === true;
+  const showStatistics = opts.showStatistics === true || showUtilization || showUtilizationAll;
+  const weight = crushTestWeights(map, opts.weights);
+  const ctx = createCrushContext(map, { chooseArgsIndex: 0n });
+  const numDevices = weight.length;
+
+  for (let r = minRule; r < map.rules.length && r <= maxRule; r++) {
+    const rule = map.rules[r];
+    if (rule === null || rule === undefined) {
+      if (showStatistics) yield `rule ${r} dne`;
+      continue;
+    }
+    const name = map.ruleNameMap.get(r) ?? '';
+    let minRep = opts.minRep ?? -1;
+    let maxRep = opts.maxRep ?? -1;
+    if (minRep < 0 || maxRep < 0) {
+      minRep = rule.minSize;
+      maxRep = rule.maxSize;
+    }
+    if (showStatistics) yield `rule ${r} (${name}), x = ${minX}..${maxX}, numrep = ${minRep}..${maxRep}`;
+    for (let nr = minRep; nr <= maxRep; nr++) {
+      const per = new Array<number>(numDevices).fill(0);
+      const sizes = new Map<number, number>();
+      const numObjects = maxX - minX + 1;
+      let totalWeight = 0;
+      for (let i = 0; i < numDevices; i++) totalWeight = (totalWeight + weight[i]!) | 0; // a C int
+      if (totalWeight === 0) continue;
+      for (let x = minX; x <= maxX; x++) {
+        const realX = poolId !== -1 ? hash32_2(x, poolId) : x;
+        const n = doRuleInto(ctx, r, realX, nr, weight);
+        const out = ctx.scratch.result.subarray(0, n); // scratch may have grown during the call
+        let hasNone = false;
+        for (let i = 0; i < n; i++) {
+          const item = out[i]!;
+          if (item !== CRUSH_ITEM_NONE) per[item] = (per[item] ?? 0) + 1;
+          else hasNone = true;
+        }
+        sizes.set(n, (sizes.get(n) ?? 0) + 1);
+        if (opts.showMappings) yield `CRUSH rule ${r} x ${x} ${formatVector(out)}`;
+        if (opts.showBadMappings && (n !== nr || hasNone)) yield `bad mapping rule ${r} x ${x} num_rep ${nr} result ${formatVector(out)}`;
+        if (onMapping !== undefined) onMapping({ rule: r, num_rep: nr, x, result: Array.from(out) });
+      }
+      // CrushTester's statistics are C floats: emulate them with Math.fround.
+      const expectedObjects = Math.fround(Math.min(nr, maximumAffectedByRule(map, r)) * numObjects);
+      const expected = (i: number): number => Math.fround(Math.fround(Math.fround(weight[i]!) / Math.fround(totalWeight)) * expectedObjects);
+      if (showStatistics) {
+        for (const [size, count] of [...sizes].sort((a, b) => a[0] - b[0])) {
+          yield `rule ${r} (${name}) num_rep ${nr} result size == ${size}:\t${count}/${numObjects}`;
+        }
+        for (let i = 0; i < numDevices; i++) {
+          const e = expected(i);
+          const stored = per[i]!;
+          if (showUtilization ? e > 0 && stored > 0 : showUtilizationAll) {
+            yield `  device ${i}:\t\t stored : ${stored}\t expected : ${formatFloatG(e)}`;
+          }
+        }
+      }
+      if (onStats !== undefined) {
+        onStats({
+          rule: r,
+          rule_name: name,
+          num_rep: nr,
+          result_sizes: Object.fromEntries([...sizes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+          num_x: numObjects,
+          devices: per.map((stored, id) => ({ id, stored, expected: expected(id) })),
+        });
+      }
+    }
+  }
+}
+
+/** The whole --test output as one string (tests and small ranges). */
+export function crushTestText(map: CrushMap, opts: CrushTestOptions): string {
+  let s = '';
+  for (const line of crushTestLines(map, opts)) s += line + '\n';
+  return s;
+}

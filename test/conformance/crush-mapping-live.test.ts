@@ -1,0 +1,132 @@
+/**
+ * Seeded differential test of CRUSH placement against the real crushtool: random text maps
+ * (test/helpers/crush-gen.ts) are compiled with `crushtool -c`, then every rule is run with
+ * `crushtool -i F --test --show-mappings --min-x 0 --max-x K --num-rep N` (sometimes with
+ * --weight overrides, --pool-id, --show-bad-mappings and --show-statistics/--show-utilization)
+ * and the output compared line for line with monctl's tester on the decoded binary.
+ *
+ * Replay: CRUSH_MAPPING_SEED=<seed> (the base seed is printed in the suite name and each map's
+ * seed in its test name); CRUSH_MAPPING_MAPS and CRUSH_MAPPING_MAX_X scale the run. A map that
+ * mismatches is saved under test/fixtures/crush-failures/ with the crushtool arguments in a
+ * comment, so it can become a fixture.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crushTestLines, decodeCrushMap, type CrushTestOptions } from '../../src/lib/crush/index.js';
+import { mulberry32 } from '../../src/lib/random.js';
+import { REPO_ROOT } from '../helpers/ceph.js';
+import { randomCrushText } from '../helpers/crush-gen.js';
+
+const MAPS = Number(process.env.CRUSH_MAPPING_MAPS ?? 40);
+const MAX_X = Number(process.env.CRUSH_MAPPING_MAX_X ?? 1023);
+const BASE_SEED = Number(process.env.CRUSH_MAPPING_SEED ?? Math.floor(Math.random() * 0x7fffffff));
+const MIN_TOTAL = 200_000;
+const haveCrushtool = spawnSync('crushtool', ['--help'], { stdio: 'ignore' }).error === undefined;
+const FAILURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'crush-failures');
+
+interface Run {
+  args: string[];
+  opts: CrushTestOptions;
+}
+
+/** Two to three crushtool --test invocations per map, chosen from the map's seed. */
+function planRuns(seed: number, devices: number[]): Run[] {
+  const rng = mulberry32(seed ^ 0x5bd1e995);
+  const runs: Run[] = [];
+  const n = rng.int(2, 3);
+  for (let k = 0; k < n; k++) {
+    const numRep = rng.pick([1, 2, 3, 3, 4, 5, 6, 8]);
+    const args = ['--test', '--show-mappings', '--min-x', '0', '--max-x', String(MAX_X), '--num-rep', String(numRep)];
+    const opts: CrushTestOptions = { minX: 0, maxX: MAX_X, minRep: numRep, maxRep: numRep, showMappings: true };
+    if (rng.chance(0.4)) {
+      const weights = new Map<number, number>();
+      for (let j = rng.int(1, 4); j > 0; j--) {
+        const w = rng.pick([0, 0.5, 0.25, 0.9, 0.1, rng.int(0, 1000) / 1000]);
+        weights.set(rng.pick(devices), w);
+      }
+      for (const [d, w] of weights) args.push('--weight', String(d), w.toFixed(3));
+      opts.weights = new Map([...weights].map(([d, w]) => [d, Number(w.toFixed(3))]));
+    }
+    if (rng.chance(0.25)) {
+      const pool = rng.int(0, 20);
+      args.push('--pool-id', String(pool));
+      opts.poolId = pool;
+    }
+    if (rng.chance(0.3)) {
+      args.push('--show-bad-mappings');
+      opts.showBadMappings = true;
+    }
+    if (rng.chance(0.3)) {
+      args.push('--show-statistics');
+      opts.showStatistics = true;
+      if (rng.chance(0.5)) {
+        args.push('--show-utilization');
+        opts.showUtilization = true;
+      }
+    }
+    runs.push({ args, opts });
+  }
+  return runs;
+}
+
+const totals = { mappings: 0, mismatches: 0, otherLines: 0, otherMismatches: 0, maps: 0 };
+
+describe.skipIf(!haveCrushtool)(`crushtool --test mapping differential (seed ${BASE_SEED}, ${MAPS} maps, x 0..${MAX_X})`, () => {
+  const dir = haveCrushtool ? mkdtempSync(join(tmpdir(), 'monctl-crush-map-')) : '';
+  afterAll(() => {
+    if (dir !== '' && process.env.CRUSH_MAPPING_KEEP === undefined) rmSync(dir, { recursive: true, force: true });
+    if (!haveCrushtool) return;
+    console.log(
+      `crush mapping differential: seed ${BASE_SEED}, ${totals.maps} maps, ${totals.mappings} mappings compared, ${totals.mismatches} mismatches; ` +
+        `${totals.otherLines} statistics/bad-mapping lines, ${totals.otherMismatches} mismatches`,
+    );
+  });
+
+  for (let i = 0; i < MAPS; i++) {
+    const seed = (BASE_SEED + i) >>> 0;
+    const gen = randomCrushText(seed);
+    it(`map seed ${seed}: ${gen.summary}`, () => {
+      const src = join(dir, `${seed}.txt`);
+      const bin = join(dir, `${seed}.bin`);
+      writeFileSync(src, gen.text);
+      execFileSync('crushtool', ['-c', src, '-o', bin], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const map = decodeCrushMap(new Uint8Array(readFileSync(bin)));
+      totals.maps++;
+      const failures: string[] = [];
+      for (const run of planRuns(seed, gen.devices)) {
+        const theirs = execFileSync('crushtool', ['-i', bin, ...run.args], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 60_000 }).split('\n');
+        if (theirs[theirs.length - 1] === '') theirs.pop();
+        const ours = [...crushTestLines(map, run.opts)];
+        const n = Math.max(ours.length, theirs.length);
+        let firstBad: string | undefined;
+        for (let k = 0; k < n; k++) {
+          const t = theirs[k];
+          const o = ours[k];
+          const mapping = (t ?? o ?? '').startsWith('CRUSH rule');
+          if (mapping) totals.mappings++;
+          else totals.otherLines++;
+          if (t !== o) {
+            if (mapping) totals.mismatches++;
+            else totals.otherMismatches++;
+            firstBad ??= `line ${k}: crushtool ${JSON.stringify(t)} monctl ${JSON.stringify(o)}`;
+          }
+        }
+        if (firstBad !== undefined) failures.push(`crushtool -i F ${run.args.join(' ')}: ${firstBad}`);
+      }
+      if (failures.length > 0) {
+        mkdirSync(FAILURES_DIR, { recursive: true });
+        const header = failures.map((f) => `# ${f}\n`).join('');
+        writeFileSync(join(FAILURES_DIR, `mapping-seed-${seed}.txt`), `# crush-mapping-live seed ${seed}\n${header}${gen.text}`);
+      }
+      expect(failures, `seed ${seed}`).toEqual([]);
+    });
+  }
+
+  it('compared enough mappings', () => {
+    if (MAPS >= 40 && MAX_X >= 1023) expect(totals.mappings).toBeGreaterThanOrEqual(MIN_TOTAL);
+    expect(totals.mismatches).toBe(0);
+  });
+});
