@@ -4,8 +4,7 @@ import { toJson } from './lib/render/json.js';
 import { formatTransaction } from './lib/render/value.js';
 import { OutputSink } from './lib/render/output.js';
 import { Progress } from './lib/render/progress.js';
-import { listingEntries, type ListingKind } from './lib/store/listing.js';
-import { parallelListingChunks } from './lib/store/parallel-listing.js';
+import { listingChunks, listingEntries, type ListingKind } from './lib/store/listing.js';
 import { MonStore, dumpTransaction, prefixKeyRange, writeTransaction, type OpenOptions, type Transaction } from './lib/store/index.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -73,8 +72,7 @@ export abstract class StoreCommand extends BaseCommand {
 
   /**
    * Streams a key listing (`list`: `prefix\tkey`, `crc`: `prefix\tkey\tcrc`) to stdout, as
-   * ceph-kvstore-tool prints it; `--json` gives `[{prefix, key[, crc]}]`. Big stores are
-   * listed by worker threads, one per core.
+   * ceph-kvstore-tool prints it; `--json` gives `[{prefix, key[, crc]}]`.
    */
   protected async printListing(storePath: string | undefined, kind: ListingKind, prefix: string | undefined): Promise<void> {
     const out = new OutputSink();
@@ -82,7 +80,6 @@ export abstract class StoreCommand extends BaseCommand {
     const range = prefixKeyRange(prefix);
     let n = 0;
     await this.withStore(storePath, async (store) => {
-      const where = store.location.monDataDir ?? store.location.dbDir;
       if (this.jsonEnabled()) {
         await out.write('[');
         for await (const entries of listingEntries(store, kind, range)) {
@@ -93,7 +90,7 @@ export abstract class StoreCommand extends BaseCommand {
         await out.line(n === 0 ? ']' : '\n]');
         return;
       }
-      for await (const c of parallelListingChunks(store, where, kind, range)) {
+      for await (const c of listingChunks(store, kind, range)) {
         await out.write(c.text);
         progress.update((n += c.keys));
         if (out.isClosed) break;

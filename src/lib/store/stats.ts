@@ -6,6 +6,8 @@ export interface PrefixStats {
   /** Key bytes (prefix, separator and key) plus value bytes. */
   bytes: number;
   value_bytes: number;
+  /** On-disk bytes of the prefix's table files, as the backend estimates them (0 while in the log). */
+  approx_disk_bytes: number;
   largest: Array<{ key: string; bytes: number }>;
 }
 
@@ -31,7 +33,7 @@ export async function storeStats(store: MonStore, opts: { top?: number; prefix?:
   for await (const chunk of store.chunks({ prefix: opts.prefix })) {
     for (const e of chunk) {
       let s = byPrefix.get(e.prefix);
-      if (!s) byPrefix.set(e.prefix, (s = { prefix: e.prefix, keys: 0, bytes: 0, value_bytes: 0, largest: [] }));
+      if (!s) byPrefix.set(e.prefix, (s = { prefix: e.prefix, keys: 0, bytes: 0, value_bytes: 0, approx_disk_bytes: 0, largest: [] }));
       const size = e.value.length;
       const bytes = e.prefix.length + 1 + e.key.length + size;
       s.keys++;
@@ -48,6 +50,7 @@ export async function storeStats(store: MonStore, opts: { top?: number; prefix?:
       }
     }
   }
+  for (const p of byPrefix.values()) p.approx_disk_bytes = await store.approximateSize({ gte: `${p.prefix}\0`, lt: `${p.prefix}\u0001` });
   const histogram = [];
   for (let i = 0; i < hist.length; i++) if (hist[i]) histogram.push({ upper_bound: 2 ** i, count: hist[i]! });
   return { total_keys: totalKeys, total_bytes: totalBytes, prefixes: [...byPrefix.values()], value_size_histogram: histogram };
