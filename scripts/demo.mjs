@@ -14,7 +14,7 @@ execFileSync('tar', ['-xzf', join(root, 'test', 'fixtures', `mon-${backend}.tar.
 const store = join(demo, 'mon-a');
 if (!existsSync(join(root, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 
-for (const args of [['store', 'versions'], ['paxos', 'versions'], ['store', 'stats', '--top', '2'], ['store', 'check']]) {
+for (const args of [['store', 'versions'], ['paxos', 'versions'], ['store', 'stats', '--top', '2'], ['osdmap', 'tree'], ['osdmap', 'verify'], ['store', 'check']]) {
   console.log(`\n$ monctl ${args.join(' ')} --store ${store}`);
   const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args, '--store', store], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
