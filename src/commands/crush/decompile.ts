@@ -1,25 +1,28 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
+import { CrushSourceCommand, crushSourceFlags } from '../../map-sources.js';
 import { decodeCrushMap, decompileCrushMap } from '../../lib/crush/index.js';
-import { readInputFile, writeOutputFile } from '../../files.js';
+import { writeOutputFile } from '../../files.js';
 
-export default class CrushDecompile extends BaseCommand {
+export default class CrushDecompile extends CrushSourceCommand {
   static override summary = 'Decompile a CRUSH map to text, exactly as `crushtool -d FILE` does.';
-  static override examples = ['<%= config.bin %> crush decompile --crushmap crush.bin', '<%= config.bin %> crush decompile --crushmap crush.bin -o crush.txt'];
+  static override examples = [
+    '<%= config.bin %> crush decompile --crushmap crush.bin',
+    '<%= config.bin %> crush decompile -s mon-a --epoch 20 -o crush.txt',
+  ];
   static override flags = {
-    crushmap: Flags.string({ char: 'i', summary: 'A compiled CRUSH map (as `crushtool -c` or `ceph osd getcrushmap` write it).', required: true }),
+    ...crushSourceFlags,
     out: Flags.string({ char: 'o', summary: 'Write the text to this file instead of stdout.' }),
   };
 
   async run(): Promise<{ crushmap: string; out?: string; text?: string }> {
     const { flags } = await this.parse(CrushDecompile);
-    const bytes = readInputFile(flags.crushmap);
+    const { source, bytes } = await this.loadCrushBytes(flags);
     const text = decompileCrushMap(decodeCrushMap(bytes));
     if (flags.out !== undefined) {
       writeOutputFile(flags.out, text);
-      return { crushmap: flags.crushmap, out: flags.out };
+      return { crushmap: source, out: flags.out };
     }
     if (!this.jsonEnabled()) process.stdout.write(text);
-    return { crushmap: flags.crushmap, text };
+    return { crushmap: source, text };
   }
 }

@@ -1,6 +1,6 @@
 import { dumpOSDMap } from '../../lib/osdmap/index.js';
 import { cephJsonText } from '../../lib/osdmap/print.js';
-import { OSDMapSourceCommand, mapSourceFlags } from './print.js';
+import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
 export default class OsdmapDump extends OSDMapSourceCommand {
   static override summary = 'Dump an OSDMap as JSON, as `osdmaptool --dump json` (and `ceph osd dump -f json`) do.';

@@ -1,6 +1,6 @@
 import type { CrushTreeJson } from '../../lib/crush/index.js';
 import { osdTree, formatOSDTreeTable } from '../../lib/osdmap/tree.js';
-import { OSDMapSourceCommand, mapSourceFlags } from './print.js';
+import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
 export default class OsdmapTree extends OSDMapSourceCommand {
   static override summary = 'Show the OSD tree as `osdmaptool --tree` and `ceph osd tree` do; --json as `ceph osd tree -f json`.';
