@@ -7,18 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import CrushTest, { parseWeightArgs, type CrushTestResult } from '../../src/commands/crush/test.js';
-import {
-  BUCKET_STRAW2,
-  RuleOp,
-  emptyCrushMap,
-  encodeCrushMap,
-  formatFloatG,
-  testDeviceWeight,
-  type CrushBucket,
-  type CrushMap,
-} from '../../src/lib/crush/index.js';
+import { BUCKET_STRAW2, emptyCrushMap, encodeCrushMap, formatFloatG, testDeviceWeight, type CrushBucket, type CrushMap } from '../../src/lib/crush/index.js';
 import { runCommand } from '../helpers/run-command.js';
 import { tempDir } from '../helpers/stores.js';
+import { replicatedRule } from '../helpers/crush-maps.js';
 
 const W = 0x10000;
 
@@ -45,17 +37,7 @@ function builtMap(): CrushMap {
   m.nameMap = new Map<number, string>([[-5, 'root'], ...hosts.map((h, i): [number, string] => [h.id, `host${i}`])]);
   for (let i = 0; i < 12; i++) m.nameMap.set(i, `osd.${i}`);
   m.rules = [
-    {
-      ruleset: 0,
-      type: 1,
-      minSize: 1,
-      maxSize: 10,
-      steps: [
-        { op: RuleOp.TAKE, arg1: -5, arg2: 0 },
-        { op: RuleOp.CHOOSELEAF_FIRSTN, arg1: 0, arg2: 1 },
-        { op: RuleOp.EMIT, arg1: 0, arg2: 0 },
-      ],
-    },
+    replicatedRule(-5),
   ];
   m.ruleNameMap = new Map([[0, 'replicated_rule']]);
   m.tunables = { ...m.tunables, chooseLocalTries: 0, chooseLocalFallbackTries: 0, chooseTotalTries: 50, chooseleafDescendOnce: 1, chooseleafVaryR: 1, chooseleafStable: 1, strawCalcVersion: 1, allowedBucketAlgs: 54 };

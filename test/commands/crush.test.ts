@@ -4,22 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import CrushDecompile from '../../src/commands/crush/decompile.js';
 import CrushDump from '../../src/commands/crush/dump.js';
 import CrushTree from '../../src/commands/crush/tree.js';
-import {
-  BUCKET_STRAW2,
-  RuleOp,
-  TAIL_GROUPS_PACIFIC,
-  decodeCrushMap,
-  decompileCrushMap,
-  dumpCrushMap,
-  emptyCrushMap,
-  encodeCrushMap,
-  type CrushBucket,
-  type CrushMap,
-} from '../../src/lib/crush/index.js';
+import { BUCKET_STRAW2, TAIL_GROUPS_PACIFIC, decodeCrushMap, decompileCrushMap, dumpCrushMap, emptyCrushMap, encodeCrushMap, type CrushBucket, type CrushMap } from '../../src/lib/crush/index.js';
 import { toJson } from '../../src/lib/render/index.js';
 import { corpusAvailable, corpusObjects } from '../helpers/corpus.js';
 import { runCommand } from '../helpers/run-command.js';
 import { tempDir } from '../helpers/stores.js';
+import { replicatedRule } from '../helpers/crush-maps.js';
 
 /**
  * A small Pacific-style map: root default (-1) over hosts node-b (-2: osd.0 hdd, osd.1 ssd)
@@ -51,17 +41,7 @@ export function sampleCrushMap(): CrushMap {
   ];
   m.maxDevices = 4;
   m.rules = [
-    {
-      ruleset: 0,
-      type: 1,
-      minSize: 1,
-      maxSize: 10,
-      steps: [
-        { op: RuleOp.TAKE, arg1: -1, arg2: 0 },
-        { op: RuleOp.CHOOSELEAF_FIRSTN, arg1: 0, arg2: 1 },
-        { op: RuleOp.EMIT, arg1: 0, arg2: 0 },
-      ],
-    },
+    replicatedRule(-1),
   ];
   m.typeMap = new Map([
     [0, 'osd'],

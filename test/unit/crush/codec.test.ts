@@ -11,6 +11,7 @@ import {
   type CrushMap,
 } from '../../../src/lib/crush/index.js';
 import { MonctlError } from '../../../src/lib/errors.js';
+import { replicatedRule } from '../../helpers/crush-maps.js';
 
 /** A small map with every bucket algorithm, device classes, choose_args and the Squid tail. */
 function sampleMap(): CrushMap {
@@ -25,17 +26,7 @@ function sampleMap(): CrushMap {
     null,
   ];
   m.rules = [
-    {
-      ruleset: 0,
-      type: 1,
-      minSize: 1,
-      maxSize: 10,
-      steps: [
-        { op: RuleOp.TAKE, arg1: -1, arg2: 0 },
-        { op: RuleOp.CHOOSELEAF_FIRSTN, arg1: 0, arg2: 1 },
-        { op: RuleOp.EMIT, arg1: 0, arg2: 0 },
-      ],
-    },
+    replicatedRule(-1),
     null,
     {
       ruleset: 2,
