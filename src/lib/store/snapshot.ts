@@ -1,6 +1,7 @@
 import { copyFileSync, linkSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MonctlError } from '../errors.js';
 
 /** LevelDB table files never change once written, so a hard link is as good as a copy. */
 const IMMUTABLE = /\.(ldb|sst)$/;
@@ -25,7 +26,11 @@ export function snapshotLevelDb(dbDir: string): { dir: string; dispose: () => vo
     }
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw e;
+    // A live monitor can delete a table file between listing and linking it.
+    throw new MonctlError('STORE_OPEN_FAILED', `cannot take a read-only view of ${dbDir}: ${(e as Error).message}`, {
+      cause: e,
+      actions: ['If a monitor is running on this store, its files changed while monctl read them: run the command again.'],
+    });
   }
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
