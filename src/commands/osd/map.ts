@@ -3,18 +3,12 @@ import { MonctlError } from '../../lib/errors.js';
 import { formatOsdVector, objectToPg, pgToUpActing } from '../../lib/osdmap/placement.js';
 import { formatPg } from '../../lib/osdmap/pg.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
+import type { PgMapJson } from '../pg/map.js';
 
-export interface OsdMapJson {
-  epoch: number;
+export interface OsdMapJson extends PgMapJson {
   pool: string;
   pool_id: number;
   objname: string;
-  raw_pgid: string;
-  pgid: string;
-  up: number[];
-  up_primary: number;
-  acting: number[];
-  acting_primary: number;
 }
 
 export default class OsdMap extends OSDMapSourceCommand {
