@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../base-command.js';
+import { CrushSourceCommand, crushSourceFlags } from '../../map-sources.js';
 import { MonctlError } from '../../lib/errors.js';
 import {
   crushTestLines,
@@ -10,7 +10,6 @@ import {
   type CrushTestStats,
 } from '../../lib/crush/index.js';
 import { OutputSink } from '../../lib/render/output.js';
-import { readInputFile } from '../../files.js';
 
 export interface CrushTestResult {
   mappings: CrushTestMapping[];
@@ -37,7 +36,7 @@ export function parseWeightArgs(values: readonly string[]): Map<number, number> 
   return out;
 }
 
-export default class CrushTest extends BaseCommand {
+export default class CrushTest extends CrushSourceCommand {
   static override summary = 'Map inputs through CRUSH rules, like `crushtool -i FILE --test` (same output lines).';
   static override description =
     'Runs every rule (or --rule R) for x in --min-x..--max-x (default 0..1023) and each replica count (--num-rep, or the rule\'s min_size..max_size). ' +
@@ -48,7 +47,7 @@ export default class CrushTest extends BaseCommand {
     '<%= config.bin %> crush test -i crush.bin --rule 1 --show-statistics --weight 3 0.5',
   ];
   static override flags = {
-    crushmap: Flags.string({ char: 'i', summary: 'A compiled CRUSH map (as `crushtool -c` or `ceph osd getcrushmap` write it).', required: true }),
+    ...crushSourceFlags,
     rule: Flags.integer({ summary: 'Test only this rule id (default: all rules).' }),
     'num-rep': Flags.integer({ summary: 'Replica count to ask for (default: each of the rule\'s min_size..max_size).' }),
     'min-rep': Flags.integer({ summary: 'Smallest replica count (with --max-rep; monctl extension).' }),
@@ -67,7 +66,7 @@ export default class CrushTest extends BaseCommand {
 
   async run(): Promise<CrushTestResult> {
     const { flags } = await this.parse(CrushTest);
-    const bytes = readInputFile(flags.crushmap);
+    const { bytes } = await this.loadCrushBytes(flags);
     const map = decodeCrushMap(bytes);
     const opts: CrushTestOptions = {
       minRule: flags.rule,
