@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCrushMap, decompileCrushMap, dumpCrushMap, encodeCrushMap } from '../../src/lib/crush/index.js';
 import { mulberry32, type Prng } from '../../src/lib/random.js';
+import { chooseArgsBlock } from '../helpers/crush-gen.js';
 
 const MAPS = Number(process.env.CRUSH_LIVE_MAPS ?? 60);
 const BASE_SEED = Number(process.env.CRUSH_LIVE_SEED ?? Math.floor(Math.random() * 0x7fffffff));
@@ -138,27 +139,8 @@ function chooseArgs(rng: Rng, buckets: { name: string; size: number }[]): string
   const out: string[] = ['\n# choose_args\n'];
   const keys = rng.chance(0.5) ? ['18446744073709551615'] : [];
   if (keys.length === 0 || rng.chance(0.5)) keys.push(String(rng.int(0, 9)));
-  for (const key of keys) {
-    const compat = key.length > 10;
-    out.push(`choose_args ${key} {\n`);
-    buckets.forEach((b, i) => {
-      if (b.size === 0 || rng.chance(0.3)) return;
-      out.push(`  {\n    bucket_id ${-1 - i}\n`);
-      const positions = compat ? 1 : rng.int(0, 3);
-      if (positions > 0) {
-        out.push('    weight_set [\n');
-        for (let p = 0; p < positions; p++) {
-          out.push(`      [ ${Array.from({ length: b.size }, () => `${weight(rng)} `).join('')}]\n`);
-        }
-        out.push('    ]\n');
-      }
-      if (!compat && (positions === 0 || rng.chance(0.4))) {
-        out.push(`    ids [ ${Array.from({ length: b.size }, () => `${rng.int(-100, 100)} `).join('')}]\n`);
-      }
-      out.push('  }\n');
-    });
-    out.push('}\n');
-  }
+  const ids = buckets.map((b, i) => ({ id: -1 - i, size: b.size }));
+  for (const key of keys) out.push(chooseArgsBlock(rng, key, ids, weight));
   return out.join('');
 }
 

@@ -211,24 +211,31 @@ function chooseArgs(rng: Prng, buckets: BucketInfo[]): string {
   const keys: string[] = [];
   if (rng.chance(0.5)) keys.push('18446744073709551615');
   if (keys.length === 0 || rng.chance(0.6)) keys.push(rng.pick(['0', '0', '3']));
-  for (const key of keys) {
-    const compat = key.length > 10;
-    out.push(`choose_args ${key} {\n`);
-    for (const b of buckets) {
-      if (b.size === 0 || rng.chance(0.3)) continue;
-      out.push(`  {\n    bucket_id ${b.id}\n`);
-      const positions = compat ? 1 : rng.int(0, 3);
-      if (positions > 0) {
-        out.push('    weight_set [\n');
-        for (let p = 0; p < positions; p++) out.push(`      [ ${Array.from({ length: b.size }, () => `${weight(rng, 0.15)} `).join('')}]\n`);
-        out.push('    ]\n');
-      }
-      if (!compat && (positions === 0 || rng.chance(0.4))) {
-        out.push(`    ids [ ${Array.from({ length: b.size }, () => `${rng.int(-100, 100)} `).join('')}]\n`);
-      }
-      out.push('  }\n');
+  for (const key of keys) out.push(chooseArgsBlock(rng, key, buckets, (r) => weight(r, 0.15)));
+  return out.join('');
+}
+
+/**
+ * One `choose_args KEY { … }` block of CRUSH text: for some buckets, weight sets (one for the
+ * compat set, 0–3 positions otherwise) and sometimes id overrides.
+ */
+export function chooseArgsBlock(rng: Prng, key: string, buckets: ReadonlyArray<{ id: number; size: number }>, weight: (rng: Prng) => string): string {
+  const compat = key.length > 10;
+  const out: string[] = [`choose_args ${key} {\n`];
+  for (const b of buckets) {
+    if (b.size === 0 || rng.chance(0.3)) continue;
+    out.push(`  {\n    bucket_id ${b.id}\n`);
+    const positions = compat ? 1 : rng.int(0, 3);
+    if (positions > 0) {
+      out.push('    weight_set [\n');
+      for (let p = 0; p < positions; p++) out.push(`      [ ${Array.from({ length: b.size }, () => `${weight(rng)} `).join('')}]\n`);
+      out.push('    ]\n');
     }
-    out.push('}\n');
+    if (!compat && (positions === 0 || rng.chance(0.4))) {
+      out.push(`    ids [ ${Array.from({ length: b.size }, () => `${rng.int(-100, 100)} `).join('')}]\n`);
+    }
+    out.push('  }\n');
   }
+  out.push('}\n');
   return out.join('');
 }
