@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { MonctlError } from '../../lib/errors.js';
-import { formatOsdVector, objectToPg, pgToUpActing } from '../../lib/osdmap/placement.js';
+import { formatOsdVector, objectToPg, pgToUpActing, poolIdByName } from '../../lib/osdmap/placement.js';
 import { formatPg } from '../../lib/osdmap/pg.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 import type { PgMapJson } from '../pg/map.js';
@@ -29,8 +29,7 @@ export default class OsdMap extends OSDMapSourceCommand {
   async run(): Promise<OsdMapJson> {
     const { args, flags } = await this.parse(OsdMap);
     const { map } = await this.loadMap(flags);
-    let poolId: number | undefined;
-    for (const [id, name] of map.poolName) if (name === args.pool) poolId = id;
+    const poolId = poolIdByName(map, args.pool);
     const located = poolId === undefined ? null : objectToPg(map, poolId, args.object, flags.namespace);
     if (poolId === undefined || located === null) {
       throw new MonctlError('BAD_ARGUMENT', `pool ${args.pool} does not exist`, {

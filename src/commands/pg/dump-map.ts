@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { MonctlError } from '../../lib/errors.js';
-import { formatPgsDump, pgsDump, type PgsDump } from '../../lib/osdmap/placement.js';
+import { formatPgsDump, pgsDump, poolIdByName, type PgsDump } from '../../lib/osdmap/placement.js';
 import { formatPg } from '../../lib/osdmap/pg.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
@@ -21,7 +21,7 @@ export default class PgDumpMap extends OSDMapSourceCommand {
     let pool: number | undefined;
     if (flags.pool !== undefined) {
       if (/^\d+$/.test(flags.pool)) pool = Number(flags.pool);
-      else for (const [id, name] of map.poolName) if (name === flags.pool) pool = id;
+      else pool = poolIdByName(map, flags.pool);
       if (pool === undefined || !map.pools.has(pool)) {
         throw new MonctlError('BAD_ARGUMENT', `There is no pool ${flags.pool}`, {
           actions: [`Name a pool of osdmap epoch ${map.epoch} by id or name: ${[...map.poolName].map(([id, n]) => `${id} (${n})`).join(', ') || '(none)'}.`],

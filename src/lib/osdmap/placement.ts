@@ -314,6 +314,12 @@ export interface ObjectPg {
   pgid: PgId;
 }
 
+/** The id of the pool named `name`, as `ceph osd map` and the mon look pools up. */
+export function poolIdByName(map: OSDMap, name: string): number | undefined {
+  for (const [id, n] of map.poolName) if (n === name) return id;
+  return undefined;
+}
+
 /**
  * OSDMap::object_locator_to_pg (with no locator key or hash) then raw_pg_to_pg; null when the
  * pool does not exist.
