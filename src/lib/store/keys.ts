@@ -37,14 +37,9 @@ export function keyName(prefix: string, key: string): string {
 }
 
 /**
- * The CRC `ceph-kvstore-tool list-crc` prints for a key: crc32c seeded with 0 over the
- * prefix, then the key, then the value, chained (no separator byte).
+ * The CRC `ceph-kvstore-tool list-crc` prints for a raw `prefix\0key`: crc32c seeded with 0
+ * over the prefix, then the key, then the value, chained (the separator is not included).
  */
-export function keyValueCrc(prefix: string, key: string, value: Uint8Array): number {
-  return crc32c(crc32c(crc32c(0, utf8.encode(prefix)), utf8.encode(key)), value);
-}
-
-/** keyValueCrc over a raw `prefix\0key` (the separator is not part of the CRC). */
 export function rawKeyValueCrc(raw: Uint8Array, value: Uint8Array): number {
   const nul = raw.indexOf(0);
   const crc = nul < 0 ? crc32c(0, raw) : crc32c(crc32c(0, raw.subarray(0, nul)), raw.subarray(nul + 1));
