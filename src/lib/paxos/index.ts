@@ -1,3 +1,4 @@
 export * from './keys.js';
 export * from './versions.js';
 export * from './trim.js';
+export * from './commit.js';

@@ -1,0 +1,41 @@
+import { MonctlError } from '../errors.js';
+import { TransactionBuilder, transactionToBytes, type Transaction } from '../store/transaction.js';
+import { PAXOS_PREFIX } from './keys.js';
+import type { PaxosState } from './versions.js';
+
+export interface PaxosCommitPlan {
+  /** The paxos version this commit creates (last_committed + 1). */
+  version: bigint;
+  /** The one batch to apply: the paxos value, paxos bookkeeping, then the service ops. */
+  transaction: Transaction;
+}
+
+/**
+ * Plans what a monitor writes when Paxos commits one value, so an offline edit leaves the
+ * same history a live leader would: `paxos/<v>` holds the encoded service transaction,
+ * `paxos/last_committed` moves to v (and `first_committed` is set on an empty history), and
+ * the service transaction itself is applied in the same batch (Paxos::commit_start appends
+ * the decoded value to the commit transaction). A store with a pending, uncommitted
+ * proposal (pending_v > last_committed) is refused: committing over it would fork history.
+ */
+export function planPaxosCommit(state: PaxosState, service: Transaction): PaxosCommitPlan {
+  const last = state.last_committed ?? 0n;
+  const pending = state.pending_v;
+  if (pending !== undefined && pending > last) {
+    throw new MonctlError('BAD_ARGUMENT', `paxos has an uncommitted proposal (pending_v ${pending} > last_committed ${last})`, {
+      key: 'paxos/pending_v',
+      actions: ['Start the monitor once so it recovers the pending proposal, stop it, then retry.'],
+    });
+  }
+  const version = last + 1n;
+  const tx = new TransactionBuilder();
+  tx.put(PAXOS_PREFIX, version.toString(), transactionToBytes(service));
+  // Paxos::begin leaves pending_v/pending_pn naming the accepted value; a live leader's store
+  // keeps them after the commit, so an offline commit leaves the same bookkeeping.
+  tx.putVersion(PAXOS_PREFIX, 'pending_v', version);
+  if (state.accepted_pn !== undefined) tx.putVersion(PAXOS_PREFIX, 'pending_pn', state.accepted_pn);
+  tx.putVersion(PAXOS_PREFIX, 'last_committed', version);
+  if ((state.first_committed ?? 0n) === 0n) tx.putVersion(PAXOS_PREFIX, 'first_committed', version);
+  tx.append(service);
+  return { version, transaction: tx.tx };
+}
