@@ -3,3 +3,5 @@ export * from './monmap.js';
 export * from './mon-info.js';
 export * from './dump.js';
 export * from './store.js';
+export * from './edit.js';
+export * from './edit-commit.js';

@@ -141,7 +141,7 @@ export function decodeMonMap(r: Reader): MonMap {
 }
 
 /** Ranks of maps older than v6: by legacy-or-front public address, then by name. */
-function legacyRanks(m: MonMap): string[] {
+export function legacyRanks(m: MonMap): string[] {
   return [...m.monInfo.values()]
     .sort((a, b) => {
       const c = compareEntityAddr(legacyOrFrontAddr(a.publicAddrs), legacyOrFrontAddr(b.publicAddrs));

@@ -1,0 +1,29 @@
+import { WriteCommand, writeFlags, type WriteOutcome } from './base-command.js';
+import { dumpMonMap, planMonmapEdit, utimeFromDate, type MonMapDump, type MonmapEdit, type MonmapEditPlan } from './lib/monmap/index.js';
+
+export { writeFlags };
+
+export interface MonmapEditOutcome extends WriteOutcome {
+  epoch?: number;
+  paxos_version?: bigint;
+  diff?: string[];
+  monmap?: MonMapDump;
+}
+
+/** The monmap write commands: one edit → a new monmap epoch committed as a paxos version. */
+export abstract class MonmapEditCommand extends WriteCommand {
+  protected async runMonmapEdit(
+    flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string },
+    edit: MonmapEdit,
+  ): Promise<MonmapEditOutcome> {
+    let plan: MonmapEditPlan | undefined;
+    const outcome = await this.runWrite(flags, async (store) => {
+      plan = await planMonmapEdit(store, edit, utimeFromDate(new Date()));
+      return plan.transaction;
+    });
+    if (!plan) return outcome;
+    const verb = outcome.applied ? 'committed' : 'would commit';
+    this.log(`monmap epoch ${plan.before.epoch} -> ${plan.epoch} (${verb} as paxos version ${plan.paxosVersion}):\n  ${plan.diff.join('\n  ')}`);
+    return { ...outcome, epoch: plan.epoch, paxos_version: plan.paxosVersion, diff: plan.diff, monmap: dumpMonMap(plan.after) };
+  }
+}
