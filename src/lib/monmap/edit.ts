@@ -106,7 +106,8 @@ function refuseTakenAddr(map: MonMap, av: EntityAddrvec, except?: string): void 
 function removeMon(m: MonMap, name: string): void {
   const rank = m.ranks.indexOf(name);
   m.monInfo.delete(name);
-  if (rank >= 0) m.removedRanks.push(rank);
+  // removed_ranks is a std::set<int>.
+  if (rank >= 0 && !m.removedRanks.includes(rank)) m.removedRanks.push(rank);
   m.disallowedLeaders = m.disallowedLeaders.filter((n) => n !== name);
   m.ranks = hasNautilus(m) ? m.ranks.filter((n) => n !== name) : legacyRanks(m);
 }
