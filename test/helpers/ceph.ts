@@ -65,6 +65,16 @@ export interface StartMonOptions {
   extraConf?: Record<string, string | number | boolean>;
   /** How long to wait for `ceph -s` to answer, default 30 s. */
   readyTimeoutMs?: number;
+  /** Port to bind (default: a free one). */
+  port?: number;
+  /** `mon_host` of the generated config (default: this mon alone); several mons of one cluster list all. */
+  monHost?: string;
+  /** mkfs from this monmap file instead of a one-mon map made here. */
+  monmap?: string;
+  /** Start on the store's own monmap as it is (do not rewrite it for the port). */
+  useStoredMonmap?: boolean;
+  /** Wait until `ceph -s` answers (default true; a mon without quorum never answers). */
+  waitReady?: boolean;
 }
 
 export interface RunningMon {
@@ -314,11 +324,12 @@ function confText(o: {
   monData: string;
   backend?: Backend;
   extra?: Record<string, string | number | boolean>;
+  monHost?: string;
 }): string {
   const lines = [
     '[global]',
     `fsid = ${o.fsid}`,
-    `mon_host = v2:127.0.0.1:${o.port}`,
+    `mon_host = ${o.monHost ?? `v2:127.0.0.1:${o.port}`}`,
     'auth_cluster_required = none',
     'auth_service_required = none',
     'auth_client_required = none',
@@ -362,11 +373,11 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
   const runDir = makeTempDir('monctl-mon-');
   fs.mkdirSync(path.join(runDir, 'run'));
   fs.mkdirSync(path.join(runDir, 'log'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const conf = path.join(runDir, 'ceph.conf');
   fs.writeFileSync(
     conf,
-    confText({ fsid, port, runDir, name, monData, backend: opts.mkfs ? (opts.backend ?? 'rocksdb') : undefined, extra: opts.extraConf }),
+    confText({ fsid, port, runDir, name, monData, backend: opts.mkfs ? (opts.backend ?? 'rocksdb') : undefined, extra: opts.extraConf, monHost: opts.monHost }),
   );
   const monmap = path.join(runDir, 'monmap');
   const addr = `[v2:127.0.0.1:${port}]`;
@@ -374,9 +385,9 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
 
   if (opts.mkfs) {
     fs.mkdirSync(monData, { recursive: true });
-    mustRun('monmaptool', ['--create', '--fsid', fsid, '--addv', name, addr, monmap], { env });
-    mustRun('ceph-mon', ['-c', conf, '--mkfs', '-i', name, '--mon-data', monData, '--monmap', monmap], { env });
-  } else {
+    if (opts.monmap === undefined) mustRun('monmaptool', ['--create', '--fsid', fsid, '--addv', name, addr, monmap], { env });
+    mustRun('ceph-mon', ['-c', conf, '--mkfs', '-i', name, '--mon-data', monData, '--monmap', opts.monmap ?? monmap], { env });
+  } else if (!opts.useStoredMonmap) {
     if (!fs.existsSync(path.join(monData, 'store.db'))) {
       throw new Error(`startMon: ${monData} has no store.db (pass mkfs: true to create one)`);
     }
@@ -455,6 +466,22 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
     liveMons.delete(pid);
   };
 
+  const running = (): RunningMon => ({
+    pid,
+    port,
+    conf,
+    runDir,
+    monData,
+    name,
+    ceph,
+    stop,
+    log,
+    get exited() {
+      return exited;
+    },
+  });
+  if (opts.waitReady === false) return running();
+
   // Wait (bounded) until the mon answers.
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   let last: ToolResult | undefined;
@@ -463,22 +490,7 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
       throw new Error(`startMon: ceph-mon exited before answering.\n${log().slice(-4000)}`);
     }
     last = await ceph(['-s', '-f', 'json'], { timeoutMs: 10_000 });
-    if (last.code === 0) {
-      return {
-        pid,
-        port,
-        conf,
-        runDir,
-        monData,
-        name,
-        ceph,
-        stop,
-        log,
-        get exited() {
-          return exited;
-        },
-      };
-    }
+    if (last.code === 0) return running();
     await sleep(250);
   }
   await stop();
