@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import MonmapAdd from '../../src/commands/monmap/add.js';
 import MonmapGet from '../../src/commands/monmap/get.js';
 import MonmapInject from '../../src/commands/monmap/inject.js';
@@ -10,11 +10,10 @@ import StoreCheck from '../../src/commands/store/check.js';
 import { Writer } from '../../src/lib/encoding/index.js';
 import { encodeMonMap, readMonMap } from '../../src/lib/monmap/index.js';
 import { readPaxosState, readPaxosVersion } from '../../src/lib/paxos/index.js';
-import { MonStore, copyStore } from '../../src/lib/store/index.js';
-import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
+import { MonStore } from '../../src/lib/store/index.js';
+import { fixtureCopies } from '../helpers/fixture-copies.js';
 import { runCommand } from '../helpers/run-command.js';
 import { kvDigest } from '../helpers/store-digest.js';
-import { tempDir } from '../helpers/stores.js';
 
 interface EditJson {
   applied: boolean;
@@ -31,23 +30,11 @@ interface EditJson {
 const opKeys = (j: EditJson) => j.transaction.ops.map((o) => `${o.type} ${o.prefix}/${o.key}`);
 
 describe.each(['rocksdb', 'leveldb'] as const)('monmap edit commands on the %s fixture', (backend) => {
-  const tmp = tempDir(`monmap-edit-${backend}`);
-  let pristine = '';
+  const { pristine, fresh } = fixtureCopies(backend, 'monmap-edit');
   let paxosLast = 0n;
   beforeAll(async () => {
-    pristine = extractFixture(backend);
-    paxosLast = (await MonStore.with(pristine, {}, readPaxosState)).last_committed!;
+    paxosLast = (await MonStore.with(pristine(), {}, readPaxosState)).last_committed!;
   });
-  afterAll(() => {
-    tmp.cleanup();
-    removeTempDirs();
-  });
-
-  const fresh = async (name: string): Promise<string> => {
-    const mon = join(tmp.dir, name);
-    await copyStore(pristine, mon);
-    return mon;
-  };
 
   it('--dry-run prints the ops, the new epoch and a readable diff, and changes nothing', async () => {
     const mon = await fresh('dry');
@@ -126,19 +113,19 @@ describe.each(['rocksdb', 'leveldb'] as const)('monmap edit commands on the %s f
 
   it('inject: the file\'s map as the next epoch; another cluster\'s map is refused', async () => {
     const mon = await fresh('inject');
-    const file = join(tmp.dir, 'inject.bin');
+    const file = join(mon, 'inject.bin');
     expect((await runCommand(MonmapGet, ['-s', mon, '-o', file])).exitCode).toBe(0);
     const r = JSON.parse((await runCommand(MonmapInject, ['--monmap', file, '-s', mon, '--no-backup', '--json'])).stdout) as EditJson;
     expect(r).toMatchObject({ applied: true, epoch: 2 });
     const stored = await MonStore.with(mon, {}, (s) => readMonMap(s));
     expect(stored.map.epoch).toBe(2);
-    const original = await MonStore.with(pristine, {}, (s) => readMonMap(s));
+    const original = await MonStore.with(pristine(), {}, (s) => readMonMap(s));
     expect(stored.map.lastChanged).toEqual(original.map.lastChanged);
 
     const other = { ...original.map, fsid: '00000000-1111-2222-3333-444444444444' };
     const w = new Writer();
     encodeMonMap(w, other);
-    const otherFile = join(tmp.dir, 'other.bin');
+    const otherFile = join(mon, 'other.bin');
     writeFileSync(otherFile, w.bytes());
     const refused = await runCommand(MonmapInject, ['--monmap', otherFile, '-s', mon, '--no-backup']);
     expect(refused.exitCode).toBe(2);

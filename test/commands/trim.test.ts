@@ -1,14 +1,12 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OsdmapTrim from '../../src/commands/osdmap/trim.js';
 import StoreCheck from '../../src/commands/store/check.js';
 import StoreTrim from '../../src/commands/store/trim.js';
 import { readAllServiceVersions } from '../../src/lib/paxos/index.js';
-import { MonStore, copyStore } from '../../src/lib/store/index.js';
-import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
+import { MonStore } from '../../src/lib/store/index.js';
+import { fixtureCopies } from '../helpers/fixture-copies.js';
 import { runCommand } from '../helpers/run-command.js';
 import { kvDigest } from '../helpers/store-digest.js';
-import { tempDir } from '../helpers/stores.js';
 
 interface TrimJson {
   applied: boolean;
@@ -35,20 +33,7 @@ async function osdmapKeys(mon: string): Promise<string[]> {
 
 /** The fixtures: osdmap 1..31 (48 PGs still "creating": no OSD ever booted), logm and paxos with some hundred versions (logm's full_latest is last_committed - 1). */
 describe.each(['rocksdb', 'leveldb'] as const)('osdmap trim and store trim on the %s fixture', (backend) => {
-  const tmp = tempDir(`trim-${backend}`);
-  let pristine = '';
-  beforeAll(() => {
-    pristine = extractFixture(backend);
-  });
-  afterAll(() => {
-    tmp.cleanup();
-    removeTempDirs();
-  });
-  const fresh = async (name: string): Promise<string> => {
-    const mon = join(tmp.dir, name);
-    await copyStore(pristine, mon);
-    return mon;
-  };
+  const { fresh } = fixtureCopies(backend, 'trim');
 
   it('osdmap trim: without flags nothing goes (31 epochs < mon_min_osdmap_epochs); below the floor or with creating PGs needs --force', async () => {
     const mon = await fresh('osd-guards');
