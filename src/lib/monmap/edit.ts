@@ -159,6 +159,12 @@ export function applyMonmapEdit(current: MonMap, edit: MonmapEdit, now: UTime): 
           actions: ['Use `monctl monmap set-addr` to move it, or pick another name.'],
         });
       }
+      if (m.stretchModeEnabled) {
+        // `mon add` in stretch mode requires a CRUSH location, which monctl does not set.
+        throw new MonctlError('BAD_ARGUMENT', 'the cluster is in stretch mode: a new monitor needs a location', {
+          actions: ['Add it with `ceph mon add NAME ADDR LOCATION` once the quorum is back.'],
+        });
+      }
       const av = resolveMonAddr(edit.addr, m);
       refuseTakenAddr(m, av);
       addMon(m, edit.name, av);

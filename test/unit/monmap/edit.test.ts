@@ -100,6 +100,7 @@ describe('applyMonmapEdit', () => {
   it('add: refuses a name or an address already in the map', () => {
     expectError(() => applyMonmapEdit(threeMons(), { op: 'add', name: 'b', addr: '10.0.0.9' }, NOW), 'BAD_ARGUMENT', /mon\.b is already in the monmap/);
     expectError(() => applyMonmapEdit(threeMons(), { op: 'add', name: 'd', addr: 'v1:127.0.0.1:40022' }, NOW), 'BAD_ARGUMENT', /mon\.b already has address v1:127\.0\.0\.1:40022/);
+    expectError(() => applyMonmapEdit({ ...threeMons(), stretchModeEnabled: true }, { op: 'add', name: 'd', addr: '10.0.0.4' }, NOW), 'BAD_ARGUMENT', /stretch mode/);
   });
 
   it('set-addr: replaces the addresses with nonces zeroed; refuses another monitor\'s address and unknown names', () => {
