@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import OsdmapTrim from '../../src/commands/osdmap/trim.js';
 import StoreCheck from '../../src/commands/store/check.js';
 import StoreTrim from '../../src/commands/store/trim.js';
 import { readAllServiceVersions } from '../../src/lib/paxos/index.js';
-import { MonStore } from '../../src/lib/store/index.js';
+import { MonStore, TransactionBuilder } from '../../src/lib/store/index.js';
 import { fixtureCopies } from '../helpers/fixture-copies.js';
 import { runCommand } from '../helpers/run-command.js';
 import { kvDigest } from '../helpers/store-digest.js';
+import { makeSyntheticMonStore, tempDir } from '../helpers/stores.js';
 
 interface TrimJson {
   applied: boolean;
@@ -93,5 +94,29 @@ describe.each(['rocksdb', 'leveldb'] as const)('osdmap trim and store trim on th
     expect(floor.exitCode).toBe(2);
     expect(floor.stderr).toContain('mon_min_osdmap_epochs');
     expect(await kvDigest(mon)).toBe(before);
+  });
+});
+
+describe('osdmap trim on a long history (synthetic store: osdmap 1..510)', () => {
+  const tmp = tempDir('trim-long');
+  afterAll(() => tmp.cleanup());
+
+  it('keeps mon_min_osdmap_epochs by default; refuses while PGs are being created unless --force', async () => {
+    const mon = await makeSyntheticMonStore(tmp.dir, 'leveldb');
+    await MonStore.with(mon, { write: true }, async (s) => {
+      const tx = new TransactionBuilder();
+      for (let e = 11; e <= 510; e++) tx.put('osdmap', String(e), new Uint8Array([e & 0xff])).put('osdmap', `full_${e}`, new Uint8Array([0x80, e & 0xff]));
+      tx.putVersion('osdmap', 'last_committed', 510n).putVersion('osdmap', 'full_latest', 510n);
+      // creating_pgs_t v3: last_scan_epoch 30, 2 PGs (the map's entries are not read)
+      tx.put('osd_pg_creating', 'creating', new Uint8Array([3, 1, 8, 0, 0, 0, 30, 0, 0, 0, 2, 0, 0, 0]));
+      await s.apply(tx.tx);
+    });
+    const blocked = await runCommand(OsdmapTrim, ['-s', mon, '--no-backup']);
+    expect(blocked.exitCode).toBe(2);
+    expect(blocked.stderr).toContain('2 PGs are still being created');
+    const forced = JSON.parse((await runCommand(OsdmapTrim, ['-s', mon, '--force', '--no-backup', '--json'])).stdout) as TrimJson;
+    expect(forced).toMatchObject({ applied: true, from: 1, to: 10, erased: 9 });
+    expect(forced.transaction!.ops.at(-1)).toMatchObject({ type: 'PUT', key: 'full_10' });
+    expect((await versions(mon)).osdmap).toEqual({ first: 10, last: 510 });
   });
 });
