@@ -57,7 +57,8 @@ export function cloneMonMap(m: MonMap): MonMap {
  * monitor's `mon set-addrs` refuses port 0).
  */
 export function resolveMonAddr(text: string, map: MonMap): EntityAddrvec {
-  const explicit = text.startsWith('[') || /^(v1|v2|any):/.test(text);
+  // `[::1]:6789` is a bare (bracketed IPv6) address; `[v2:…,v1:…]` a vector.
+  const explicit = /^\[?(v1|v2|any):/.test(text);
   let av: EntityAddrvec;
   if (explicit) {
     av = parseEntityAddrvec(text);

@@ -55,6 +55,7 @@ describe('resolveMonAddr (monmaptool --add / --addv rules)', () => {
     expect(formatEntityAddrvec(resolveMonAddr('10.0.0.4:7000', m))).toBe('v2:10.0.0.4:7000/0');
     expect(formatEntityAddrvec(resolveMonAddr('v1:10.0.0.4:7000', m))).toBe('v1:10.0.0.4:7000/0');
     expect(formatEntityAddrvec(resolveMonAddr('[v2:[::1]:3300,v1:[::1]:6789]', m))).toBe('[v2:[::1]:3300/0,v1:[::1]:6789/0]');
+    expect(formatEntityAddrvec(resolveMonAddr('[::1]:6789', m))).toBe('v1:[::1]:6789/0');
   });
   it('refuses port 0 and text that is not an address', () => {
     expectError(() => resolveMonAddr('v2:10.0.0.4', m), 'BAD_ARGUMENT', /non-zero port/);
