@@ -1,0 +1,268 @@
+/**
+ * The CRUSH text grammar of Ceph 16.2's crushtool (src/crush/grammar.h) as a PEG parser over
+ * the source text. Boost Spirit classic parses the same way: literals match as prefixes,
+ * alternatives are tried in order, repetitions never backtrack into an item. Whitespace and
+ * `#` comments separate tokens. The result is a syntax tree whose tokens keep their offsets,
+ * so errors can name line and column.
+ */
+import { MonctlError } from '../errors.js';
+
+export interface Tok {
+  text: string;
+  at: number;
+}
+
+export interface DeviceDecl { kind: 'device'; id: Tok; name: Tok; cls?: Tok }
+export interface TunableDecl { kind: 'tunable'; name: Tok; value: Tok }
+export interface TypeDecl { kind: 'type'; id: Tok; name: Tok }
+export interface BucketItem { name: Tok; weight?: Tok; pos?: Tok }
+export interface BucketDecl {
+  kind: 'bucket';
+  type: Tok;
+  name: Tok;
+  ids: { id: Tok; cls?: Tok }[];
+  alg: Tok;
+  hashes: Tok[];
+  items: BucketItem[];
+}
+export type RuleStep =
+  | { kind: 'take'; item: Tok; cls?: Tok }
+  | { kind: 'set'; op: string; value: Tok }
+  | { kind: 'choose'; leaf: boolean; mode: string; n: Tok; type: Tok }
+  | { kind: 'emit' };
+export interface RuleDecl { kind: 'rule'; at: number; name?: Tok; id: Tok; type: Tok; minSize: Tok; maxSize: Tok; steps: RuleStep[] }
+export interface ChooseArgDecl { bucketId: Tok; weightSet?: Tok[][]; ids?: Tok[] }
+export interface ChooseArgsDecl { kind: 'choose_args'; key: Tok; args: ChooseArgDecl[] }
+export type Decl = DeviceDecl | TunableDecl | TypeDecl | BucketDecl | RuleDecl | ChooseArgsDecl;
+
+/** The `set_*` rule steps of Pacific, in the grammar's order of alternatives. */
+export const SET_STEPS = [
+  'set_choose_tries',
+  'set_choose_local_tries',
+  'set_choose_local_fallback_tries',
+  'set_chooseleaf_tries',
+  'set_chooseleaf_vary_r',
+  'set_chooseleaf_stable',
+] as const;
+
+const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+
+/** Line (1-based) and column (1-based) of an offset, and the rest of that line. */
+export function locate(text: string, at: number): { line: number; column: number; rest: string } {
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const start = before.lastIndexOf('\n') + 1;
+  const end = text.indexOf('\n', at);
+  return { line, column: at - start + 1, rest: text.slice(at, end < 0 ? text.length : end).replace(/\r$/, '') };
+}
+
+export function compileError(source: string, text: string, at: number, message: string): MonctlError {
+  const { line, column } = locate(text, at);
+  return new MonctlError('BAD_ARGUMENT', `${source}:${line}:${column}: ${message}`, {
+    actions: ['Fix the CRUSH text at that line (`crush decompile` shows the expected form).'],
+  });
+}
+
+class Scanner {
+  pos = 0;
+  /** Farthest offset where something was expected, and what. */
+  farthest = 0;
+  expected = new Set<string>();
+
+  constructor(readonly text: string) {}
+
+  skip(): void {
+    const t = this.text;
+    for (;;) {
+      while (this.pos < t.length && isSpace(t[this.pos]!)) this.pos++;
+      if (t[this.pos] !== '#') return;
+      while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
+    }
+  }
+
+  private miss(what: string): null {
+    if (this.pos > this.farthest) {
+      this.farthest = this.pos;
+      this.expected = new Set();
+    }
+    if (this.pos === this.farthest) this.expected.add(what);
+    return null;
+  }
+
+  /** A literal; like Spirit's str_p it matches a prefix of a longer word. */
+  lit(s: string): Tok | null {
+    this.skip();
+    if (!this.text.startsWith(s, this.pos)) return this.miss(`'${s}'`);
+    const tok = { text: s, at: this.pos };
+    this.pos += s.length;
+    return tok;
+  }
+
+  lexeme(re: RegExp, what: string): Tok | null {
+    this.skip();
+    re.lastIndex = this.pos;
+    const m = re.exec(this.text);
+    if (m === null) return this.miss(what);
+    const tok = { text: m[0], at: this.pos };
+    this.pos += m[0].length;
+    return tok;
+  }
+
+  name = (): Tok | null => this.lexeme(/[A-Za-z0-9_.-]+/y, 'a name');
+  posint = (): Tok | null => this.lexeme(/[0-9]+/y, 'a number');
+  negint = (): Tok | null => this.lexeme(/-[0-9]+/y, 'a negative number');
+  integer = (): Tok | null => this.lexeme(/-?[0-9]+/y, 'an integer');
+  /** Spirit's real_p: sign, digits with an optional dot (or a dot and digits), exponent. */
+  real = (): Tok | null => this.lexeme(/[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/y, 'a number');
+
+  /** Runs a rule; on failure puts the position back and returns null. */
+  attempt<T>(rule: () => T | null): T | null {
+    const save = this.pos;
+    const r = rule();
+    if (r === null) this.pos = save;
+    return r;
+  }
+
+  many<T>(rule: () => T | null): T[] {
+    const out: T[] = [];
+    for (;;) {
+      const r = this.attempt(rule);
+      if (r === null) return out;
+      out.push(r);
+    }
+  }
+}
+
+/** Parses CRUSH text; a syntax error is a MonctlError naming line and column. */
+export function parseCrushText(text: string, source = '<input>'): Decl[] {
+  const s = new Scanner(text);
+  const p = rules(s);
+  const decls: Decl[] = [...s.many(p.header), ...s.many(p.bucketOrRule), ...s.many(p.chooseArgs)];
+  s.skip();
+  if (s.pos < text.length) {
+    const at = Math.max(s.farthest, s.pos);
+    const expected = s.farthest >= s.pos ? [...s.expected] : [];
+    const { rest } = locate(text, at);
+    throw compileError(source, text, at, `parse error at '${rest}'${expected.length > 0 ? ` (expected ${expected.join(' or ')})` : ''}`);
+  }
+  return decls;
+}
+
+function rules(s: Scanner) {
+  const opt = <T>(rule: () => T | null): T | undefined => s.attempt(rule) ?? undefined;
+  const seq2 = (a: string, b: () => Tok | null) => (): Tok | null => (s.lit(a) === null ? null : b());
+
+  const tunable = (): TunableDecl | null => {
+    if (!s.lit('tunable')) return null;
+    const name = s.name();
+    const value = name && s.posint();
+    return name && value ? { kind: 'tunable', name, value } : null;
+  };
+  const device = (): DeviceDecl | null => {
+    if (!s.lit('device')) return null;
+    const id = s.posint();
+    const name = id && s.name();
+    if (!id || !name) return null;
+    return { kind: 'device', id, name, cls: opt(seq2('class', s.name)) };
+  };
+  const bucketType = (): TypeDecl | null => {
+    if (!s.lit('type')) return null;
+    const id = s.posint();
+    const name = id && s.name();
+    return id && name ? { kind: 'type', id, name } : null;
+  };
+  const header = (): Decl | null => s.attempt(tunable) ?? s.attempt(device) ?? s.attempt(bucketType);
+
+  const bucketId = () => {
+    if (!s.lit('id')) return null;
+    const id = s.negint();
+    return id ? { id, cls: opt(seq2('class', s.name)) } : null;
+  };
+  const bucketHash = () => (s.lit('hash') ? (s.attempt(s.integer) ?? s.attempt(() => s.lit('rjenkins1'))) : null);
+  const bucketItem = (): BucketItem | null => {
+    if (!s.lit('item')) return null;
+    const name = s.name();
+    if (!name) return null;
+    return { name, weight: opt(seq2('weight', s.real)), pos: opt(seq2('pos', s.posint)) };
+  };
+  const bucket = (): BucketDecl | null => {
+    const type = s.name();
+    const name = type && s.name();
+    if (!name || !s.lit('{')) return null;
+    const ids = s.many(bucketId);
+    const alg = seq2('alg', s.name)();
+    if (!alg) return null;
+    const hashes = s.many(bucketHash);
+    const items = s.many(bucketItem);
+    return s.lit('}') ? { kind: 'bucket', type: type!, name, ids, alg, hashes, items } : null;
+  };
+
+  const step = (): RuleStep | null => {
+    if (!s.lit('step')) return null;
+    const take = (): RuleStep | null => {
+      if (!s.lit('take')) return null;
+      const item = s.name();
+      return item ? { kind: 'take', item, cls: opt(seq2('class', s.name)) } : null;
+    };
+    const set = (op: string) => (): RuleStep | null => {
+      const value = seq2(op, s.posint)();
+      return value ? { kind: 'set', op, value } : null;
+    };
+    const choose = (word: 'choose' | 'chooseleaf') => (): RuleStep | null => {
+      if (!s.lit(word)) return null;
+      const mode = s.attempt(() => s.lit('indep')) ?? s.attempt(() => s.lit('firstn'));
+      const n = mode && s.integer();
+      const type = n && seq2('type', s.name)();
+      return type ? { kind: 'choose', leaf: word === 'chooseleaf', mode: mode!.text, n: n!, type } : null;
+    };
+    const emit = (): RuleStep | null => (s.lit('emit') ? { kind: 'emit' } : null);
+    for (const alt of [take, ...SET_STEPS.map(set), choose('choose'), choose('chooseleaf'), emit]) {
+      const r = s.attempt(alt);
+      if (r) return r;
+    }
+    return null;
+  };
+  const crushRule = (): RuleDecl | null => {
+    const kw = s.lit('rule');
+    if (!kw) return null;
+    const name = opt(s.name);
+    if (!s.lit('{') || !(s.attempt(() => s.lit('id')) ?? s.attempt(() => s.lit('ruleset')))) return null;
+    const id = s.posint();
+    const type = id && s.lit('type') && (s.attempt(() => s.lit('replicated')) ?? s.attempt(() => s.lit('erasure')));
+    const minSize = type && seq2('min_size', s.posint)();
+    const maxSize = minSize && seq2('max_size', s.posint)();
+    if (!maxSize) return null;
+    const steps = s.many(step);
+    if (steps.length === 0 || !s.lit('}')) return null;
+    return { kind: 'rule', at: kw.at, name, id: id!, type: type!, minSize: minSize!, maxSize, steps };
+  };
+  const bucketOrRule = (): Decl | null => s.attempt(bucket) ?? s.attempt(crushRule);
+
+  const weights = (): Tok[] | null => {
+    if (!s.lit('[')) return null;
+    const ws = s.many(s.real);
+    return s.lit(']') ? ws : null;
+  };
+  const chooseArg = (): ChooseArgDecl | null => {
+    const bucketId = seq2('{', seq2('bucket_id', s.negint))();
+    if (!bucketId) return null;
+    const weightSet = opt((): Tok[][] | null => {
+      if (!s.lit('weight_set') || !s.lit('[')) return null;
+      const sets = s.many(weights);
+      return s.lit(']') ? sets : null;
+    });
+    const ids = opt((): Tok[] | null => {
+      if (!s.lit('ids') || !s.lit('[')) return null;
+      const xs = s.many(s.integer);
+      return s.lit(']') ? xs : null;
+    });
+    return s.lit('}') ? { bucketId, weightSet, ids } : null;
+  };
+  const chooseArgs = (): ChooseArgsDecl | null => {
+    const key = seq2('choose_args', s.posint)();
+    if (!key || !s.lit('{')) return null;
+    const args = s.many(chooseArg);
+    return s.lit('}') ? { kind: 'choose_args', key, args } : null;
+  };
+  return { header, bucketOrRule, chooseArgs };
+}
