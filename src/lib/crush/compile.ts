@@ -5,6 +5,7 @@
  * trees before the first rule, rules, and choose_args.
  */
 import { MonctlError } from '../errors.js';
+import { encodeCrushMap } from './codec.js';
 import { BuildFailure, additionIsUnsafe, makeBucket } from './builder.js';
 import { populateClasses, type ClassState } from './compile-classes.js';
 import { intNode, weight16 } from './compile-numbers.js';
@@ -48,6 +49,36 @@ export function compileCrushText(text: string, source = '<input>'): CrushMap {
 }
 
 type Fail = (at: number, message: string) => MonctlError;
+
+/** What `crush compile --json` reports beside the file it wrote. */
+export interface CompileStats {
+  devices: number;
+  buckets: number;
+  /** Device-class shadow buckets (`host~ssd`) built by the compiler. */
+  shadow_buckets: number;
+  rules: number;
+  classes: number;
+  choose_args: number;
+  bytes: number;
+}
+
+/** compileCrushText, encoded as crushtool writes it, with counts of what the map holds. */
+export function compileCrush(text: string, source = '<input>'): { map: CrushMap; bytes: Uint8Array; stats: CompileStats } {
+  const map = compileCrushText(text, source);
+  const bytes = encodeCrushMap(map);
+  const buckets = map.buckets.filter((b): b is CrushBucket => b !== null);
+  const shadow = buckets.filter((b) => (map.nameMap.get(b.id) ?? '').includes('~')).length;
+  const stats: CompileStats = {
+    devices: [...map.nameMap.keys()].filter((id) => id >= 0).length,
+    buckets: buckets.length - shadow,
+    shadow_buckets: shadow,
+    rules: map.rules.filter((r) => r !== null).length,
+    classes: map.className.size,
+    choose_args: map.chooseArgs.size,
+    bytes: bytes.length,
+  };
+  return { map, bytes, stats };
+}
 
 /**
  * adjust_bucket_item_place: for every pair (i, j), i before j, where bucket i lists bucket j

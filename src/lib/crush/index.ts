@@ -35,5 +35,5 @@ export {
   type CrushTestMapping,
   type CrushTestStats,
 } from './tester.js';
-export { compileCrushText } from './compile.js';
+export { compileCrush, compileCrushText, type CompileStats } from './compile.js';
 export { parseCrushText } from './compile-parse.js';
