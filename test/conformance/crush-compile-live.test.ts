@@ -4,8 +4,8 @@
  *       bytes;
  *   (b) seeded random texts (test/helpers/crush-gen.ts, then rewritten into other spellings
  *       crushtool accepts: no bucket ids, shadow ids from the text, `ruleset`, `hash rjenkins1`,
- *       unnamed rules, explicit `pos`, odd number forms, comments, one-line buckets, no
- *       tunables) compile to crushtool's bytes, or both refuse them;
+ *       unnamed rules, explicit `pos`, odd number forms, comments, joined lines, no or more
+ *       tunables, other rule sizes) compile to crushtool's bytes, or both refuse them;
  *   (c) decompile ∘ compile: crushtool's binary, decompiled by monctl, compiles to the same
  *       bytes with both tools, and back to the original where crushtool round-trips.
  * Differences Ceph itself makes nondeterministic are masked, each with its reason, from
@@ -78,6 +78,11 @@ function respell(text: string, rng: Prng): string {
   let t = text;
   const hasArgs = t.includes('choose_args');
   if (rng.chance(0.2)) t = t.replace(/^tunable .*\n/gm, '');
+  if (rng.chance(0.25)) {
+    const extra = [`tunable allowed_bucket_algs ${rng.pick([0, 22, 54, 62, 255])}`, `tunable straw_calc_version ${rng.int(0, 2)}`, `tunable choose_total_tries ${rng.int(0, 100)}`];
+    t = extra.filter(() => rng.chance(0.6)).join('\n') + '\n' + t;
+  }
+  if (rng.chance(0.3)) t = t.replace(/\tmin_size \d+\n\tmax_size \d+\n/g, () => `\tmin_size ${rng.int(0, 255)}\n\tmax_size ${rng.int(0, 300)}\n`);
   if (!hasArgs && rng.chance(0.35)) t = t.replace(/^\tid -\d+\n/gm, () => (rng.chance(0.6) ? '' : '\tid -0\n'));
   if (rng.chance(0.35)) {
     const classes = [...new Set([...t.matchAll(/ class (\w+)\n/g)].map((m) => m[1]!))];
