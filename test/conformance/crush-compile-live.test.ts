@@ -5,7 +5,8 @@
  *   (b) seeded random texts (test/helpers/crush-gen.ts, then rewritten into other spellings
  *       crushtool accepts: no bucket ids, shadow ids from the text, `ruleset`, `hash rjenkins1`,
  *       unnamed rules, explicit `pos`, odd number forms, comments, joined lines, no or more
- *       tunables, other rule sizes) compile to crushtool's bytes, or both refuse them;
+ *       tunables, other rule sizes, the odd mistake) compile to crushtool's bytes, or both refuse
+ *       them;
  *   (c) decompile ∘ compile: crushtool's binary, decompiled by monctl, compiles to the same
  *       bytes with both tools, and back to the original where crushtool round-trips.
  * Differences Ceph itself makes nondeterministic are masked, each with its reason, from
@@ -101,8 +102,21 @@ function respell(text: string, rng: Prng): string {
     });
   }
   if (rng.chance(0.3)) t = addPositions(t, rng);
-  if (rng.chance(0.3)) t = t.replace(/\n/g, () => (rng.chance(0.15) ? `  # ${rng.int(0, 9)} notes\n` : rng.chance(0.1) ? ' \t ' : '\n'));
+  if (rng.chance(0.3)) {
+    // Join some lines (never one that ends in a comment), end others with a comment.
+    t = t
+      .split('\n')
+      .map((line) => (!line.includes('#') && rng.chance(0.1) ? `${line} \t ` : rng.chance(0.15) ? `${line}  # ${rng.int(0, 9)} notes\n` : `${line}\n`))
+      .join('');
+  }
   if (rng.chance(0.2)) t = t.replace(/^(device .*\n)+/m, (block) => block.split('\n').filter(Boolean).reverse().join('\n') + '\n');
+  // Now and then a mistake both must refuse.
+  if (rng.chance(0.06)) {
+    const lines = t.split('\n');
+    const k = rng.int(0, lines.length - 1);
+    lines[k] = rng.pick([lines[k]!.replace(/\}/, ''), lines[k]!.replace(/item (\S+)/, 'item $1x'), `${lines[k]!} bogus`, lines[k]!.replace(/\d+/, '-')]);
+    t = lines.join('\n');
+  }
   return t;
 }
 
