@@ -19,8 +19,7 @@ import {
   RULE_TYPE_ERASURE,
   RULE_TYPE_REPLICATED,
   RuleOp,
-  TAIL_GROUPS_PACIFIC,
-  legacyTunables,
+  emptyCrushMap,
   type ChooseArg,
   type CrushBucket,
   type CrushMap,
@@ -112,20 +111,8 @@ function orderBuckets(decls: Decl[], fail: Fail): Decl[] {
 }
 
 class Compiler {
-  readonly map: CrushMap = {
-    maxDevices: 0,
-    buckets: [],
-    rules: [],
-    typeMap: new Map(),
-    nameMap: new Map(),
-    ruleNameMap: new Map(),
-    tunables: legacyTunables(),
-    tailGroups: TAIL_GROUPS_PACIFIC,
-    classMap: new Map(),
-    className: new Map(),
-    classBucket: new Map(),
-    chooseArgs: new Map(),
-  };
+  /** An empty Pacific map with the legacy tunables: crushtool -c starts from set_tunables_legacy. */
+  readonly map: CrushMap = emptyCrushMap();
   /** The compiler's own tables (item_id, id_item, item_weight, type_id, rule_id, class_bucket). */
   private readonly itemId = new Map<string, number>();
   private readonly idItem = new Map<number, string>();
