@@ -9,7 +9,7 @@ import { encodeCrushMap } from './codec.js';
 import { BuildFailure, additionIsUnsafe, makeBucket } from './builder.js';
 import { populateClasses, type ClassState } from './compile-classes.js';
 import { intNode, weight16 } from './compile-numbers.js';
-import { compileError, parseCrushText, type BucketDecl, type ChooseArgsDecl, type Decl, type RuleDecl, type RuleStep, type Tok } from './compile-parse.js';
+import { compileError, orderBuckets, parseCrushText, type BucketDecl, type ChooseArgsDecl, type Decl, type RuleDecl, type RuleStep, type Tok } from './compile-parse.js';
 import {
   BUCKET_LIST,
   BUCKET_STRAW,
@@ -77,37 +77,6 @@ export function compileCrush(text: string, source = '<input>'): { map: CrushMap;
     bytes: bytes.length,
   };
   return { map, bytes, stats };
-}
-
-/**
- * adjust_bucket_item_place: for every pair (i, j), i before j, where bucket i lists bucket j
- * as an item, the two slots of the bucket list swap contents. The slots are those of the
- * original order, as Ceph's iterator map never follows a swap.
- */
-function orderBuckets(decls: Decl[], fail: Fail): Decl[] {
-  const slots = decls.flatMap((d, k) => (d.kind === 'bucket' ? [k] : []));
-  const buckets = slots.map((k) => decls[k] as BucketDecl);
-  const itemsOf = new Map<string, Set<string>>();
-  const slotOf = new Map<string, number>();
-  buckets.forEach((b, k) => {
-    const set = itemsOf.get(b.name.text) ?? new Set<string>();
-    for (const item of b.items) set.add(item.name.text);
-    itemsOf.set(b.name.text, set);
-    slotOf.set(b.name.text, slots[k]!);
-  });
-  const out = [...decls];
-  for (let i = 0; i < buckets.length; i++) {
-    for (let j = i + 1; j < buckets.length; j++) {
-      const a = buckets[i]!.name.text;
-      const b = buckets[j]!.name.text;
-      if (!itemsOf.get(a)!.has(b)) continue;
-      if (itemsOf.get(b)!.has(a)) throw fail(buckets[i]!.name.at, `bucket '${a}' and bucket '${b}' contain each other`);
-      const x = slotOf.get(a)!;
-      const y = slotOf.get(b)!;
-      [out[x], out[y]] = [out[y]!, out[x]!];
-    }
-  }
-  return out;
 }
 
 class Compiler {
