@@ -216,7 +216,7 @@ class Compiler {
       used.add(pos);
     }
     let size = d.items.length;
-    if (used.size > 0) size = Math.max(size, Math.max(...used));
+    for (const pos of used) if (pos > size) size = pos;
     const items = new Array<number>(size).fill(0);
     const weights = new Array<number>(size).fill(0);
     let curpos = 0;
@@ -377,12 +377,16 @@ class Compiler {
     this.map.chooseArgs.set(key, [...byIndex.values()].sort((x, y) => x.bucketIndex - y.bucketIndex));
   }
 
-  /** CrushWrapper::finalize: max_devices covers every device in a bucket and every named id. */
+  /**
+   * CrushWrapper::finalize: one past the largest device in a bucket, raised to one past the
+   * largest named id (name_map's last key). Ceph's int arithmetic wraps at 2^31.
+   */
   private finalize(): void {
     let max = 0;
-    for (const b of this.map.buckets) if (b !== null) for (const item of b.items) if (item >= max) max = item + 1;
-    const ids = [...this.map.nameMap.keys()];
-    if (ids.length > 0 && Math.max(...ids) >= max) max = Math.max(...ids) + 1;
+    for (const b of this.map.buckets) if (b !== null) for (const item of b.items) if (item >= max) max = (item + 1) | 0;
+    let last: number | undefined;
+    for (const id of this.map.nameMap.keys()) if (last === undefined || id > last) last = id;
+    if (last !== undefined && last >= max) max = (last + 1) | 0;
     this.map.maxDevices = max;
   }
 }
