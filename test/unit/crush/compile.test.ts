@@ -7,9 +7,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calcStraws } from '../../../src/lib/crush/builder.js';
+import { addBucketItem, BuildFailure, calcStraws, emptyBucket, makeBucket } from '../../../src/lib/crush/builder.js';
 import { intNode, strtof, weight16 } from '../../../src/lib/crush/compile-numbers.js';
-import { compileCrush, compileCrushText, decodeCrushMap, decompileCrushMap, encodeCrushMap } from '../../../src/lib/crush/index.js';
+import { BUCKET_LIST, BUCKET_TREE, BUCKET_UNIFORM, compileCrush, compileCrushText, decodeCrushMap, decompileCrushMap, encodeCrushMap } from '../../../src/lib/crush/index.js';
+import { mulberry32 } from '../../../src/lib/random.js';
 import { MonctlError } from '../../../src/lib/errors.js';
 import { repoRoot } from '../../helpers/corpus.js';
 
@@ -155,5 +156,28 @@ describe('straw lengths', () => {
     expect(s[0]).toBe(0);
     expect(s[1]).toBe(0x10000);
     expect(s[2]).toBeGreaterThan(0x10000);
+  });
+});
+
+describe('class clones grow buckets one item at a time', () => {
+  it('a tree grown item by item has the node weights of one built at once (fresh slots as 0)', () => {
+    const rng = mulberry32(7);
+    for (let n = 1; n <= 40; n++) {
+      const weights = Array.from({ length: n }, () => rng.int(0, 5) * 0x8000);
+      const items = weights.map((_, i) => i);
+      const grown = emptyBucket(BUCKET_TREE, 0, 1, 1);
+      items.forEach((item, i) => addBucketItem(grown, item, weights[i]!, 1));
+      expect(grown).toEqual(makeBucket({ alg: BUCKET_TREE, hash: 0, type: 1, id: 0 }, items, weights, 1));
+    }
+  });
+
+  it('a list keeps running sums; a uniform copy refuses any weight but its own (0)', () => {
+    const list = emptyBucket(BUCKET_LIST, 0, 1, 0);
+    addBucketItem(list, 3, 0x10000, 0);
+    addBucketItem(list, 4, 0x20000, 0);
+    expect(list).toMatchObject({ items: [3, 4], weight: 0x30000, itemWeights: [0x10000, 0x20000], sumWeights: [0x10000, 0x30000] });
+    const uniform = emptyBucket(BUCKET_UNIFORM, 0, 1, 0);
+    addBucketItem(uniform, 1, 0, 0);
+    expect(() => addBucketItem(uniform, 2, 0x10000, 0)).toThrow(BuildFailure);
   });
 });
