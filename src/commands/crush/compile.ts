@@ -19,7 +19,7 @@ export default class CrushCompile extends BaseCommand {
     out: Flags.string({ char: 'o', summary: 'Write the compiled map to this file (`-` for stdout).' }),
   };
 
-  async run(): Promise<CompileStats & { text: string; out?: string }> {
+  async run(): Promise<CompileStats & { source: string; out?: string }> {
     const { args, flags } = await this.parse(CrushCompile);
     if (flags.out === '-' && this.jsonEnabled()) {
       throw new MonctlError('BAD_ARGUMENT', '`-o -` writes the binary map to stdout, which --json needs for its report', {
@@ -37,7 +37,7 @@ export default class CrushCompile extends BaseCommand {
     } else {
       this.log(`${source} compiles: ${describe(stats)}; use -o FILE to write it`);
     }
-    return { text: source, ...(flags.out === undefined ? {} : { out: flags.out }), ...stats };
+    return { source, ...(flags.out === undefined ? {} : { out: flags.out }), ...stats };
   }
 }
 

@@ -20,7 +20,7 @@ describe('crush compile command', () => {
     const r = await runCommand<Record<string, unknown>>(CrushCompile, [join(cases, 'cases/classes.txt'), '-o', out, '--json']);
     expect(r.exitCode).toBe(0);
     expect(readFileSync(out).equals(readFileSync(join(cases, 'cases/classes.bin')))).toBe(true);
-    expect(r.result).toMatchObject({ out, devices: 6, buckets: 4, shadow_buckets: 12, rules: 2, classes: 3, choose_args: 0 });
+    expect(r.result).toMatchObject({ source: join(cases, 'cases/classes.txt'), out, devices: 6, buckets: 4, shadow_buckets: 12, rules: 2, classes: 3, choose_args: 0 });
     expect(r.result!.bytes).toBe(readFileSync(out).length);
     expect(JSON.parse(r.stdout)).toEqual(r.result);
   });
