@@ -14,7 +14,10 @@ import {
   type StrawBucket,
 } from './types.js';
 
-/** What a builder call that Ceph fails (returns NULL or -ERANGE / -EINVAL) reports. */
+/**
+ * A builder call Ceph fails (NULL, -ERANGE, -EINVAL). When compiling a bucket, crushtool then
+ * aborts on an assertion; inside the class clone pass the failure silently ends the pass.
+ */
 export class BuildFailure extends Error {}
 
 /** crush_addition_is_unsafe: a + b would not fit in a u32. */
@@ -131,14 +134,14 @@ export function makeBucket(shape: BucketShape, items: readonly number[], weights
   switch (shape.alg) {
     case BUCKET_UNIFORM: {
       const itemWeight = size > 0 ? weights[0]! : 0;
-      if (multiplicationIsUnsafe(size, itemWeight)) throw new BuildFailure(`uniform bucket of ${size} items of weight ${itemWeight} overflows or is empty`);
+      if (multiplicationIsUnsafe(size, itemWeight)) throw new BuildFailure(`${size} uniform items of weight ${itemWeight}: a zero or overflowing weight (crushtool aborts)`);
       return { ...common, alg: BUCKET_UNIFORM, weight: Math.imul(size, itemWeight) >>> 0, itemWeight };
     }
     case BUCKET_LIST: {
       const sumWeights: number[] = [];
       let w = 0;
       for (const x of weights) {
-        if (additionIsUnsafe(w, x)) throw new BuildFailure('list bucket weight overflows');
+        if (additionIsUnsafe(w, x)) throw new BuildFailure('its weight overflows 32 bits (crushtool aborts)');
         w = u32add(w, x);
         sumWeights.push(w);
       }
@@ -166,11 +169,11 @@ function makeTree(common: { id: number; type: number; hash: number; items: numbe
   weights.forEach((w, i) => {
     let node = treeNode(i);
     nodeWeights[node] = w;
-    if (additionIsUnsafe(weight, w)) throw new BuildFailure('tree bucket weight overflows');
+    if (additionIsUnsafe(weight, w)) throw new BuildFailure('its weight overflows 32 bits (crushtool aborts)');
     weight = u32add(weight, w);
     for (let j = 1; j < depth; j++) {
       node = treeParent(node);
-      if (additionIsUnsafe(nodeWeights[node]!, w)) throw new BuildFailure('tree node weight overflows');
+      if (additionIsUnsafe(nodeWeights[node]!, w)) throw new BuildFailure('a tree node weight overflows 32 bits (crushtool aborts)');
       nodeWeights[node] = u32add(nodeWeights[node]!, w);
     }
   });

@@ -32,6 +32,11 @@ const MAX_DEVICE_WEIGHT = 100 * 0x10000;
 const MAX_BUCKET_WEIGHT = 65535 * 0x10000;
 /** CRUSH_MAX_RULES: crush_add_rule refuses to grow the rule array past it. */
 const MAX_RULES = 256;
+/**
+ * Bucket and rule slots monctl will allocate. Ceph reallocs the array up to the id (2^31 slots
+ * for `id -2147483648`) and fails or crawls; no real map comes near this many.
+ */
+const MAX_SLOTS = 1 << 20;
 const SET_OPS: Record<string, number> = {
   set_choose_tries: RuleOp.SET_CHOOSE_TRIES,
   set_choose_local_tries: RuleOp.SET_CHOOSE_LOCAL_TRIES,
@@ -194,14 +199,13 @@ class Compiler {
     this.idItem.set(id, name);
     this.itemId.set(name, id);
     this.itemWeight.set(id, total);
-    let b: CrushBucket;
     try {
-      b = makeBucket({ alg, hash: hash & 0xff, type: type & 0xffff, id }, items, weights, this.map.tunables.strawCalcVersion);
+      const b = makeBucket({ alg, hash: hash & 0xff, type: type & 0xffff, id }, items, weights, this.map.tunables.strawCalcVersion);
+      if (this.placeBucket(id, b) === undefined) throw this.fail(d.name.at, `Duplicate bucket id ${id}`);
     } catch (e) {
       if (!(e instanceof BuildFailure)) throw e;
-      throw this.fail(d.name.at, `crushtool aborts building bucket '${name}': ${e.message}`);
+      throw this.fail(d.name.at, `cannot build bucket '${name}': ${e.message}`);
     }
-    if (this.placeBucket(id, b) === undefined) throw this.fail(d.name.at, `Duplicate bucket id ${id}`);
     this.map.nameMap.set(id, name);
   }
 
@@ -260,6 +264,7 @@ class Compiler {
       id = -1 - pos;
     }
     const pos = -1 - id;
+    if (pos >= MAX_SLOTS) throw new BuildFailure(`bucket id ${id} would need ${pos + 1} bucket slots (monctl allocates at most ${MAX_SLOTS})`);
     while (pos >= bs.length) {
       const grow = bs.length === 0 ? 8 : bs.length;
       for (let k = 0; k < grow; k++) bs.push(null);
@@ -312,6 +317,7 @@ class Compiler {
     if (r < 0) for (r = 0; r < rules.length && rules[r] !== null; r++);
     if (r >= rules.length) {
       if (rules.length + 1 > MAX_RULES) return -28; // -ENOSPC
+      if (r >= MAX_SLOTS) return -12; // -ENOMEM, as Ceph's realloc of 2^31 rules would
       while (rules.length <= r) rules.push(null);
     }
     rules[r] = rule;

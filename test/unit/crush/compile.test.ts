@@ -74,7 +74,7 @@ const ERRORS: Record<string, [number, string]> = {
   'take-missing-class.txt': [5, "device class 'ssd' does not exist"],
   'undefined-item.txt': [4, "item 'osd.7' in bucket 'default' is not defined"],
   'undefined-type.txt': [5, "type 'host' not defined"],
-  'uniform-zero-weight.txt': [4, "crushtool aborts building bucket 'default'"],
+  'uniform-zero-weight.txt': [4, "cannot build bucket 'default': 1 uniform items of weight 0: a zero or overflowing weight (crushtool aborts)"],
   'unknown-alg.txt': [4, "unknown bucket alg 'foo'"],
   'unknown-tunable.txt': [4, 'tunable frobnicate not recognized'],
   'weight-set-size.txt': [6, '-1 needs exactly 1 weights but got 2'],
