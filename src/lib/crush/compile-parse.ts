@@ -123,6 +123,24 @@ class Scanner {
     return r;
   }
 
+  opt<T>(rule: () => T | null): T | undefined {
+    return this.attempt(rule) ?? undefined;
+  }
+
+  /** A literal, then `rule`. */
+  then<T>(word: string, rule: () => T | null): () => T | null {
+    return () => (this.lit(word) === null ? null : rule());
+  }
+
+  /** The first of these literals that matches, tried in order. */
+  oneOf(...words: string[]): Tok | null {
+    for (const w of words) {
+      const t = this.attempt(() => this.lit(w));
+      if (t !== null) return t;
+    }
+    return null;
+  }
+
   many<T>(rule: () => T | null): T[] {
     const out: T[] = [];
     for (;;) {
@@ -136,8 +154,14 @@ class Scanner {
 /** Parses CRUSH text; a syntax error is a MonctlError naming line and column. */
 export function parseCrushText(text: string, source = '<input>'): Decl[] {
   const s = new Scanner(text);
-  const p = rules(s);
-  const decls: Decl[] = [...s.many(p.header), ...s.many(p.bucketOrRule), ...s.many(p.chooseArgs)];
+  const bucket = bucketGrammar(s);
+  const rule = ruleGrammar(s);
+  // crushmap = *(tunable | device | bucket_type) >> *(bucket | crushrule) >> *choose_args
+  const decls: Decl[] = [
+    ...s.many(headerGrammar(s)),
+    ...s.many((): Decl | null => s.attempt(bucket) ?? s.attempt(rule)),
+    ...s.many(chooseArgsGrammar(s)),
+  ];
   s.skip();
   if (s.pos < text.length) {
     const at = Math.max(s.farthest, s.pos);
@@ -148,10 +172,7 @@ export function parseCrushText(text: string, source = '<input>'): Decl[] {
   return decls;
 }
 
-function rules(s: Scanner) {
-  const opt = <T>(rule: () => T | null): T | undefined => s.attempt(rule) ?? undefined;
-  const seq2 = (a: string, b: () => Tok | null) => (): Tok | null => (s.lit(a) === null ? null : b());
-
+function headerGrammar(s: Scanner): () => Decl | null {
   const tunable = (): TunableDecl | null => {
     if (!s.lit('tunable')) return null;
     const name = s.name();
@@ -163,7 +184,7 @@ function rules(s: Scanner) {
     const id = s.posint();
     const name = id && s.name();
     if (!id || !name) return null;
-    return { kind: 'device', id, name, cls: opt(seq2('class', s.name)) };
+    return { kind: 'device', id, name, cls: s.opt(s.then('class', s.name)) };
   };
   const bucketType = (): TypeDecl | null => {
     if (!s.lit('type')) return null;
@@ -171,100 +192,103 @@ function rules(s: Scanner) {
     const name = id && s.name();
     return id && name ? { kind: 'type', id, name } : null;
   };
-  const header = (): Decl | null => s.attempt(tunable) ?? s.attempt(device) ?? s.attempt(bucketType);
+  return () => s.attempt(tunable) ?? s.attempt(device) ?? s.attempt(bucketType);
+}
 
+function bucketGrammar(s: Scanner): () => BucketDecl | null {
   const bucketId = () => {
     if (!s.lit('id')) return null;
     const id = s.negint();
-    return id ? { id, cls: opt(seq2('class', s.name)) } : null;
+    return id ? { id, cls: s.opt(s.then('class', s.name)) } : null;
   };
   const bucketHash = () => (s.lit('hash') ? (s.attempt(s.integer) ?? s.attempt(() => s.lit('rjenkins1'))) : null);
   const bucketItem = (): BucketItem | null => {
     if (!s.lit('item')) return null;
     const name = s.name();
     if (!name) return null;
-    return { name, weight: opt(seq2('weight', s.real)), pos: opt(seq2('pos', s.posint)) };
+    return { name, weight: s.opt(s.then('weight', s.real)), pos: s.opt(s.then('pos', s.posint)) };
   };
-  const bucket = (): BucketDecl | null => {
+  return () => {
     const type = s.name();
     const name = type && s.name();
     if (!name || !s.lit('{')) return null;
     const ids = s.many(bucketId);
-    const alg = seq2('alg', s.name)();
+    const alg = s.then('alg', s.name)();
     if (!alg) return null;
     const hashes = s.many(bucketHash);
     const items = s.many(bucketItem);
     return s.lit('}') ? { kind: 'bucket', type: type!, name, ids, alg, hashes, items } : null;
   };
+}
 
-  const step = (): RuleStep | null => {
+function stepGrammar(s: Scanner): () => RuleStep | null {
+  const take = (): RuleStep | null => {
+    if (!s.lit('take')) return null;
+    const item = s.name();
+    return item ? { kind: 'take', item, cls: s.opt(s.then('class', s.name)) } : null;
+  };
+  const set = (op: string) => (): RuleStep | null => {
+    const value = s.then(op, s.posint)();
+    return value ? { kind: 'set', op, value } : null;
+  };
+  const choose = (word: 'choose' | 'chooseleaf') => (): RuleStep | null => {
+    if (!s.lit(word)) return null;
+    const mode = s.oneOf('indep', 'firstn');
+    const n = mode && s.integer();
+    const type = n && s.then('type', s.name)();
+    return type ? { kind: 'choose', leaf: word === 'chooseleaf', mode: mode!.text, n: n!, type } : null;
+  };
+  const emit = (): RuleStep | null => (s.lit('emit') ? { kind: 'emit' } : null);
+  // Spirit's order of alternatives: `choose` is tried (and fails) before `chooseleaf`.
+  const alternatives = [take, ...SET_STEPS.map(set), choose('choose'), choose('chooseleaf'), emit];
+  return () => {
     if (!s.lit('step')) return null;
-    const take = (): RuleStep | null => {
-      if (!s.lit('take')) return null;
-      const item = s.name();
-      return item ? { kind: 'take', item, cls: opt(seq2('class', s.name)) } : null;
-    };
-    const set = (op: string) => (): RuleStep | null => {
-      const value = seq2(op, s.posint)();
-      return value ? { kind: 'set', op, value } : null;
-    };
-    const choose = (word: 'choose' | 'chooseleaf') => (): RuleStep | null => {
-      if (!s.lit(word)) return null;
-      const mode = s.attempt(() => s.lit('indep')) ?? s.attempt(() => s.lit('firstn'));
-      const n = mode && s.integer();
-      const type = n && seq2('type', s.name)();
-      return type ? { kind: 'choose', leaf: word === 'chooseleaf', mode: mode!.text, n: n!, type } : null;
-    };
-    const emit = (): RuleStep | null => (s.lit('emit') ? { kind: 'emit' } : null);
-    for (const alt of [take, ...SET_STEPS.map(set), choose('choose'), choose('chooseleaf'), emit]) {
+    for (const alt of alternatives) {
       const r = s.attempt(alt);
       if (r) return r;
     }
     return null;
   };
-  const crushRule = (): RuleDecl | null => {
+}
+
+/** Pacific's rule: `id` or `ruleset`, a type, min_size and max_size (required), steps. */
+function ruleGrammar(s: Scanner): () => RuleDecl | null {
+  const step = stepGrammar(s);
+  return () => {
     const kw = s.lit('rule');
     if (!kw) return null;
-    const name = opt(s.name);
-    if (!s.lit('{') || !(s.attempt(() => s.lit('id')) ?? s.attempt(() => s.lit('ruleset')))) return null;
+    const name = s.opt(s.name);
+    if (!s.lit('{') || !s.oneOf('id', 'ruleset')) return null;
     const id = s.posint();
-    const type = id && s.lit('type') && (s.attempt(() => s.lit('replicated')) ?? s.attempt(() => s.lit('erasure')));
-    const minSize = type && seq2('min_size', s.posint)();
-    const maxSize = minSize && seq2('max_size', s.posint)();
+    const type = id && s.lit('type') && s.oneOf('replicated', 'erasure');
+    const minSize = type && s.then('min_size', s.posint)();
+    const maxSize = minSize && s.then('max_size', s.posint)();
     if (!maxSize) return null;
     const steps = s.many(step);
     if (steps.length === 0 || !s.lit('}')) return null;
     return { kind: 'rule', at: kw.at, name, id: id!, type: type!, minSize: minSize!, maxSize, steps };
   };
-  const bucketOrRule = (): Decl | null => s.attempt(bucket) ?? s.attempt(crushRule);
+}
 
-  const weights = (): Tok[] | null => {
+function chooseArgsGrammar(s: Scanner): () => ChooseArgsDecl | null {
+  const bracketed = <T>(rule: () => T | null) => (): T[] | null => {
     if (!s.lit('[')) return null;
-    const ws = s.many(s.real);
-    return s.lit(']') ? ws : null;
+    const xs = s.many(rule);
+    return s.lit(']') ? xs : null;
   };
   const chooseArg = (): ChooseArgDecl | null => {
-    const bucketId = seq2('{', seq2('bucket_id', s.negint))();
+    const bucketId = s.then('{', s.then('bucket_id', s.negint))();
     if (!bucketId) return null;
-    const weightSet = opt((): Tok[][] | null => {
-      if (!s.lit('weight_set') || !s.lit('[')) return null;
-      const sets = s.many(weights);
-      return s.lit(']') ? sets : null;
-    });
-    const ids = opt((): Tok[] | null => {
-      if (!s.lit('ids') || !s.lit('[')) return null;
-      const xs = s.many(s.integer);
-      return s.lit(']') ? xs : null;
-    });
+    const weightSet = s.opt(s.then('weight_set', bracketed(bracketed(s.real))));
+    const ids = s.opt(s.then('ids', bracketed(s.integer)));
     return s.lit('}') ? { bucketId, weightSet, ids } : null;
   };
-  const chooseArgs = (): ChooseArgsDecl | null => {
-    const key = seq2('choose_args', s.posint)();
+  return () => {
+    const key = s.then('choose_args', s.posint)();
     if (!key || !s.lit('{')) return null;
     const args = s.many(chooseArg);
     return s.lit('}') ? { kind: 'choose_args', key, args } : null;
   };
-  return { header, bucketOrRule, chooseArgs };
 }
 
 /**
