@@ -9,6 +9,8 @@
  *       them;
  *   (c) decompile ∘ compile: crushtool's binary, decompiled by monctl, compiles to the same
  *       bytes with both tools, and back to the original where crushtool round-trips.
+ *   (d) token fuzz: generated texts with tokens dropped, doubled, joined or replaced are
+ *       refused by both tools or compiled to the same bytes (CRUSH_COMPILE_FUZZ, default 100).
  * Differences Ceph itself makes nondeterministic are masked, each with its reason, from
  * crush-compile-known-failures.json. Replay with CRUSH_COMPILE_SEED=<seed>; CRUSH_COMPILE_MAPS
  * sets the count (default 220); CRUSH_COMPILE_KEEP=1 keeps the texts in the temp dir.
@@ -25,6 +27,7 @@ import { corpusAvailable, corpusObjects } from '../helpers/corpus.js';
 import { randomCrushText } from '../helpers/crush-gen.js';
 
 const MAPS = Number(process.env.CRUSH_COMPILE_MAPS ?? 220);
+const FUZZ = Number(process.env.CRUSH_COMPILE_FUZZ ?? 100);
 const BASE_SEED = Number(process.env.CRUSH_COMPILE_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const haveCrushtool = spawnSync('crushtool', ['--help'], { stdio: 'ignore' }).error === undefined;
 
@@ -120,6 +123,24 @@ function respell(text: string, rng: Prng): string {
   return t;
 }
 
+/** One to three token edits: drop, double, glue to the next, change a digit, or replace. */
+function fuzzTokens(text: string, rng: Prng): string {
+  const toks = text.split(/(\s+)/);
+  const edits = rng.int(1, 3);
+  for (let k = 0; k < edits; k++) {
+    const i = rng.int(0, toks.length - 1);
+    const t = toks[i]!;
+    toks[i] = rng.pick([
+      '',
+      t + t,
+      ' ',
+      t.replace(/\d/, String(rng.int(0, 9))),
+      rng.pick(['{', '}', 'id', '-1', 'weight', 'pos', 'class', 'step', '#', '1.5', 'x']),
+    ]);
+  }
+  return toks.join('');
+}
+
 /** Explicit `pos` for the items of some buckets, in a shuffled order. */
 function addPositions(text: string, rng: Prng): string {
   return text.replace(/\{\n((?:\t(?:id|alg|hash)[^\n]*\n)+)((?:\titem [^\n]*\n)+)\}/g, (whole, head: string, items: string) => {
@@ -130,9 +151,9 @@ function addPositions(text: string, rng: Prng): string {
   });
 }
 
-describe.skipIf(!haveCrushtool)(`crush compile vs crushtool -c (seed ${BASE_SEED}, ${MAPS} texts)`, () => {
+describe.skipIf(!haveCrushtool)(`crush compile vs crushtool -c (seed ${BASE_SEED}, ${MAPS} texts, ${FUZZ} fuzzed)`, () => {
   const dir = haveCrushtool ? mkdtempSync(join(tmpdir(), 'monctl-crush-compile-')) : '';
-  const tally = { compiled: 0, refusedByBoth: 0, recompiled: 0, roundTrips: 0, corpus: 0 };
+  const tally = { compiled: 0, refusedByBoth: 0, recompiled: 0, roundTrips: 0, fuzzCompiled: 0, fuzzRefused: 0, corpus: 0 };
   afterAll(() => {
     console.log(`crush compile vs crushtool (seed ${BASE_SEED}): ${JSON.stringify(tally)}`);
     if (dir !== '' && process.env.CRUSH_COMPILE_KEEP === undefined) rmSync(dir, { recursive: true, force: true });
@@ -163,6 +184,17 @@ describe.skipIf(!haveCrushtool)(`crush compile vs crushtool -c (seed ${BASE_SEED
         tally.roundTrips++;
         expect(Buffer.from(mine.bytes).equals(Buffer.from(theirs.bytes)), `seed ${seed}: round trip`).toBe(true);
       }
+    });
+  }
+
+  for (let i = 0; i < FUZZ; i++) {
+    const seed = (BASE_SEED + MAPS + i) >>> 0;
+    it(`fuzzed text seed ${seed}`, () => {
+      const text = fuzzTokens(randomCrushText(seed).text, mulberry32(seed ^ 0xf022));
+      const theirs = crushtool(dir, `fuzz-${seed}`, text);
+      expectSame(ours(text), theirs, `fuzz seed ${seed}`);
+      if (theirs.ok) tally.fuzzCompiled++;
+      else tally.fuzzRefused++;
     });
   }
 
