@@ -48,10 +48,11 @@ const SET_OPS: Record<string, number> = {
 
 /** Compiles CRUSH text as `crushtool -c` does; errors name `source:line:column`. */
 export function compileCrushText(text: string, source = '<input>'): CrushMap {
-  const decls = orderBuckets(parseCrushText(text, source), (at, msg) => compileError(source, text, at, msg));
-  return new Compiler((at, msg) => compileError(source, text, at, msg)).run(decls);
+  const fail: Fail = (at, message) => compileError(source, text, at, message);
+  return new Compiler(fail).run(orderBuckets(parseCrushText(text, source), fail));
 }
 
+/** A MonctlError naming the line and column of a text offset. */
 type Fail = (at: number, message: string) => MonctlError;
 
 /** What `crush compile --json` reports beside the file it wrote. */
