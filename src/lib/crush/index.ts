@@ -35,3 +35,5 @@ export {
   type CrushTestMapping,
   type CrushTestStats,
 } from './tester.js';
+export { compileCrush, compileCrushText, type CompileStats } from './compile.js';
+export { parseCrushText } from './compile-parse.js';
