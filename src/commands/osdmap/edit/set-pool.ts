@@ -8,7 +8,7 @@ export default class OsdmapEditSetPool extends OsdmapEditCommand {
   static override examples = ['<%= config.bin %> osdmap edit set-pool rbd min_size 1 -s mon-a --dry-run', '<%= config.bin %> osdmap edit set-pool rbd nodelete true -s mon-a'];
   static override args = {
     pool: Args.string({ required: true, description: 'Pool name.' }),
-    key: Args.string({ required: true, description: 'Setting.', options: SET_POOL_KEYS }),
+    key: Args.string({ required: true, description: 'Setting (see the description).' }),
     value: Args.string({ required: true, description: 'New value.' }),
   };
   static override flags = osdmapEditFlags;
