@@ -18,6 +18,7 @@ import SetPool from '../../src/commands/osdmap/edit/set-pool.js';
 import UnsetFlag from '../../src/commands/osdmap/edit/unset-flag.js';
 import { decodeCrushMap, encodeCrushMap } from '../../src/lib/crush/index.js';
 import { parseEntityAddrvec } from '../../src/lib/msg/entity-addr.js';
+import { FEATURES_ALL } from '../../src/lib/msg/features.js';
 import { OSDMAP_FLAG, OSD_STATE, pgMapSet, planOsdmapEdit, readFullMap, type OSDMap } from '../../src/lib/osdmap/index.js';
 import { MonStore, writeTransaction } from '../../src/lib/store/index.js';
 import type { RunnableCommand } from './run-command.js';
@@ -57,8 +58,11 @@ export async function seedLiveState(mon: string): Promise<number> {
     plan: async (store) => {
       const plan = await planOsdmapEdit(
         store,
-        (_map, inc) => {
+        (map, inc) => {
           inc.newUpClient.set(0, addrs(6800));
+          // A booting OSD reports its features (OSDMonitor::prepare_boot puts them in xinfo);
+          // the monitor asserts that up OSDs have them.
+          inc.newXinfo.set(0, { ...structuredClone(map.osdXinfo[0]!), features: FEATURES_ALL });
           inc.newUpCluster.set(0, addrs(6802));
           inc.newHbBackUp.set(0, addrs(6804));
           inc.newHbFrontUp.set(0, addrs(6806));
