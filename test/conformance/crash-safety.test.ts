@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPaxosState } from '../../src/lib/paxos/index.js';
 import { MonStore, checkStore, copyStore } from '../../src/lib/store/index.js';
-import { repoRoot } from '../helpers/corpus.js';
+import { runAndKill } from '../helpers/crash.js';
 import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
 import { mulberry32 } from '../../src/lib/random.js';
 
-
-/** Runs the built CLI and SIGKILLs it after `killAfterMs`; resolves with its exit status. */
-function runAndKill(args: string[], killAfterMs: number): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], { stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(signal ?? `exit ${code}`);
-    });
-  });
-}
 
 async function paxosKeys(mon: string): Promise<{ first: bigint; versions: string[] }> {
   return MonStore.with(mon, {}, async (s) => {
