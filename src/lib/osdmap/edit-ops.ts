@@ -17,7 +17,7 @@ import { MonctlError } from '../errors.js';
 import { osdmapFlagString } from './dump.js';
 import { nothingToChange, type OsdmapEdit } from './edit.js';
 import type { Incremental } from './incremental-types.js';
-import { pgKey, pgMapSet } from './osdmap-codec.js';
+import { pgKey, pgMapSet, type PgMap } from './osdmap-codec.js';
 import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_STATE, effectiveFlags, type OSDMap } from './osdmap-types.js';
 import { parsePg, type PgId } from './pg.js';
 
@@ -168,28 +168,31 @@ function noEntry(map: OSDMap, pg: PgId, what: string, list: string): MonctlError
   });
 }
 
-/** `ceph osd rm-pg-upmap PGID` and `rm-pg-upmap-items PGID`: whichever entries the PG has. */
-export function rmUpmap(pgText: string): OsdmapEdit {
+/**
+ * Removes whichever of two per-PG override entries the PG has (`names` as `ceph osd dump`
+ * prints them); neither present is an error naming whether the PG exists at all.
+ */
+function removePgOverrides(pgText: string, names: [string, string], entries: [(m: OSDMap) => PgMap<unknown>, (inc: Incremental, pg: PgId) => void][]): OsdmapEdit {
   const pg = parsePg(pgText);
   return (map, inc) => {
-    const key = pgKey(pg);
-    const upmap = map.pgUpmap.has(key);
-    const items = map.pgUpmapItems.has(key);
-    if (!upmap && !items) throw noEntry(map, pg, 'pg_upmap or pg_upmap_items', 'pg_upmap and pg_upmap_items');
-    if (upmap) pgMapSet(inc.oldPgUpmap, pg, null);
-    if (items) pgMapSet(inc.oldPgUpmapItems, pg, null);
+    const present = entries.filter(([table]) => table(map).has(pgKey(pg)));
+    if (present.length === 0) throw noEntry(map, pg, names.join(' or '), names.join(' and '));
+    for (const [, remove] of present) remove(inc, pg);
   };
+}
+
+/** `ceph osd rm-pg-upmap PGID` and `rm-pg-upmap-items PGID`: whichever entries the PG has. */
+export function rmUpmap(pgText: string): OsdmapEdit {
+  return removePgOverrides(pgText, ['pg_upmap', 'pg_upmap_items'], [
+    [(m) => m.pgUpmap, (inc, pg) => pgMapSet(inc.oldPgUpmap, pg, null)],
+    [(m) => m.pgUpmapItems, (inc, pg) => pgMapSet(inc.oldPgUpmapItems, pg, null)],
+  ]);
 }
 
 /** `ceph osd pg-temp PGID` with no OSDs (an empty vector erases) and `primary-temp PGID -1`. */
 export function rmPgTemp(pgText: string): OsdmapEdit {
-  const pg = parsePg(pgText);
-  return (map, inc) => {
-    const key = pgKey(pg);
-    const temp = map.pgTemp.has(key);
-    const primary = map.primaryTemp.has(key);
-    if (!temp && !primary) throw noEntry(map, pg, 'pg_temp or primary_temp', 'pg_temp and primary_temp');
-    if (temp) pgMapSet(inc.newPgTemp, pg, []);
-    if (primary) pgMapSet(inc.newPrimaryTemp, pg, -1);
-  };
+  return removePgOverrides(pgText, ['pg_temp', 'primary_temp'], [
+    [(m) => m.pgTemp, (inc, pg) => pgMapSet(inc.newPgTemp, pg, [])],
+    [(m) => m.primaryTemp, (inc, pg) => pgMapSet(inc.newPrimaryTemp, pg, -1)],
+  ]);
 }
