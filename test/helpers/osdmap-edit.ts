@@ -136,6 +136,7 @@ export const EDIT_CASES: EditCase[] = [
     check: (_b, a) => {
       expectThat((a.osdState[0]! & OSD_STATE.UP) === 0, 'osd.0 down');
       expectThat(a.osdInfo[0]!.downAt === a.epoch, 'down_at stamped');
+      expectThat(a.lastUpChange.sec === a.modified.sec && a.lastUpChange.nsec === a.modified.nsec, 'last_up_change = modified');
     },
   },
   { name: 'reweight', cmd: Reweight, args: async () => ['2', '0.75'], check: (_b, a) => expectThat(a.osdWeight[2] === 0xc000, 'osd.2 weight 0xc000') },

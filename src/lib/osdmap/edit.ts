@@ -93,6 +93,13 @@ function propagateToTiers(map: OSDMap, inc: Incremental): void {
   }
 }
 
+/** True when the maps differ only in what every new epoch changes (epoch and stamps). */
+function sameContent(before: OSDMap, after: OSDMap, features: bigint): boolean {
+  const { epoch, modified, lastUpChange, lastInChange } = before;
+  const restamped = encodeOSDMap({ ...after, epoch, modified, lastUpChange, lastInChange }, features);
+  return Buffer.compare(Buffer.from(restamped), Buffer.from(encodeOSDMap(before, features))) === 0;
+}
+
 /** The features the monitor encodes the next epoch with: those of the newest incremental. */
 async function encodeFeatures(store: MonStore, epoch: number): Promise<bigint> {
   const { inc, key } = await readIncremental(store, epoch);
@@ -144,8 +151,8 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
   if (Buffer.compare(Buffer.from(replayed), Buffer.from(fullBytes)) !== 0) {
     throw new Error(`osdmap edit: epoch ${epoch} does not replay from its own incremental`);
   }
+  if (sameContent(before, after, features)) throw nothingToChange(`epoch ${epoch} would equal epoch ${range.last}`);
   const diff = diffOSDMaps(before, after);
-  if (diff.identical) throw nothingToChange(`epoch ${epoch} would equal epoch ${range.last}`);
 
   const service = new TransactionBuilder()
     .put(OSDMAP_PREFIX, `full_${epoch}`, fullBytes)
