@@ -6,6 +6,7 @@ import { MonStore, TransactionBuilder, writeTransaction } from '../../src/lib/st
 import { cephAvailable, extractFixture, removeTempDirs, runTool, startMon, which, type Backend, type RunningMon } from '../helpers/ceph.js';
 import { EDIT_CASES, seedLiveState, type EditCase } from '../helpers/osdmap-edit.js';
 import { runCommand } from '../helpers/run-command.js';
+import SetFlag from '../../src/commands/osdmap/edit/set-flag.js';
 
 interface Dump {
   epoch: number;
@@ -119,6 +120,10 @@ describe.skipIf(!cephAvailable() || !which('crushtool'))('osdmap edit: a real ce
         await LIVE_CHECKS[c.name]!(dump, m);
         await served(m, [epoch]);
         expect(crcComplaints(m.log())).toEqual([]);
+        // While the mon runs, an edit of its store is refused and writes nothing.
+        const locked = await runCommand(SetFlag, ['nosnaptrim', '-s', mon]);
+        expect(locked.exitCode, locked.stderr).toBe(3);
+        expect(locked.stderr).toContain('STORE_LOCKED');
       } finally {
         await m.stop();
       }
