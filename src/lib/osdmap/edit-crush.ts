@@ -6,12 +6,14 @@
  *
  * Checks, as OSDMonitor makes them before it accepts a map: it decodes; every rule id equals
  * its ruleset (Pacific refuses legacy rule ids); every pool's rule exists, has the pool's
- * type and admits the pool's size (OSDMap::validate_crush_rules).
+ * type and admits the pool's size (OSDMap::validate_crush_rules); the clients
+ * require_min_compat_client admits can read it.
  */
 import { decodeCrushMap, encodeCrushMap, type CrushMap } from '../crush/index.js';
 import { MonctlError } from '../errors.js';
 import { nothingToChange, type OsdmapEdit } from './edit.js';
-import type { OSDMap } from './osdmap-types.js';
+import { minCompatClient } from './dump.js';
+import { releaseName, type OSDMap } from './osdmap-types.js';
 
 function refuse(message: string, action: string): MonctlError {
   return new MonctlError('BAD_ARGUMENT', message, { actions: [action, 'Check the map with `crushtool -i FILE --test` or `monctl crush test -i FILE`.'] });
@@ -34,6 +36,11 @@ export function crushRuleProblems(crush: CrushMap, map: OSDMap): string[] {
     if (pool.size < rule.minSize || pool.size > rule.maxSize) {
       problems.push(`pool ${poolId} '${name}' size ${pool.size} is outside rule ${pool.crushRule}'s min_size ${rule.minSize} and max_size ${rule.maxSize}`);
     }
+  }
+  // OSDMonitor::validate_crush_against_features: clients the cluster admits must read it.
+  const needs = minCompatClient({ ...map, crush });
+  if (map.requireMinCompatClient > 0 && needs > map.requireMinCompatClient) {
+    problems.push(`the new map needs clients of release ${releaseName(needs)} but require_min_compat_client is ${releaseName(map.requireMinCompatClient)}`);
   }
   return problems;
 }

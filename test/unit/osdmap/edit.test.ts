@@ -2,6 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   markIn,
   planOsdmapEdit,
+  RELEASE,
+  rmUpmap,
+  setCrush,
   readFullMap,
   readIncremental,
   setFlag,
@@ -9,6 +12,7 @@ import {
   type OsdmapEdit,
 } from '../../../src/lib/osdmap/index.js';
 import { MonStore, TransactionBuilder, writeTransaction } from '../../../src/lib/store/index.js';
+import { decodeCrushMap, encodeCrushMap } from '../../../src/lib/crush/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
 
 afterAll(() => removeTempDirs());
@@ -69,6 +73,20 @@ describe('planOsdmapEdit', () => {
     expect(after.pools.get(1)!.lastChange).toBe(epoch);
     expect(after.pools.get(2)!.lastChange).toBe(epoch);
     expect(after.pools.get(2)!.snapSeq).toBe(7n);
+  });
+
+  it('set-crush refuses a map the clients require_min_compat_client admits cannot read', async () => {
+    const mon = extractFixture('rocksdb');
+    await commit(mon, rmUpmap('1.0')); // upmaps alone need luminous clients
+    await commit(mon, (_m, inc) => void (inc.newRequireMinCompatClient = RELEASE.JEWEL));
+    const crush = decodeCrushMap((await latest(mon)).crushBytes);
+    const host = crush.buckets.findIndex((b) => b !== null && b.type === 1);
+    // A per-pool weight set: only luminous clients read those.
+    crush.chooseArgs.set(1n, [{ bucketIndex: host, weightSet: [crush.buckets[host]!.items.map(() => 0x10000)], ids: [] }]);
+    const edit = setCrush(encodeCrushMap(crush));
+    await MonStore.with(mon, {}, async (s) => {
+      await expect(planOsdmapEdit(s, edit, new Date())).rejects.toThrow(/needs clients of release luminous but require_min_compat_client is jewel/);
+    });
   });
 
   it('refuses a store with an uncommitted paxos proposal', async () => {
