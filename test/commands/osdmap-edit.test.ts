@@ -25,7 +25,7 @@ import SetCrush from '../../src/commands/osdmap/edit/set-crush.js';
 import SetFlag from '../../src/commands/osdmap/edit/set-flag.js';
 import SetPool from '../../src/commands/osdmap/edit/set-pool.js';
 import { decodeCrushMap, encodeCrushMap } from '../../src/lib/crush/index.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Outcome {
@@ -165,6 +165,19 @@ describe('osdmap edit refuses bad or empty edits, writing nothing', () => {
     const r = await runCommand(SetCrush, [file, '-s', mon]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('already has');
+  });
+
+  it('backs the store up first unless --no-backup; the backup holds the epoch before', async () => {
+    const mon = await freshStore('rocksdb');
+    const before = await storeDigest(mon);
+    const dir = join(mon, '..', `backups-${copies}`);
+    mkdirSync(dir);
+    const r = await runCommand(SetFlag, ['noup', '-s', mon, '--backup-dir', dir, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { backup: string; epoch: number };
+    expect(out.backup.startsWith(dir)).toBe(true);
+    expect(await storeDigest(out.backup)).toEqual(before);
+    expect(out.epoch).toBe(32);
   });
 
   it('set-pool size resets min_size as the monitor does, and successive edits chain epochs', async () => {
