@@ -161,7 +161,8 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     fsid_changed: a.fsid !== b.fsid,
     flags: { from: flagsA, to: flagsB, added: [...setB].filter((f) => !setA.has(f)), removed: [...setA].filter((f) => !setB.has(f)) },
     ...(a.maxOsd !== b.maxOsd ? { max_osd: { field: 'max_osd', from: a.maxOsd, to: b.maxOsd } } : {}),
-    crush: { changed: !same(a.crushBytes, b.crushBytes), from_version: a.crushVersion, to_version: b.crushVersion },
+    // Byte comparison: a Buffer and a Uint8Array with the same bytes are the same map.
+    crush: { changed: Buffer.compare(a.crushBytes, b.crushBytes) !== 0, from_version: a.crushVersion, to_version: b.crushVersion },
     settings: diffSettings(a, b),
     osds,
     pools: diffPools(a, b),

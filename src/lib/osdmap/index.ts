@@ -23,3 +23,7 @@ export { printOSDTree } from './tree.js';
 export { printIncremental, incrementalJson } from './inc-print.js';
 export { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from './diff.js';
 export { readFullMap, readFullMapBytes, readIncremental, verifyHistory, parseEpoch, OSDMAP_PREFIX, type HistoryReport, type HistoryMismatch } from './store.js';
+export { planOsdmapEdit, nothingToChange, type OsdmapEdit, type OsdmapEditPlan } from './edit.js';
+export { setFlag, unsetFlag, markOut, markIn, markDown, reweight, reweightValue, rmUpmap, rmPgTemp, parseOsdId, OSDMAP_EDIT_FLAGS } from './edit-ops.js';
+export { setCrush, crushRuleProblems } from './edit-crush.js';
+export { setPool, SET_POOL_KEYS } from './edit-pool.js';

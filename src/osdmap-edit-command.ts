@@ -1,0 +1,84 @@
+import { Args } from '@oclif/core';
+import { WriteCommand, writeFlags, type WriteOutcome } from './base-command.js';
+import { formatOSDMapDiff, type OSDMapDiff } from './lib/osdmap/diff.js';
+import { MonStore } from './lib/store/index.js';
+import { OSDMAP_EDIT_FLAGS, parseOsdId, planOsdmapEdit, type OsdmapEdit, type OsdmapEditPlan } from './lib/osdmap/index.js';
+
+export interface OsdmapEditOutcome extends WriteOutcome {
+  /** The epoch the edit starts from and the one it writes. */
+  from_epoch: number;
+  epoch: number;
+  paxos_version: bigint;
+  full_crc: number;
+  /** Keys the batch writes, in order. */
+  keys: string[];
+  diff: OSDMapDiff;
+}
+
+export const osdmapEditFlags = writeFlags;
+
+type EditFlags = { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string };
+
+/** `monctl osdmap edit …`: one edit → one new osdmap epoch, committed as one paxos version. */
+export abstract class OsdmapEditCommand extends WriteCommand {
+  protected async runEdit(flags: EditFlags, edit: OsdmapEdit): Promise<OsdmapEditOutcome> {
+    // Plan once on a read-only view first: a refused edit then leaves every file untouched
+    // (opening the store for writing already rewrites RocksDB's MANIFEST and OPTIONS files).
+    if (!flags['dry-run']) await MonStore.with(flags.store, {}, (store) => planOsdmapEdit(store, edit, new Date()));
+    let plan: OsdmapEditPlan | undefined;
+    const outcome = await this.runWrite(flags, async (store) => {
+      plan = await planOsdmapEdit(store, edit, new Date());
+      return plan.transaction;
+    });
+    const p = plan!;
+    this.log(`${outcome.applied ? 'wrote' : 'would write'} osdmap e${p.epoch} as paxos version ${p.paxosVersion} (full_crc 0x${p.inc.fullCrc.toString(16).padStart(8, '0')}):`);
+    this.log(`  ${formatOSDMapDiff(p.diff).join('\n  ')}`);
+    return {
+      ...outcome,
+      from_epoch: p.before.epoch,
+      epoch: p.epoch,
+      paxos_version: p.paxosVersion,
+      full_crc: p.inc.fullCrc,
+      keys: p.keys,
+      diff: p.diff,
+    };
+  }
+}
+
+
+/** Edits of one or more OSDs: `mark-out 3 osd.4`. */
+export abstract class OsdIdsEditCommand extends OsdmapEditCommand {
+  static override strict = false;
+  static override args = { ids: Args.string({ required: true, description: 'OSD ids (3 or osd.3), one or more.' }) };
+  static override flags = osdmapEditFlags;
+  protected abstract edit(ids: number[]): OsdmapEdit;
+
+  async run(): Promise<OsdmapEditOutcome> {
+    const { argv, flags } = await this.parse(OsdIdsEditCommand);
+    return this.runEdit(flags, this.edit((argv as string[]).map(parseOsdId)));
+  }
+}
+
+/** Edits of one cluster flag: `set-flag noout`. */
+export abstract class FlagEditCommand extends OsdmapEditCommand {
+  static override args = { flag: Args.string({ required: true, description: `One of ${OSDMAP_EDIT_FLAGS.join(', ')}.` }) };
+  static override flags = osdmapEditFlags;
+  protected abstract edit(flag: string): OsdmapEdit;
+
+  async run(): Promise<OsdmapEditOutcome> {
+    const { args, flags } = await this.parse(FlagEditCommand);
+    return this.runEdit(flags, this.edit(args.flag));
+  }
+}
+
+/** Edits of one PG's override entries: `rm-upmap 1.2f`. */
+export abstract class PgEditCommand extends OsdmapEditCommand {
+  static override args = { pgid: Args.string({ required: true, description: 'PG id, POOL.SEED with the seed in hex (1.2f).' }) };
+  static override flags = osdmapEditFlags;
+  protected abstract edit(pgid: string): OsdmapEdit;
+
+  async run(): Promise<OsdmapEditOutcome> {
+    const { args, flags } = await this.parse(PgEditCommand);
+    return this.runEdit(flags, this.edit(args.pgid));
+  }
+}
