@@ -123,6 +123,11 @@ export class Writer {
     return this;
   }
 
+  /** Bytes already written, as a view valid until the next write. */
+  written(start: number, end = this.length): Uint8Array {
+    return this.buf.subarray(start, end);
+  }
+
   /** The bytes written so far (a copy, safe to keep). */
   bytes(): Uint8Array {
     return this.buf.slice(0, this.length);
