@@ -138,6 +138,8 @@ class EpochPlanner {
     const rng = this.rng;
     const up = this.osdsWith((s) => (s & OSD_STATE.UP) !== 0);
     const downExisting = this.osdsWith((s) => (s & OSD_STATE.EXISTS) !== 0 && (s & OSD_STATE.UP) === 0);
+    // The monitor's tick drops expired blocklist entries.
+    for (const e of this.m.blocklist.values()) if (e.until.sec <= this.inc.modified.sec) this.inc.oldBlocklist.push(e.addr);
     const changes = rng.int(1, 4);
     for (let c = 0; c < changes; c++) {
       const kind = rng.int(0, 99);
