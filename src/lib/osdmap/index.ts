@@ -21,7 +21,7 @@ export { applyIncremental, applyIncrementalShared, type AppliedMap, intervalSubt
 export { dumpOSDMap, minCompatClient, osdStateSet, osdmapFlagSet, osdmapFlagString } from './dump.js';
 export { printOSDMap, formatPgPool, cephJsonText } from './print.js';
 export { printOSDTree } from './tree.js';
-export { printIncremental, incrementalJson } from './inc-print.js';
+export { printIncremental, dumpIncremental } from './inc-print.js';
 export { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from './diff.js';
 export { readFullMap, readFullMapBytes, readIncremental, parseEpoch, OSDMAP_PREFIX } from './store.js';
 export { verifyHistory, type HistoryReport, type HistoryMismatch } from './verify.js';
