@@ -267,6 +267,7 @@ export function* osdmapHistory(base: OSDMap, options: HistoryOptions): Generator
     const applied = applyIncrementalShared(m, inc, cache);
     m = applied.map;
     inc.fullCrc = m.crc;
-    yield { epoch: e, inc: encodeIncremental(inc, features), full: applied.bytes };
+    // applied.bytes is a view into the cache's buffer: copy it before the next epoch.
+    yield { epoch: e, inc: encodeIncremental(inc, features), full: applied.bytes.slice() };
   }
 }

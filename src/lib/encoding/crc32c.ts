@@ -87,7 +87,7 @@ function zerosOperator(len: number): number {
   if (op !== undefined) return op;
   op = 0x80000000; // x^0
   for (let n = len, k = 3; n > 0; n = Math.floor(n / 2), k++) if (n & 1) op = mulModP(X2N[k & 63]!, op);
-  if (shiftByLength.size < 4096) shiftByLength.set(len, op);
+  if (shiftByLength.size < 1 << 16) shiftByLength.set(len, op);
   return op;
 }
 

@@ -6,7 +6,7 @@
  * whose elements are compared with ===. Each reused span carries its CRC-32C, so the map's
  * CRC is chained over it without reading its bytes again.
  */
-import { crc32c, crc32cExtend, type Writer } from '../encoding/index.js';
+import { crc32c, crc32cExtend, Writer } from '../encoding/index.js';
 
 /** Elements per block of a per-OSD vector. */
 const BLOCK = 32;
@@ -32,12 +32,13 @@ export class EncodeCache {
   private parts = new WeakMap<object, Part>();
   private blocks = new Map<string, Block[]>();
   private spans: Span[] = [];
-  /** The size of the last encoding, to size the next Writer. */
-  lastLength = 4096;
+  /** One buffer for every encoding: no fresh (page-faulting) memory per epoch. */
+  private readonly writer = new Writer(1 << 16);
 
-  /** Starts one encoding (spans are offsets into its Writer). */
-  begin(): void {
+  /** Starts one encoding into the cache's Writer (spans are offsets into it). */
+  begin(): Writer {
     this.spans = [];
+    return this.writer.reset();
   }
 
   private record(w: Writer, at: number, key: string): Part {

@@ -64,18 +64,23 @@ export function decodeOSDMapFrom(r: Reader, opts: DecodeOptions = {}): OSDMap {
 /**
  * Encodes the map and fills in its CRC (the map's `crc` field is not read). Without `features`
  * the decoded section versions are kept; with them, Pacific's choice for those features.
- * `cache` (osdmap verify) reuses the encoded parts of the previous epoch's map.
+ * With a `cache` (osdmap verify) the encoded parts of the previous epoch's map are reused and
+ * the result is a view into the cache's buffer, valid until its next encoding.
  */
 export function encodeOSDMap(map: OSDMap, features?: bigint, cache?: EncodeCache): Uint8Array {
-  const w = new Writer(cache ? cache.lastLength + (cache.lastLength >> 3) : 4096);
-  encodeOSDMapTo(w, map, features, cache);
-  if (cache) cache.lastLength = w.length;
+  if (cache) {
+    const w = cache.begin();
+    encodeOSDMapTo(w, map, features, cache);
+    return w.written(0);
+  }
+  const w = new Writer(4096);
+  encodeOSDMapTo(w, map, features);
   return w.bytes();
 }
 
+/** Encodes at the writer's position; with a cache, `cache.begin()` must have given `w`. */
 export function encodeOSDMapTo(w: Writer, map: OSDMap, features?: bigint, cache?: EncodeCache): number {
   const f = features === undefined ? undefined : features & ~FEATURE_RESERVED;
-  cache?.begin();
   const start = w.length;
   const outerV = f === undefined ? map.structV : 8;
   const mark = w.envelope(outerV, 7);
