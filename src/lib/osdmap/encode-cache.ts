@@ -65,8 +65,26 @@ export class EncodeCache {
     this.parts.set(value, this.record(w, at, key));
   }
 
-  /** A vector (u32 count, then the items), block by block. */
+  /**
+   * A vector (u32 count, then the items): whole when the very same array was written before,
+   * else block by block (an epoch changes a few OSDs: most blocks are reused).
+   */
   list<T>(w: Writer, slot: string, items: readonly T[], key: string, encodeItem: (w: Writer, item: T) => void): void {
+    const whole = this.parts.get(items);
+    if (whole !== undefined && whole.key === key) {
+      this.reuse(w, whole);
+      return;
+    }
+    const at = w.length;
+    const firstSpan = this.spans.length;
+    this.blockList(w, slot, items, key, encodeItem);
+    // The whole vector's CRC, chained from its count and its blocks' CRCs.
+    let crc0 = crc32c(0, w.written(at, at + 4));
+    for (let i = firstSpan; i < this.spans.length; i++) crc0 = crc32cExtend(crc0, this.spans[i]!.crc0, this.spans[i]!.length);
+    this.parts.set(items, { key, bytes: w.written(at).slice(), crc0 });
+  }
+
+  private blockList<T>(w: Writer, slot: string, items: readonly T[], key: string, encodeItem: (w: Writer, item: T) => void): void {
     w.u32(items.length);
     let blocks = this.blocks.get(slot);
     if (blocks === undefined) this.blocks.set(slot, (blocks = []));
