@@ -10,10 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClassicLevel } from 'classic-level';
 import { decodeOSDMap, type OSDMap } from '../src/lib/osdmap/index.js';
 import { mulberry32 } from '../src/lib/random.js';
 import { osdmapHistory, type HistoryEpoch } from './osdmap-history.js';
+import { createBulkLevelDb, u64 } from './store-gen.js';
 
 /** Bump when the generated history changes, so stale caches are not reused. */
 const LAYOUT_VERSION = 1;
@@ -21,11 +21,6 @@ const BATCH_BYTES = 64 << 20;
 
 const utf8 = new TextEncoder();
 const key = (k: string): Uint8Array => utf8.encode(`osdmap\0${k}`);
-const u64 = (n: number): Uint8Array => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
-  return b;
-};
 
 export interface WrittenHistory {
   first: number;
@@ -34,18 +29,11 @@ export interface WrittenHistory {
   fullBytes: number;
 }
 
-/** Writes every epoch into a new LevelDB at `dbDir` (which must not exist) plus `kv_backend`. */
+/** Writes every epoch into a new LevelDB at `<monDir>/store.db` (which must not exist) plus `kv_backend`. */
 export async function writeHistoryStore(monDir: string, epochs: Iterable<HistoryEpoch>, onEpoch?: (e: number) => void): Promise<WrittenHistory> {
   mkdirSync(monDir, { recursive: true });
   writeFileSync(join(monDir, 'kv_backend'), 'leveldb\n');
-  const db = new ClassicLevel<Uint8Array, Uint8Array>(join(monDir, 'store.db'), {
-    keyEncoding: 'view',
-    valueEncoding: 'view',
-    createIfMissing: true,
-    errorIfExists: true,
-    writeBufferSize: 32 << 20,
-  });
-  await db.open();
+  const db = await createBulkLevelDb(join(monDir, 'store.db'));
   const out: WrittenHistory = { first: 0, last: 0, incBytes: 0, fullBytes: 0 };
   try {
     let batch = db.batch();
