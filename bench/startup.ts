@@ -10,34 +10,18 @@
  *
  * Results go to stdout and .bench/startup.json. Needs osdmaptool (ceph-base) and a build (dist/).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median } from './proc.js';
+import { median, timeWithCpu } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'run.js');
 const TARGET_RATIO = 1.5;
-
-/** Wall time of one run. */
-function wallOnce(cmd: string, args: string[]): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-/** CPU of one child run via /usr/bin/time (user + sys seconds), when available. */
-function cpuOnce(cmd: string, args: string[]): number {
-  const out = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const last = out.stderr.trim().split('\n').at(-1) ?? '';
-  const [u, s] = last.split(' ').map(Number);
-  return ((u ?? NaN) + (s ?? NaN)) * 1000;
-}
 
 function sha(cmd: string, args: string[]): string {
   return createHash('sha256').update(execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] })).digest('hex');
@@ -59,12 +43,12 @@ function main(): void {
     const identical = sha(...tools.osdmaptool!) === sha(...tools.monctl!);
     const wall: Record<string, number[]> = {};
     const cpu: Record<string, number[]> = {};
-    const haveTime = spawnSync('/usr/bin/time', ['true']).status === 0;
-    for (const [cmd, args] of Object.values(tools)) wallOnce(cmd, args); // warm the page cache
+    for (const [cmd, args] of Object.values(tools)) timeWithCpu(cmd, args); // warm the page cache
     for (let i = 0; i < runs; i++) {
       for (const [name, [cmd, args]] of Object.entries(tools)) {
-        (wall[name] ??= []).push(wallOnce(cmd, args));
-        if (haveTime) (cpu[name] ??= []).push(cpuOnce(cmd, args));
+        const t = timeWithCpu(cmd, args);
+        (wall[name] ??= []).push(t.wallMs);
+        (cpu[name] ??= []).push(t.cpuMs);
       }
     }
     const med = (xs: number[] | undefined) => (xs && xs.length > 0 ? median(xs) : NaN);
