@@ -21,6 +21,14 @@ interface Block extends Part {
   items: readonly unknown[];
 }
 
+/** A per-OSD vector as last written: its count, then its blocks' bytes. */
+interface WholeList {
+  key: string;
+  blocks: Block[];
+  length: number;
+  crc0: number;
+}
+
 /** A span of the output whose CRC-32C (seed 0) is known. */
 interface Span {
   at: number;
@@ -30,6 +38,7 @@ interface Span {
 
 export class EncodeCache {
   private parts = new WeakMap<object, Part>();
+  private lists = new WeakMap<object, WholeList>();
   private blocks = new Map<string, Block[]>();
   private spans: Span[] = [];
   /** One buffer for every encoding: no fresh (page-faulting) memory per epoch. */
@@ -70,21 +79,24 @@ export class EncodeCache {
    * else block by block (an epoch changes a few OSDs: most blocks are reused).
    */
   list<T>(w: Writer, slot: string, items: readonly T[], key: string, encodeItem: (w: Writer, item: T) => void): void {
-    const whole = this.parts.get(items);
+    const whole = this.lists.get(items);
     if (whole !== undefined && whole.key === key) {
-      this.reuse(w, whole);
+      // One span for the whole vector; its bytes are its blocks' (no copy of it is kept).
+      this.spans.push({ at: w.length, length: whole.length, crc0: whole.crc0 });
+      w.u32(items.length);
+      for (const b of whole.blocks) w.raw(b.bytes);
       return;
     }
     const at = w.length;
     const firstSpan = this.spans.length;
-    this.blockList(w, slot, items, key, encodeItem);
+    const blocks = this.blockList(w, slot, items, key, encodeItem);
     // The whole vector's CRC, chained from its count and its blocks' CRCs.
     let crc0 = crc32c(0, w.written(at, at + 4));
     for (let i = firstSpan; i < this.spans.length; i++) crc0 = crc32cExtend(crc0, this.spans[i]!.crc0, this.spans[i]!.length);
-    this.parts.set(items, { key, bytes: w.written(at).slice(), crc0 });
+    this.lists.set(items, { key, blocks, length: w.length - at, crc0 });
   }
 
-  private blockList<T>(w: Writer, slot: string, items: readonly T[], key: string, encodeItem: (w: Writer, item: T) => void): void {
+  private blockList<T>(w: Writer, slot: string, items: readonly T[], key: string, encodeItem: (w: Writer, item: T) => void): Block[] {
     w.u32(items.length);
     let blocks = this.blocks.get(slot);
     if (blocks === undefined) this.blocks.set(slot, (blocks = []));
@@ -100,6 +112,7 @@ export class EncodeCache {
       for (let i = from; i < to; i++) encodeItem(w, items[i]!);
       blocks[b] = { ...this.record(w, at, key), items: items.slice(from, to) };
     }
+    return blocks.slice(0, Math.ceil(items.length / BLOCK));
   }
 
   /** CRC-32C from `seed` over w's bytes [start, end), reading only what no span covers. */
