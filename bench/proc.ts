@@ -1,5 +1,5 @@
 /** Process timing, store snapshots and small statistics for the benchmark. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,4 +96,29 @@ export function median(xs: number[]): number {
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+/**
+ * Wall and CPU (user + sys of the child, from /usr/bin/time) of one run, stdout discarded;
+ * cpuMs is NaN without /usr/bin/time. CPU time is what to compare on a busy machine.
+ */
+export function timeWithCpu(cmd: string, args: string[]): { wallMs: number; cpuMs: number } {
+  const t0 = process.hrtime.bigint();
+  const timed = accessible('/usr/bin/time');
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
+  const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { wallMs, cpuMs: timed ? ((user ?? NaN) + (sys ?? NaN)) * 1000 : NaN };
+}
+
+function accessible(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

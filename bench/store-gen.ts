@@ -50,7 +50,7 @@ export interface StoreInfo {
 
 
 const utf8 = new TextEncoder();
-const u64 = (n: number): Uint8Array => {
+export const u64 = (n: number): Uint8Array => {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
   return b;
@@ -111,7 +111,8 @@ function progress(line: string): void {
   else process.stderr.write(`${line}\n`);
 }
 
-async function generate(dbDir: string, keys: number, seed: number): Promise<number> {
+/** A new, empty LevelDB for bulk loading (fails if `dbDir` already holds one). */
+export async function createBulkLevelDb(dbDir: string): Promise<ClassicLevel<Uint8Array, Uint8Array>> {
   const db = new ClassicLevel<Uint8Array, Uint8Array>(dbDir, {
     keyEncoding: 'view',
     valueEncoding: 'view',
@@ -120,6 +121,11 @@ async function generate(dbDir: string, keys: number, seed: number): Promise<numb
     writeBufferSize: 32 << 20,
   });
   await db.open();
+  return db;
+}
+
+async function generate(dbDir: string, keys: number, seed: number): Promise<number> {
+  const db = await createBulkLevelDb(dbDir);
   const started = Date.now();
   let batch: Array<{ type: 'put'; key: Uint8Array; value: Uint8Array }> = [];
   let written = 0;

@@ -4,7 +4,7 @@ import { MONMAP_PREFIX, decodeStoredMonMap } from './monmap/store.js';
 import { OSD_STATE } from './osdmap/osdmap-types.js';
 import { decodeOSDMap } from './osdmap/osdmap.js';
 import { decodeIncremental } from './osdmap/incremental.js';
-import { incrementalJson, printIncremental } from './osdmap/inc-print.js';
+import { dumpIncremental, printIncremental } from './osdmap/inc-print.js';
 import { dumpOSDMap } from './osdmap/dump.js';
 import { PAXOS_PREFIX, isVersionKey } from './paxos/keys.js';
 import type { RenderedValue, ValueDecoder } from './render/value.js';
@@ -60,7 +60,7 @@ const osdmapIncremental: ValueDecoder = (prefix, key, value): RenderedValue | un
   }
   const changes = printIncremental(inc).split('\n').slice(1).filter((l) => l.trim() !== '');
   const summary = `epoch ${inc.epoch}, ${changes.length} changes, full_crc 0x${inc.fullCrc.toString(16).padStart(8, '0')}`;
-  return { type: 'decoded', decoder: 'OSDMap::Incremental', summary, value: incrementalJson(inc) };
+  return { type: 'decoded', decoder: 'OSDMap::Incremental', summary, value: dumpIncremental(inc) };
 };
 
 /** The decoders `store dump --decode` applies, first match wins. */

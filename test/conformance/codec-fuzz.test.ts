@@ -34,7 +34,7 @@ import {
   formatEntityAddr,
   formatEntityAddrvec,
 } from '../../src/lib/msg/index.js';
-import { decodeIncremental, decodeOSDMap, decodePg, decodePgPool, dumpOSDMap, dumpPgPool, encodeIncremental, encodeOSDMap, encodePg, encodePgPool, formatPg, formatPgPool, incrementalJson, printIncremental, printOSDMap, printOSDTree, type DecodeOptions } from '../../src/lib/osdmap/index.js';
+import { decodeIncremental, decodeOSDMap, decodePg, decodePgPool, dumpOSDMap, dumpPgPool, encodeIncremental, encodeOSDMap, encodePg, encodePgPool, formatPg, formatPgPool, dumpIncremental, printIncremental, printOSDMap, printOSDTree, type DecodeOptions } from '../../src/lib/osdmap/index.js';
 import { mulberry32, type Prng } from '../../src/lib/random.js';
 import { toJson } from '../../src/lib/render/json.js';
 import { decodeOp, dumpOp, dumpTransaction, encodeOp, transactionFromBytes, transactionToBytes } from '../../src/lib/store/transaction.js';
@@ -122,7 +122,7 @@ function runIncremental(bytes: Uint8Array, ph: Phase, opts: DecodeOptions): void
     [['encodeIncremental', () => encodeIncremental(inc)]],
     [
       ['printIncremental', () => printIncremental(inc)],
-      ['incrementalJson', () => toJson(incrementalJson(inc), 0)],
+      ['dumpIncremental', () => toJson(dumpIncremental(inc), 0)],
     ],
   );
   if (inc.fullmap.length > 0) {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { verifyHistory, type HistoryReport } from '../../lib/osdmap/store.js';
+import { verifyHistory, type HistoryReport } from '../../lib/osdmap/verify.js';
 import { Progress } from '../../lib/render/progress.js';
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;

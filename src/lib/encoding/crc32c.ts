@@ -50,3 +50,53 @@ export function crc32c(seed: number, data: Uint8Array): number {
   while (i < n) crc = (crc >>> 8) ^ t[(crc ^ data[i++]!) & 0xff]!;
   return crc >>> 0;
 }
+
+// ---- combining (GF(2) polynomial arithmetic modulo the reflected polynomial) ---------------------
+
+/** a·b mod P, both in the reflected representation (bit 31 is x^0). */
+function mulModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** X2N[k] = x^(2^k) mod P. */
+const X2N = (() => {
+  const t = new Uint32Array(64);
+  let p = 0x40000000; // x^1
+  for (let k = 0; k < 64; k++) {
+    t[k] = p;
+    p = mulModP(p, p);
+  }
+  return t;
+})();
+
+const shiftByLength = new Map<number, number>();
+
+/** x^(8·len) mod P: the operator that runs a CRC register over `len` zero bytes. */
+function zerosOperator(len: number): number {
+  let op = shiftByLength.get(len);
+  if (op !== undefined) return op;
+  op = 0x80000000; // x^0
+  for (let n = len, k = 3; n > 0; n = Math.floor(n / 2), k++) if (n & 1) op = mulModP(X2N[k & 63]!, op);
+  if (shiftByLength.size < 1 << 16) shiftByLength.set(len, op);
+  return op;
+}
+
+/**
+ * crc32c(seed, data) from crc32c(0, data) and data.length, without the data: the register is
+ * linear, so seeding only adds the seed run over as many zero bytes. Chaining a cached span's
+ * CRC this way costs one 32-step multiply instead of a pass over its bytes.
+ */
+export function crc32cExtend(seed: number, spanCrc0: number, spanLength: number): number {
+  if (seed === 0) return spanCrc0 >>> 0;
+  return (mulModP(zerosOperator(spanLength), seed >>> 0) ^ spanCrc0) >>> 0;
+}

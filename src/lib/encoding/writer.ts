@@ -123,6 +123,17 @@ export class Writer {
     return this;
   }
 
+  /** Starts over, keeping the buffer (a Writer reused for one large value after another). */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** Bytes already written, as a view valid until the next write. */
+  written(start: number, end = this.length): Uint8Array {
+    return this.buf.subarray(start, end);
+  }
+
   /** The bytes written so far (a copy, safe to keep). */
   bytes(): Uint8Array {
     return this.buf.slice(0, this.length);

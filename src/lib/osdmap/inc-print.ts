@@ -1,12 +1,14 @@
 /** OSDMap::Incremental as text (`osdmap inc show`) and as JSON. */
-import { crc32c } from '../encoding/index.js';
-import { type EntityAddr, type EntityAddrvec, formatEntityAddr, formatEntityAddrvec } from '../msg/entity-addr.js';
+import { decodeCrushMap, dumpCrushMap } from '../crush/index.js';
+import { dumpEntityAddrvec, formatEntityAddr, formatEntityAddrvec, legacyAddr } from '../msg/entity-addr.js';
 import { formatUTimeCeph } from '../msg/utime.js';
-import { osdStateSet, osdmapFlagString } from './dump.js';
+import { dumpOSDMap, osdStateSet, osdmapFlagString } from './dump.js';
 import { dumpOsdXinfo } from './osd-info.js';
-import { type AddrMap, sortedAddrEntries, sortedByNumber, sortedPgEntries } from './osdmap-codec.js';
+import { type AddrMap, type PgMap, sortedAddrEntries, sortedByNumber, sortedPgEntries } from './osdmap-codec.js';
+import { decodeOSDMap } from './osdmap.js';
+import type { SnapInterval } from './pool.js';
 import { releaseName } from './osdmap-types.js';
-import { type PgId, formatPg } from './pg.js';
+import { formatPg } from './pg.js';
 import { dumpPgPool, formatSnapIntervals } from './pool-dump.js';
 import { compareBytewise } from './string-map.js';
 import { type Incremental } from './incremental.js';
@@ -85,52 +87,131 @@ export function printIncremental(inc: Incremental): string {
   return [head, ...(lines.length > 0 ? lines.map((l) => `  ${l}`) : ['  no changes'])].join('\n') + '\n';
 }
 
-// ---- diff text ---------------------------------------------------------------------------------
+// ---- OSDMap::Incremental::dump ---------------------------------------------------------------
 
-const ADDRVEC_FIELDS = new Set(['newUpClient', 'newUpCluster', 'newHbBackUp', 'newHbFrontUp']);
+const pgids = (m: PgMap<unknown>): string[] => sortedPgEntries(m).map((e) => formatPg(e.pg));
+const perOsd = <V>(m: ReadonlyMap<number, V>, field: (v: V) => Record<string, unknown>): Record<string, unknown>[] =>
+  osdIds(m).map(([osd, v]) => ({ osd, ...field(v) }));
+/** Ceph's JSONFormatter drops the names of values written straight into an array section. */
+const blocklistExpiries = (m: AddrMap): string[] => sortedAddrEntries(m).map((e) => formatUTimeCeph(e.until));
+const snapsByPool = (m: ReadonlyMap<number, SnapInterval[]>) =>
+  osdIds(m).map(([pool, snaps]) => ({ pool, snaps: snaps.map((i) => ({ begin: i.start, length: i.len })) }));
 
-function plain(v: unknown): unknown {
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (Array.isArray(v)) return v.map(plain);
-  if (v instanceof Map) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of v) {
-      const pgEntry = x !== null && typeof x === 'object' && 'pg' in x && 'value' in x;
-      out[pgEntry ? formatPg((x as { pg: PgId }).pg) : String(k)] = plain(pgEntry ? (x as { value: unknown }).value : x);
-    }
-    return out;
-  }
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v);
-    if (keys.length === 2 && 'sec' in v && 'nsec' in v) return formatUTimeCeph(v as { sec: number; nsec: number });
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
+function newUpOsds(inc: Incremental): Record<string, unknown>[] {
+  return osdIds(inc.newUpClient).map(([osd, av]) => {
+    const cluster = inc.newUpCluster.get(osd);
+    const back = inc.newHbBackUp.get(osd);
+    const front = inc.newHbFrontUp.get(osd);
+    return {
+      osd,
+      public_addr: formatEntityAddr(legacyAddr(av)),
+      public_addrs: dumpEntityAddrvec(av),
+      ...(cluster ? { cluster_addr: formatEntityAddr(legacyAddr(cluster)), cluster_addrs: dumpEntityAddrvec(cluster) } : {}),
+      ...(back ? { heartbeat_back_addrs: dumpEntityAddrvec(back) } : {}),
+      ...(front ? { heartbeat_front_addrs: dumpEntityAddrvec(front) } : {}),
+    };
+  });
 }
 
 /**
- * The decoded Incremental as JSON, field by field under monctl's (camelCase) names: pools as in
- * `osd dump`, addresses and times as text, the embedded full map and CRUSH map as length and CRC.
+ * calc_state_set names written as repeated "flag" keys: a JavaScript object holds a key once,
+ * so the names are kept as one "flag" array (Ceph's text repeats the key per name).
  */
-export function incrementalJson(inc: Incremental): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, v] of Object.entries(inc)) {
-    if (field === 'fullmap' || field === 'crush') {
-      const bytes = v as Uint8Array;
-      out[field] = { length: bytes.length, crc32c: crc32c(0, bytes) };
-    } else if (field === 'newPools') {
-      out[field] = sortedByNumber(inc.newPools).map(([id, p]) => dumpPgPool(p, { id, name: inc.newPoolNames.get(id) ?? '<unknown>' }));
-    } else if (ADDRVEC_FIELDS.has(field)) {
-      out[field] = Object.fromEntries(sortedByNumber(v as Map<number, EntityAddrvec>).map(([id, av]) => [String(id), formatEntityAddrvec(av)]));
-    } else if (field === 'newBlocklist' || field === 'newRangeBlocklist') {
-      out[field] = Object.fromEntries(sortedAddrEntries(v as AddrMap).map((e) => [formatEntityAddr(e.addr), formatUTimeCeph(e.until)]));
-    } else if (field === 'oldBlocklist' || field === 'oldRangeBlocklist') {
-      out[field] = (v as EntityAddr[]).map(formatEntityAddr);
-    } else if (field === 'newXinfo') {
-      out[field] = Object.fromEntries(sortedByNumber(inc.newXinfo).map(([id, x]) => [String(id), dumpOsdXinfo(x)]));
-    } else out[field] = plain(v);
-  }
-  return out;
+function flagNodes(m: ReadonlyMap<number, number>): Record<string, unknown>[] {
+  return osdIds(m).map(([id, f]) => {
+    const names = osdStateSet(f);
+    return names.length === 0 ? { id } : { id, flag: names.length === 1 ? names[0] : names };
+  });
 }
 
-// ---- JSON text as Ceph's JSONFormatter writes it ------------------------------------------------
+function pgChanges(inc: Incremental): Record<string, unknown> {
+  return {
+    new_pg_temp: sortedPgEntries(inc.newPgTemp).map((e) => ({ pgid: formatPg(e.pg), osds: e.value })),
+    // Written as bare pgid, osd pairs in one array.
+    primary_temp: sortedPgEntries(inc.newPrimaryTemp).flatMap((e) => [formatPg(e.pg), e.value]),
+    new_pg_upmap: sortedPgEntries(inc.newPgUpmap).map((e) => ({ pgid: formatPg(e.pg), osds: e.value })),
+    old_pg_upmap: pgids(inc.oldPgUpmap),
+    new_pg_upmap_items: sortedPgEntries(inc.newPgUpmapItems).map((e) => ({
+      pgid: formatPg(e.pg),
+      mappings: e.value.map(([from, to]) => ({ from, to })),
+    })),
+    old_pg_upmap_items: pgids(inc.oldPgUpmapItems),
+    // Reef+ (client section v9).
+    ...(inc.clientV >= 9
+      ? {
+          new_pg_upmap_primaries: sortedPgEntries(inc.newPgUpmapPrimary).map((e) => ({ pgid: formatPg(e.pg), primary_osd: e.value })),
+          old_pg_upmap_primaries: pgids(inc.oldPgUpmapPrimary),
+        }
+      : {}),
+  };
+}
+
+function osdChanges(inc: Incremental): Record<string, unknown> {
+  return {
+    new_up_thru: perOsd(inc.newUpThru, (up_thru) => ({ up_thru })),
+    new_lost: perOsd(inc.newLost, (epoch_lost) => ({ epoch_lost })),
+    new_last_clean_interval: perOsd(inc.newLastCleanInterval, ([first, last]) => ({ first, last })),
+    new_blocklist: blocklistExpiries(inc.newBlocklist),
+    old_blocklist: inc.oldBlocklist.map(formatEntityAddr),
+    new_range_blocklist: blocklistExpiries(inc.newRangeBlocklist),
+    old_range_blocklist: inc.oldRangeBlocklist.map(formatEntityAddr),
+    new_xinfo: perOsd(inc.newXinfo, dumpOsdXinfo),
+    ...(inc.clusterSnapshot ? { cluster_snapshot: inc.clusterSnapshot } : {}),
+    new_uuid: perOsd(inc.newUuid, (uuid) => ({ uuid })),
+    erasure_code_profiles: Object.fromEntries(
+      [...inc.newErasureCodeProfiles].sort(([a], [b]) => compareBytewise(a, b)).map(([name, kv]) => [name, Object.fromEntries([...kv].sort(([a], [b]) => compareBytewise(a, b)))]),
+    ),
+    old_erasure_code_profiles: inc.oldErasureCodeProfiles,
+    new_removed_snaps: snapsByPool(inc.newRemovedSnaps),
+    // Ceph leaves new_purged_snaps open, so the flag arrays and the stretch mode object land
+    // inside it, their names dropped.
+    new_purged_snaps: [
+      ...snapsByPool(inc.newPurgedSnaps),
+      flagNodes(inc.newCrushNodeFlags),
+      flagNodes(inc.newDeviceClassFlags),
+      // Before osd-only v10 the fields are not encoded: Ceph's defaults.
+      {
+        change_stretch_mode: inc.changeStretchMode ?? false,
+        stretch_mode_enabled: inc.stretchModeEnabled ?? false,
+        new_stretch_bucket_count: inc.newStretchBucketCount ?? 0,
+        new_degraded_stretch_mode: inc.newDegradedStretchMode ?? 0,
+        new_recovering_stretch_mode: inc.newRecoveringStretchMode ?? 0,
+        new_stretch_mode_bucket: inc.newStretchModeBucket ?? 0,
+      },
+    ],
+  };
+}
+
+/**
+ * OSDMap::Incremental::dump: Ceph's field names, order and nesting (including its quirks,
+ * commented where they are), with the embedded full map and CRUSH map dumped as Ceph does.
+ */
+export function dumpIncremental(inc: Incremental): Record<string, unknown> {
+  return {
+    epoch: inc.epoch,
+    fsid: inc.fsid,
+    modified: formatUTimeCeph(inc.modified),
+    new_last_up_change: formatUTimeCeph(inc.newLastUpChange),
+    new_last_in_change: formatUTimeCeph(inc.newLastInChange),
+    new_pool_max: inc.newPoolMax,
+    new_flags: inc.newFlags,
+    new_full_ratio: inc.newFullRatio,
+    new_nearfull_ratio: inc.newNearfullRatio,
+    new_backfillfull_ratio: inc.newBackfillfullRatio,
+    new_require_min_compat_client: inc.newRequireMinCompatClient,
+    new_require_osd_release: inc.newRequireOsdRelease,
+    // Reef+ (osd-only section v12).
+    ...(inc.osdV >= 12 ? { mutate_allow_crimson: inc.mutateAllowCrimson } : {}),
+    ...(inc.fullmap.length > 0 ? { full_map: dumpOSDMap(decodeOSDMap(inc.fullmap)) } : {}),
+    ...(inc.crush.length > 0 ? { crush: dumpCrushMap(decodeCrushMap(inc.crush)) } : {}),
+    new_max_osd: inc.newMaxOsd,
+    new_pools: osdIds(inc.newPools).map(([pool, p]) => ({ pool, ...dumpPgPool(p) })),
+    new_pool_names: osdIds(inc.newPoolNames).map(([pool, name]) => ({ pool, name })),
+    old_pools: [...inc.oldPools].sort((a, b) => a - b),
+    new_up_osds: newUpOsds(inc),
+    new_weight: perOsd(inc.newWeight, (weight) => ({ weight })),
+    osd_state_xor: perOsd(inc.newState, (mask) => ({ state_xor: osdStateSet(mask) })),
+    ...pgChanges(inc),
+    ...osdChanges(inc),
+  };
+}

@@ -4,6 +4,7 @@ export * from './pool.js';
 export * from './pool-dump.js';
 export * from './osd-info.js';
 export * from './osdmap.js';
+export { EncodeCache } from './encode-cache.js';
 export {
   pgKey,
   pgMapSet,
@@ -16,13 +17,14 @@ export {
   type PgMap,
 } from './osdmap-codec.js';
 export * from './incremental.js';
-export { applyIncremental, intervalSubtract, intervalUnion, setMaxOsd } from './apply.js';
+export { applyIncremental, applyIncrementalShared, type AppliedMap, intervalSubtract, intervalUnion, setMaxOsd } from './apply.js';
 export { dumpOSDMap, minCompatClient, osdStateSet, osdmapFlagSet, osdmapFlagString } from './dump.js';
 export { printOSDMap, formatPgPool, cephJsonText } from './print.js';
 export { printOSDTree } from './tree.js';
-export { printIncremental, incrementalJson } from './inc-print.js';
+export { printIncremental, dumpIncremental } from './inc-print.js';
 export { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from './diff.js';
-export { readFullMap, readFullMapBytes, readIncremental, verifyHistory, parseEpoch, OSDMAP_PREFIX, type HistoryReport, type HistoryMismatch } from './store.js';
+export { readFullMap, readFullMapBytes, readIncremental, parseEpoch, OSDMAP_PREFIX } from './store.js';
+export { verifyHistory, type HistoryReport, type HistoryMismatch } from './verify.js';
 export { planOsdmapEdit, nothingToChange, type OsdmapEdit, type OsdmapEditPlan } from './edit.js';
 export { setFlag, unsetFlag, markOut, markIn, markDown, reweight, reweightValue, rmUpmap, rmPgTemp, parseOsdId, OSDMAP_EDIT_FLAGS } from './edit-ops.js';
 export { setCrush, crushRuleProblems } from './edit-crush.js';

@@ -17,7 +17,7 @@ import {
   decodeSnapMap,
   decodeU32Vector,
   decodeUpmapItems,
-  encodeAddrvecList,
+  encodeAddrvecOrLegacy,
   encodeIntMap,
   encodeOsdVector,
   encodePgMap,
@@ -25,7 +25,9 @@ import {
   encodeSnapMap,
   encodeUpmapItems,
   writePoolId,
+  writeU32,
 } from './osdmap-codec.js';
+import { writeList, writePart, type EncodeCache } from './encode-cache.js';
 import { OSDMAP_FLAG, RELEASE, effectiveRequireOsdRelease, type OSDMap } from './osdmap-types.js';
 import { decodePgPool, encodePgPool } from './pool.js';
 
@@ -100,30 +102,32 @@ function flagsForVersion(m: OSDMap, v: number, features: bigint | undefined): nu
   return f >>> 0;
 }
 
-export function encodeClientSection(w: Writer, m: OSDMap, features: bigint | undefined): void {
+export function encodeClientSection(w: Writer, m: OSDMap, features: bigint | undefined, cache?: EncodeCache): void {
   const v = clientVersionFor(m, features);
+  const key = `${v}:${features}`;
+  const part = (value: object, encode: () => void) => writePart(w, cache, value, key, encode);
   const mark = w.envelope(v, 1);
   encodeUuid(w, m.fsid);
   w.u32(m.epoch);
   encodeUTime(w, m.created);
   encodeUTime(w, m.modified);
-  encodeIntMap(w, m.pools, writePoolId, (x, p) => encodePgPool(x, p, features));
-  encodeIntMap(w, m.poolName, writePoolId, (x, name) => x.string(name));
+  part(m.pools, () => encodeIntMap(w, m.pools, writePoolId, (x, p) => encodePgPool(x, p, features)));
+  part(m.poolName, () => encodeIntMap(w, m.poolName, writePoolId, (x, name) => x.string(name)));
   w.s32(m.poolMax);
   w.u32(flagsForVersion(m, v, features));
   w.s32(m.maxOsd);
-  if (v >= 5) w.list(m.osdState, (x, s) => x.u32(s));
+  if (v >= 5) writeList(w, cache, 'osd_state', m.osdState, key, writeU32);
   else w.list(m.osdState, (x, s) => x.u8(s));
-  w.list(m.osdWeight, (x, s) => x.u32(s));
-  encodeAddrvecList(w, m.clientAddrs, v >= 8, features);
-  encodePgMap(w, m.pgTemp, encodeOsdVector);
-  encodePgMap(w, m.primaryTemp, (x, o) => x.s32(o));
-  if (v >= 2) w.list(m.osdPrimaryAffinity ?? [], (x, a) => x.u32(a));
-  w.blob(m.crushBytes);
-  if (v >= 3) encodeProfiles(w, m.erasureCodeProfiles);
+  writeList(w, cache, 'osd_weight', m.osdWeight, key, writeU32);
+  writeList(w, cache, 'client_addrs', m.clientAddrs, key, (x, av) => encodeAddrvecOrLegacy(x, av, v >= 8, features));
+  part(m.pgTemp, () => encodePgMap(w, m.pgTemp, encodeOsdVector));
+  part(m.primaryTemp, () => encodePgMap(w, m.primaryTemp, (x, o) => x.s32(o)));
+  if (v >= 2) writeList(w, cache, 'osd_primary_affinity', m.osdPrimaryAffinity ?? [], key, writeU32);
+  part(m.crushBytes, () => w.blob(m.crushBytes));
+  if (v >= 3) part(m.erasureCodeProfiles, () => encodeProfiles(w, m.erasureCodeProfiles));
   if (v >= 4) {
-    encodePgMap(w, m.pgUpmap, encodeOsdVector);
-    encodePgMap(w, m.pgUpmapItems, encodeUpmapItems);
+    part(m.pgUpmap, () => encodePgMap(w, m.pgUpmap, encodeOsdVector));
+    part(m.pgUpmapItems, () => encodePgMap(w, m.pgUpmapItems, encodeUpmapItems));
   }
   if (v >= 6) w.s32(m.crushVersion);
   if (v >= 7) {

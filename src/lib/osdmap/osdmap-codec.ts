@@ -195,10 +195,6 @@ export function decodeAddrvecList(r: Reader, what: string): EntityAddrvec[] {
   return r.list(what, decodeEntityAddrvec, 5);
 }
 
-export function encodeAddrvecList(w: Writer, list: readonly EntityAddrvec[], asAddrvec: boolean, features?: bigint): void {
-  w.list(list, (x, av) => encodeAddrvecOrLegacy(x, av, asAddrvec, features));
-}
-
 export function decodeAddrvecMap(r: Reader, what: string): Map<number, EntityAddrvec> {
   return decodeIntMap(r, what, 9, s32Key, decodeEntityAddrvec);
 }

@@ -14,7 +14,7 @@ import {
   decodeIntMap,
   decodeSnapMap,
   encodeAddrMap,
-  encodeAddrvecList,
+  encodeAddrvecOrLegacy,
   encodeIntMap,
   encodeSnapMap,
   s32Key,
@@ -22,6 +22,8 @@ import {
   writeU32,
 } from './osdmap-codec.js';
 import { type OSDMap } from './osdmap-types.js';
+import type { EntityAddrvec } from '../msg/entity-addr.js';
+import { writeList, writePart, type EncodeCache } from './encode-cache.js';
 
 /** Highest osd-only version whose fields are read; later tails are kept raw. */
 export const OSDMAP_OSD_MAX_KNOWN_V = 12;
@@ -82,23 +84,26 @@ function encodeFlagMap(w: Writer, flags: ReadonlyMap<number, number>): void {
   encodeIntMap(w, flags, writeS32, writeU32);
 }
 
-export function encodeOsdSection(w: Writer, m: OSDMap, features: bigint | undefined): void {
+export function encodeOsdSection(w: Writer, m: OSDMap, features: bigint | undefined, cache?: EncodeCache): void {
   const v = osdVersionFor(m, features);
+  const key = `${v}:${features}`;
+  const part = (value: object, encode: () => void) => writePart(w, cache, value, key, encode);
+  const addrvec = (x: Writer, av: EntityAddrvec) => encodeAddrvecOrLegacy(x, av, v >= 7, features);
   const mark = w.envelope(v, 1);
-  encodeAddrvecList(w, m.hbBackAddrs, v >= 7, features);
-  w.list(m.osdInfo, encodeOsdInfo);
-  encodeAddrMap(w, m.blocklist, features);
-  encodeAddrvecList(w, m.clusterAddrs, v >= 7, features);
+  writeList(w, cache, 'hb_back_addrs', m.hbBackAddrs, key, addrvec);
+  writeList(w, cache, 'osd_info', m.osdInfo, key, encodeOsdInfo);
+  part(m.blocklist, () => encodeAddrMap(w, m.blocklist, features));
+  writeList(w, cache, 'cluster_addrs', m.clusterAddrs, key, addrvec);
   w.u32(m.clusterSnapshotEpoch);
   w.string(m.clusterSnapshot);
-  w.list(m.osdUuid, encodeUuid);
-  w.list(m.osdXinfo, (x, xi) => encodeOsdXinfo(x, xi, features));
-  encodeAddrvecList(w, m.hbFrontAddrs, v >= 7, features);
+  writeList(w, cache, 'osd_uuid', m.osdUuid, key, encodeUuid);
+  writeList(w, cache, 'osd_xinfo', m.osdXinfo, key, (x, xi) => encodeOsdXinfo(x, xi, features));
+  writeList(w, cache, 'hb_front_addrs', m.hbFrontAddrs, key, addrvec);
   if (v >= 2) w.f32(m.nearfullRatio).f32(m.fullRatio);
   if (v >= 3) w.f32(m.backfillfullRatio);
   if (v === 4) w.string(m.requireMinCompatClientName ?? '');
   if (v >= 5) w.u8(m.requireMinCompatClient).u8(m.requireOsdRelease);
-  if (v >= 6) encodeSnapMap(w, m.removedSnapsQueue);
+  if (v >= 6) part(m.removedSnapsQueue, () => encodeSnapMap(w, m.removedSnapsQueue));
   if (v >= 8) encodeFlagMap(w, m.crushNodeFlags);
   if (v >= 9) encodeFlagMap(w, m.deviceClassFlags);
   if (v >= 10) {

@@ -16,6 +16,7 @@ import { decodeClientSection, encodeClientSection } from './osdmap-client.js';
 import { crcMismatch } from './osdmap-codec.js';
 import { decodeOsdSection, encodeOsdSection } from './osdmap-osd.js';
 import type { DecodeOptions, OSDMap } from './osdmap-types.js';
+import type { EncodeCache } from './encode-cache.js';
 
 export * from './osdmap-types.js';
 
@@ -63,27 +64,34 @@ export function decodeOSDMapFrom(r: Reader, opts: DecodeOptions = {}): OSDMap {
 /**
  * Encodes the map and fills in its CRC (the map's `crc` field is not read). Without `features`
  * the decoded section versions are kept; with them, Pacific's choice for those features.
+ * With a `cache` (osdmap verify) the encoded parts of the previous epoch's map are reused and
+ * the result is a view into the cache's buffer, valid until its next encoding.
  */
-export function encodeOSDMap(map: OSDMap, features?: bigint): Uint8Array {
+export function encodeOSDMap(map: OSDMap, features?: bigint, cache?: EncodeCache): Uint8Array {
+  if (cache) {
+    const w = cache.begin();
+    encodeOSDMapTo(w, map, features, cache);
+    return w.written(0);
+  }
   const w = new Writer(4096);
   encodeOSDMapTo(w, map, features);
   return w.bytes();
 }
 
-export function encodeOSDMapTo(w: Writer, map: OSDMap, features?: bigint): number {
+/** Encodes at the writer's position; with a cache, `cache.begin()` must have given `w`. */
+export function encodeOSDMapTo(w: Writer, map: OSDMap, features?: bigint, cache?: EncodeCache): number {
   const f = features === undefined ? undefined : features & ~FEATURE_RESERVED;
   const start = w.length;
   const outerV = f === undefined ? map.structV : 8;
   const mark = w.envelope(outerV, 7);
-  encodeClientSection(w, map, f);
-  encodeOsdSection(w, map, f);
+  encodeClientSection(w, map, f, cache);
+  encodeOsdSection(w, map, f, cache);
   let crc = 0;
   if (outerV >= 8) {
     const crcAt = w.length;
     w.u32(0);
     w.finish(mark);
-    const body = w.bytes();
-    crc = crc32c(0xffffffff, body.subarray(start, crcAt));
+    crc = cache ? cache.crc(w, 0xffffffff, start, crcAt) : crc32c(0xffffffff, w.written(start, crcAt));
     w.patchU32(crcAt, crc);
   } else {
     w.finish(mark);
@@ -94,4 +102,10 @@ export function encodeOSDMapTo(w: Writer, map: OSDMap, features?: bigint): numbe
 /** The CRC an encoding of the map would carry (what an Incremental's full_crc must equal). */
 export function osdMapCrc(map: OSDMap, features?: bigint): number {
   return encodeOSDMapTo(new Writer(4096), map, features);
+}
+
+/** The CRC field of an encoded v8 map: its last four bytes (0 for anything shorter). */
+export function crcField(bytes: Uint8Array): number {
+  if (bytes.length < 4) return 0;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(bytes.length - 4, true);
 }

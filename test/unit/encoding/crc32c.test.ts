@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../../../src/lib/encoding/index.js';
+import { crc32c, crc32cExtend } from '../../../src/lib/encoding/index.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -37,6 +37,20 @@ describe('crc32c (Ceph raw register form)', () => {
       const d = new Uint8Array(n).map(() => rnd() & 0xff);
       const seed = rnd();
       expect(crc32c(seed, d)).toBe(slowCrc(seed, d));
+    }
+  });
+});
+
+describe('crc32cExtend (chaining a span by its own CRC and length)', () => {
+  it('equals running the register over the span, for spans of many lengths and seeds', () => {
+    const data = new Uint8Array(70_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    for (const [at, len] of [[0, 0], [0, 1], [3, 7], [100, 4096], [5, 65_536], [1, 69_000], [777, 12_345]] as const) {
+      for (const seed of [0xffffffff, 0, 0x12345678]) {
+        const head = crc32c(seed, data.subarray(0, at));
+        const span = data.subarray(at, at + len);
+        expect(crc32cExtend(head, crc32c(0, span), len)).toBe(crc32c(head, span));
+      }
     }
   });
 });

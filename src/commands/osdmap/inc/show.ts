@@ -2,14 +2,14 @@ import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../../base-command.js';
 import { MonctlError } from '../../../lib/errors.js';
 import { decodeIncremental, type Incremental } from '../../../lib/osdmap/index.js';
-import { incrementalJson, printIncremental } from '../../../lib/osdmap/inc-print.js';
+import { dumpIncremental, printIncremental } from '../../../lib/osdmap/inc-print.js';
 import { readIncremental } from '../../../lib/osdmap/store.js';
 import { readInputFile } from '../../../files.js';
 
 export default class OsdmapIncShow extends StoreCommand {
   static override summary = 'Decode one OSDMap incremental (`osdmap/<epoch>`): what that epoch changed.';
   static override description =
-    'One line per change: flags, max_osd, pools set or removed, OSDs booted, state toggles (new_state is an XOR mask), weights, primary affinity, pg_temp, upmaps, blocklist, a replaced CRUSH map. --json gives every decoded field. No Ceph tool decodes incrementals (osdmaptool refuses them).';
+    'One line per change: flags, max_osd, pools set or removed, OSDs booted, state toggles (new_state is an XOR mask), weights, primary affinity, pg_temp, upmaps, blocklist, a replaced CRUSH map. --json is OSDMap::Incremental::dump (Ceph\'s field names and nesting). No Ceph tool decodes incrementals (osdmaptool refuses them).';
   static override examples = ['<%= config.bin %> osdmap inc show 2 -s mon-a', '<%= config.bin %> osdmap inc show --inc inc.bin --json'];
   static override args = {
     epoch: Args.string({ description: 'The epoch whose incremental to show (osdmap/<epoch>).' }),
@@ -33,6 +33,6 @@ export default class OsdmapIncShow extends StoreCommand {
       });
     }
     if (!this.jsonEnabled()) process.stdout.write(printIncremental(inc));
-    return incrementalJson(inc);
+    return dumpIncremental(inc);
   }
 }
