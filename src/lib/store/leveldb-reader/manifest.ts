@@ -17,6 +17,7 @@ export interface DbVersion {
   comparator?: string;
   logNumber: number;
   prevLogNumber: number;
+  nextFileNumber: number;
   lastSequence: number;
   /** Live table files per level (level 0 may overlap; higher levels do not). */
   levels: TableFile[][];
@@ -40,7 +41,7 @@ export function readVersion(dbDir: string): DbVersion {
   if (!/^MANIFEST-\d+\n$/.test(current)) throw new UnsupportedStore('CURRENT does not name a MANIFEST');
   const manifest = current.slice(0, -1);
   const files = Array.from({ length: NUM_LEVELS }, () => new Map<number, TableFile>());
-  const v: DbVersion = { manifest, logNumber: 0, prevLogNumber: 0, lastSequence: 0, levels: [] };
+  const v: DbVersion = { manifest, logNumber: 0, prevLogNumber: 0, nextFileNumber: 0, lastSequence: 0, levels: [] };
   for (const record of readLogRecords(readFileSync(join(dbDir, manifest)), manifest)) applyEdit(v, files, new ByteCursor(record));
   if (v.comparator !== undefined && v.comparator !== BYTEWISE_COMPARATOR) {
     throw new UnsupportedStore(`comparator ${v.comparator}`);
@@ -66,7 +67,7 @@ function applyEdit(v: DbVersion, files: Array<Map<number, TableFile>>, c: ByteCu
         v.logNumber = c.varint('log number');
         break;
       case NEXT_FILE_NUMBER:
-        c.varint('next file number');
+        v.nextFileNumber = c.varint('next file number');
         break;
       case LAST_SEQUENCE:
         v.lastSequence = c.varint('last sequence');
