@@ -7,7 +7,7 @@ import type { MergedCursor } from './merge.js';
 
 const CHUNK = 1024;
 /** Output bytes per listing chunk: small enough that progress and back-pressure stay smooth. */
-const LISTING_BYTES = 256 * 1024;
+const LISTING_BYTES = 64 * 1024;
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
@@ -36,26 +36,35 @@ async function* guarded<T>(chunks: () => Iterable<T>, fallback: () => AsyncItera
   }
 }
 
-function rangeCursor(reader: LevelDbReader, range: { gte?: Uint8Array | string; lt?: Uint8Array | string }): MergedCursor {
+/** The merged cursor over [gte, lt), and `fill(cursor)` called for one chunk at a time. */
+function* chunked<T>(
+  reader: LevelDbReader,
+  range: { gte?: Uint8Array | string; lt?: Uint8Array | string },
+  fill: (c: MergedCursor) => T | undefined,
+): Iterable<T> {
   const bytes = (b: Uint8Array | string | undefined) => (typeof b === 'string' ? utf8.encode(b) : b);
-  return reader.iterate(bytes(range.gte), bytes(range.lt));
+  const cursor = reader.iterate(bytes(range.gte), bytes(range.lt));
+  while (cursor.valid) {
+    const chunk = fill(cursor);
+    if (chunk !== undefined) yield chunk;
+  }
 }
 
 /** Entries as RawEntry chunks (keys and values copied out of the reader's buffers). */
 export function readerChunks(reader: LevelDbReader, range: RawRange, fallback: () => AsyncIterable<RawEntry[]>): AsyncIterable<RawEntry[]> {
   const wantValues = range.values !== false;
   const empty = new Uint8Array(0);
-  return guarded(function* () {
-    const c = rangeCursor(reader, range);
-    while (c.valid) {
-      const chunk: RawEntry[] = [];
-      for (; c.valid && chunk.length < CHUNK; c.next()) {
-        const key = c.key.slice(0, c.keyLen);
-        chunk.push({ key, value: wantValues ? c.valueBuf.slice(c.valueOff, c.valueOff + c.valueLen) : empty });
-      }
-      yield chunk;
-    }
-  }, fallback);
+  return guarded(
+    () =>
+      chunked(reader, range, (c) => {
+        const chunk: RawEntry[] = [];
+        for (; c.valid && chunk.length < CHUNK; c.next()) {
+          chunk.push({ key: c.key.slice(0, c.keyLen), value: wantValues ? c.valueBuf.slice(c.valueOff, c.valueOff + c.valueLen) : empty });
+        }
+        return chunk;
+      }),
+    fallback,
+  );
 }
 
 /** Raw keys decoded as UTF-8, like classic-level's `keyEncoding: 'utf8'`. */
@@ -64,14 +73,15 @@ export function readerKeyStrings(
   range: { gte?: string; lt?: string },
   fallback: () => AsyncIterable<string[]>,
 ): AsyncIterable<string[]> {
-  return guarded(function* () {
-    const c = rangeCursor(reader, range);
-    while (c.valid) {
-      const chunk: string[] = [];
-      for (; c.valid && chunk.length < 4 * CHUNK; c.next()) chunk.push(utf8Decoder.decode(c.key.subarray(0, c.keyLen)));
-      yield chunk;
-    }
-  }, fallback);
+  return guarded(
+    () =>
+      chunked(reader, range, (c) => {
+        const chunk: string[] = [];
+        for (; c.valid && chunk.length < 4 * CHUNK; c.next()) chunk.push(utf8Decoder.decode(c.key.subarray(0, c.keyLen)));
+        return chunk;
+      }),
+    fallback,
+  );
 }
 
 /** `list` / `list-crc` lines made from key bytes: one latin1 string per chunk, none per key. */
@@ -81,14 +91,15 @@ export function readerListing(
   range: RawRange,
   fallback: () => AsyncIterable<ListingText>,
 ): AsyncIterable<ListingText> {
-  return guarded(function* () {
-      const c = rangeCursor(reader, range);
-      let out = Buffer.allocUnsafe(LISTING_BYTES);
-      while (c.valid) {
+  let out = Buffer.allocUnsafe(LISTING_BYTES);
+  return guarded(
+    () =>
+      chunked(reader, range, (c) => {
         const { bytes, keys } = fillListing(c, withCrc, out);
         // A single key too long for the buffer: grow it and try again.
         if (keys === 0) out = Buffer.allocUnsafe(out.length * 4);
-        else yield { text: out.toString('latin1', 0, bytes), keys };
-      }
-  }, fallback);
+        return keys === 0 ? undefined : { text: out.toString('latin1', 0, bytes), keys };
+      }),
+    fallback,
+  );
 }

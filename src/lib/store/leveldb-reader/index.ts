@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { MemCursor } from './mem-cursor.js';
 import { readVersion, type DbVersion } from './manifest.js';
 import { replayLogs, type MemEntry } from './memtable.js';
@@ -29,7 +30,12 @@ export class LevelDbReader {
     const version = readVersion(dbDir);
     const mem = replayLogs(dbDir, version);
     const runs: Array<{ paths: string[]; files: DbVersion['levels'][number] }> = [];
-    const path = (n: number) => tableFileName(dbDir, n, existsSync);
+    const names = new Set(readdirSync(dbDir));
+    const path = (n: number) => {
+      const name = tableFileName(n, names);
+      if (name === undefined) throw new UnsupportedStore(`table file ${n} is missing`);
+      return join(dbDir, name);
+    };
     // Level 0 files overlap each other: one run per file. Higher levels: one run per level.
     for (const f of version.levels[0] ?? []) runs.push({ paths: [path(f.number)], files: [f] });
     for (const files of version.levels.slice(1)) {
@@ -37,7 +43,6 @@ export class LevelDbReader {
       const sorted = [...files].sort((a, b) => compareBytes(a.smallest, 0, a.smallest.length - 8, b.smallest, 0, b.smallest.length - 8));
       runs.push({ paths: sorted.map((f) => path(f.number)), files: sorted });
     }
-    for (const r of runs) for (const p of r.paths) if (!existsSync(p)) throw new UnsupportedStore(`table file ${p} is missing`);
     return new LevelDbReader(version, mem, runs, { verifyChecksums: opts.verifyChecksums ?? false });
   }
 

@@ -1,5 +1,4 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import { EMPTY, type InternalCursor } from './cursor.js';
 import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
 import type { TableFile } from './manifest.js';
@@ -17,11 +16,10 @@ export interface TableOptions {
   verifyChecksums: boolean;
 }
 
-/** `<n>.ldb`, or `<n>.sst` as LevelDB before 1.14 named table files. */
-export function tableFileName(dbDir: string, number: number, exists: (p: string) => boolean): string {
+/** `<n>.ldb`, or `<n>.sst` as LevelDB before 1.14 named table files; undefined if neither is there. */
+export function tableFileName(number: number, names: Set<string>): string | undefined {
   const base = String(number).padStart(6, '0');
-  const ldb = join(dbDir, `${base}.ldb`);
-  return exists(ldb) ? ldb : join(dbDir, `${base}.sst`);
+  return [`${base}.ldb`, `${base}.sst`].find((n) => names.has(n));
 }
 
 /**
