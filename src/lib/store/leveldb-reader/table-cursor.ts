@@ -86,11 +86,15 @@ export class TableCursor implements InternalCursor {
       }
     }
     const d = this.data;
+    // Three varints; lengths below 2^14 (one or two bytes) decoded inline, longer ones by ByteCursor.
     let p = this.pos;
     let shared = d[p++]!;
+    if (shared >= 0x80) shared = (shared & 0x7f) | (d[p++]! << 7);
     let nonShared = d[p++]!;
+    if (nonShared >= 0x80) nonShared = (nonShared & 0x7f) | (d[p++]! << 7);
     let valueLen = d[p++]!;
-    if ((shared | nonShared | valueLen) >= 0x80) {
+    if (valueLen >= 0x80) valueLen = (valueLen & 0x7f) | (d[p++]! << 7);
+    if ((shared | nonShared | valueLen) >= 0x4000) {
       const c = new ByteCursor(d, this.pos, this.limit);
       shared = c.varint('entry shared length');
       nonShared = c.varint('entry key length');
