@@ -1,9 +1,9 @@
 /** Process timing, store snapshots and small statistics for the benchmark. */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, openSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { snapshotLevelDb } from '../src/lib/store/snapshot.js';
 
 export interface RunResult {
   ms: number;
@@ -61,29 +61,13 @@ export function which(name: string): string | undefined {
 }
 
 /**
- * A private copy of a mon data dir for a tool that rewrites MANIFEST/log files even when
- * only reading: table files (*.ldb, *.sst) are hard-linked, everything else copied, LOCK
- * and LOG* skipped. Returns the snapshot's store.db and a dispose function.
+ * A private copy of a LevelDB store.db for a tool that rewrites MANIFEST/log files even when
+ * only reading: monctl's own read-only snapshot (live table files hard-linked, everything
+ * else copied, LOCK and LOG* skipped). Returns the snapshot's store dir and a dispose function.
  */
 export function snapshotStore(dbDir: string): { dbDir: string; dispose: () => void } {
-  const root = mkdtempSync(join(tmpdir(), 'monctl-bench-snap-'));
-  const dst = join(root, 'store.db');
-  mkdirSync(dst);
-  const dispose = () => rmSync(root, { recursive: true, force: true });
-  try {
-    const sameDevice = statSync(root).dev === statSync(dbDir).dev;
-    for (const name of readdirSync(dbDir)) {
-      if (name === 'LOCK' || name.startsWith('LOG')) continue;
-      const src = join(dbDir, name);
-      if (!statSync(src).isFile()) continue;
-      if (sameDevice && /\.(ldb|sst)$/.test(name)) linkSync(src, join(dst, name));
-      else copyFileSync(src, join(dst, name));
-    }
-  } catch (e) {
-    dispose();
-    throw e;
-  }
-  return { dbDir: dst, dispose };
+  const snap = snapshotLevelDb(dbDir);
+  return { dbDir: snap.dir, dispose: snap.dispose };
 }
 
 export function median(xs: number[]): number {
