@@ -1,18 +1,36 @@
 /** Process timing, store snapshots and small statistics for the benchmark. */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, openSync, statSync } from 'node:fs';
+import { accessSync, constants, openSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { snapshotLevelDb } from '../src/lib/store/snapshot.js';
 
 export interface RunResult {
   ms: number;
+  /** CPU time (user + system) the command used, where /proc tells it (Linux). */
+  cpuMs?: number;
   /** sha256 of stdout, when asked for (stdout is then a pipe, not /dev/null). */
   sha256?: string;
   stdoutBytes?: number;
 }
 
 let devNull: number | undefined;
+
+/**
+ * CPU time of this process's reaped children so far (cutime + cstime of /proc/self/stat,
+ * in ms at the usual 100 ticks/s). On a shared machine wall time says how busy the others
+ * were; CPU time says what the command itself cost. Undefined off Linux.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Runs a command to completion and returns its wall-clock time. stdout goes to /dev/null,
@@ -25,6 +43,7 @@ export function timeRun(cmd: string, args: string[], opts: { hash?: boolean; cwd
   let stderr = '';
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
+    const cpu0 = childrenCpuMs();
     const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', hash ? 'pipe' : devNull!, 'pipe'] });
     child.stdout?.on('data', (b: Buffer) => {
       hash!.update(b);
@@ -36,11 +55,13 @@ export function timeRun(cmd: string, args: string[], opts: { hash?: boolean; cwd
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const cpu1 = childrenCpuMs();
+      const cpuMs = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined;
       if (code !== 0) {
         reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}:\n${stderr.trim()}`));
         return;
       }
-      resolve(hash ? { ms, sha256: hash.digest('hex'), stdoutBytes } : { ms });
+      resolve({ ms, cpuMs, ...(hash ? { sha256: hash.digest('hex'), stdoutBytes } : {}) });
     });
   });
 }

@@ -27,8 +27,16 @@ export class LevelDbReader {
   ) {}
 
   static open(dbDir: string, opts: Partial<TableOptions> = {}): LevelDbReader {
-    const version = readVersion(dbDir);
-    const mem = replayLogs(dbDir, version);
+    let version: DbVersion;
+    let mem: MemEntry[];
+    try {
+      version = readVersion(dbDir);
+      mem = replayLogs(dbDir, version);
+    } catch (e) {
+      // A missing or unreadable CURRENT/MANIFEST/log: LevelDB itself says what is wrong.
+      if ((e as NodeJS.ErrnoException).code !== undefined) throw new UnsupportedStore(`${(e as Error).message}`);
+      throw e;
+    }
     const runs: Array<{ paths: string[]; files: DbVersion['levels'][number] }> = [];
     const names = new Set(readdirSync(dbDir));
     const path = (n: number) => {

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MonctlError } from '../../errors.js';
 import { EMPTY, type InternalCursor } from './cursor.js';
 import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
 import type { TableFile } from './manifest.js';
@@ -220,7 +221,11 @@ export class TableCursor implements InternalCursor {
     try {
       fd = openSync(path, 'r');
     } catch (e) {
-      throw new UnsupportedStore(`${path}: ${(e as Error).message}`);
+      // Listed in the MANIFEST a moment ago: a running monitor compacted it away since.
+      throw new MonctlError('STORE_OPEN_FAILED', `table file ${path} vanished while monctl read the store: ${(e as Error).message}`, {
+        cause: e,
+        actions: ['If a monitor is running on this store, its files changed while monctl read them: run the command again.'],
+      });
     }
     try {
       const size = fstatSync(fd).size;
