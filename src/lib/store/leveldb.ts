@@ -1,4 +1,4 @@
-import { ClassicLevel } from 'classic-level';
+import type { ClassicLevel } from 'classic-level';
 import type { KvBackend, ListingText, RawBatchOp, RawEntry, RawRange } from './backend.js';
 import { LevelDbReader, UnsupportedStore } from './leveldb-reader/index.js';
 import { readerChunks, readerKeyStrings, readerListing } from './leveldb-reader/chunks.js';
@@ -54,6 +54,8 @@ export class LevelDbBackend implements KvBackend {
   }
 
   private static async openDb(dir: string, create: boolean): Promise<Db> {
+    // Loaded on first use: a native addon, and listings through the reader never need it.
+    const { ClassicLevel } = await import('classic-level');
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
     try {
       await db.open({ createIfMissing: create, errorIfExists: create });
