@@ -81,6 +81,18 @@ describe('leveldb-reader vs LevelDB (classic-level), seeded stores', () => {
       const [a, b] = [randomKey(rng), randomKey(rng)].sort(Buffer.compare);
       expect(readerEntries(dir, a, b), `range ${hex(a!)}..${hex(b!)}`).toEqual(await classicEntries(dir, a, b));
     }
+    // The backend's generic calls (dump, copy, check use them) go through the reader too.
+    const backend = await LevelDbBackend.open(dir, false);
+    try {
+      const got: Array<[string, string]> = [];
+      for await (const chunk of backend.chunks({})) for (const e of chunk) got.push([hex(e.key), hex(e.value)]);
+      expect(got).toEqual(expected);
+      const keys: string[] = [];
+      for await (const chunk of backend.keyStrings({})) keys.push(...chunk);
+      expect(keys).toEqual(expected.map(([k]) => Buffer.from(k, 'hex').toString('utf8')));
+    } finally {
+      await backend.close();
+    }
     for (const withCrc of [false, true]) {
       const want = expected.map(([k, v]) => expectedLine(Buffer.from(k, 'hex'), withCrc ? Buffer.from(v, 'hex') : undefined)).join('');
       // A small output buffer forces many chunk boundaries (and growth for long keys).

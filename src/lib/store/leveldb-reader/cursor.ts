@@ -18,3 +18,17 @@ export interface InternalCursor {
 }
 
 export const EMPTY = new Uint8Array(0);
+
+/** The fields every run cursor carries, so each implementation only says how it moves. */
+export abstract class RunCursor implements InternalCursor {
+  valid = false;
+  key: Uint8Array = EMPTY;
+  keyLen = 0;
+  seq = 0;
+  type = 0;
+  valueBuf: Uint8Array = EMPTY;
+  valueOff = 0;
+  valueLen = 0;
+  abstract next(): void;
+  abstract seek(target?: Uint8Array): void;
+}

@@ -1,20 +1,14 @@
-import { EMPTY, type InternalCursor } from './cursor.js';
+import { RunCursor } from './cursor.js';
 import { compareBytes } from './format.js';
 import type { MemEntry } from './memtable.js';
 
 /** A cursor over the replayed write-ahead logs (already sorted, one entry per user key). */
-export class MemCursor implements InternalCursor {
-  valid = false;
-  key: Uint8Array = EMPTY;
-  keyLen = 0;
-  seq = 0;
-  type = 0;
-  valueBuf: Uint8Array = EMPTY;
-  valueOff = 0;
-  valueLen = 0;
+export class MemCursor extends RunCursor {
   private i = 0;
 
-  constructor(private readonly entries: MemEntry[]) {}
+  constructor(private readonly entries: MemEntry[]) {
+    super();
+  }
 
   seek(target?: Uint8Array): void {
     let lo = 0;

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MonctlError } from '../../errors.js';
-import { EMPTY, type InternalCursor } from './cursor.js';
+import { EMPTY, RunCursor } from './cursor.js';
 import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
 import type { TableFile } from './manifest.js';
 import { snappyUncompress } from './snappy.js';
@@ -29,15 +29,7 @@ export function tableFileName(number: number, names: Set<string>): string | unde
  * buffer (one read per ~2 MiB file, not one per 4 KiB block); data blocks are parsed in
  * place, snappy blocks into one reused scratch buffer. Values are skipped, never copied.
  */
-export class TableCursor implements InternalCursor {
-  valid = false;
-  key = new Uint8Array(256);
-  keyLen = 0;
-  seq = 0;
-  type = 0;
-  valueBuf: Uint8Array = EMPTY;
-  valueOff = 0;
-  valueLen = 0;
+export class TableCursor extends RunCursor {
 
   private fileIdx = -1;
   private fileBuf = new Uint8Array(0);
@@ -57,7 +49,10 @@ export class TableCursor implements InternalCursor {
     private readonly paths: string[],
     private readonly files: TableFile[],
     private readonly opts: TableOptions,
-  ) {}
+  ) {
+    super();
+    this.key = new Uint8Array(256);
+  }
 
   seek(target?: Uint8Array): void {
     let i = 0;
