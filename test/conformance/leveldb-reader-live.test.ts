@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import StoreCrc from '../../src/commands/store/crc.js';
 import StoreList from '../../src/commands/store/list.js';
+import { urlEscape } from '../../src/lib/store/keys.js';
 import { snapshotLevelDb } from '../../src/lib/store/snapshot.js';
 import { ensureStore } from '../../bench/store-gen.js';
 import { cephAvailable, makeTempDir, removeTempDirs, runTool } from '../helpers/ceph.js';
@@ -10,12 +11,15 @@ import { buildLevelDbStore } from '../helpers/leveldb-gen.js';
 import { runCommand } from '../helpers/run-command.js';
 import { hashTree } from '../helpers/stores.js';
 
-/** `ceph-kvstore-tool leveldb <dir> list|list-crc [prefix]` on a private copy (it rewrites files). */
+/**
+ * `ceph-kvstore-tool leveldb <dir> list|list-crc [prefix]` on a private copy (it rewrites
+ * files). The tool url-unescapes its prefix argument, so it gets the escaped form.
+ */
 function kvTool(dbDir: string, command: 'list' | 'list-crc', prefix?: string): string {
   const snap = snapshotLevelDb(dbDir);
   try {
-    const r = runTool('ceph-kvstore-tool', ['leveldb', snap.dir, command, ...(prefix !== undefined ? [prefix] : [])], { timeoutMs: 170_000 });
-    if (r.code !== 0) throw new Error(`ceph-kvstore-tool ${command} failed (${r.code}): ${r.stderr.slice(-2000)}`);
+    const r = runTool('ceph-kvstore-tool', ['leveldb', snap.dir, command, ...(prefix !== undefined ? [urlEscape(prefix)] : [])], { timeoutMs: 170_000 });
+    if (r.code !== 0) throw new Error(`ceph-kvstore-tool ${command} failed (${r.code}): ${r.stderr.slice(0, 1500)}`);
     return r.stdout;
   } finally {
     snap.dispose();
