@@ -11,7 +11,8 @@ const utf8 = new TextDecoder();
 
 /**
  * The lines `ceph-kvstore-tool list` / `list-crc` print for the keys in `range`, as text
- * chunks in store order (one string per native batch: per-line writes are the slow part).
+ * chunks in store order (one string per chunk: per-line writes are the slow part). LevelDB
+ * makes them from key bytes in its TypeScript reader; other backends from key strings.
  */
 export function listingChunks(store: MonStore, kind: ListingKind, range: KeyRange): AsyncIterable<ListingChunk> {
   return store.listingText(kind === 'crc', range, () => stringListing(store, kind, range));
