@@ -1,7 +1,8 @@
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MonctlError } from '../../../src/lib/errors.js';
 import { mulberry32 } from '../../../src/lib/random.js';
 import { rawKeyValueCrc } from '../../../src/lib/store/keys.js';
 import { LevelDbBackend } from '../../../src/lib/store/leveldb.js';
@@ -130,6 +131,43 @@ describe('leveldb-reader decisions', () => {
     await backend.close();
     expect(got).toEqual(await classicEntries(dir));
     expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('damage found after output started is a DECODE_INVALID MonctlError, not a stack trace', async () => {
+    const dir = storeDir('ldbr-damaged');
+    const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+      maxFileSize: 16384,
+      writeBufferSize: 32768,
+      compression: false,
+    });
+    await db.open();
+    for (let b = 0; b < 10; b++) {
+      const put = (i: number) => ({ type: 'put' as const, key: Buffer.from(`paxos\0${String(i).padStart(5, '0')}`), value: new Uint8Array(100).fill(i) });
+      await db.batch(Array.from({ length: 300 }, (_, i) => put(b * 300 + i)));
+    }
+    await db.compactRange(new Uint8Array([0]), new Uint8Array([0xff]));
+    await db.close();
+    const reader = LevelDbReader.open(dir);
+    // The last file of the level with most files: opened only after earlier keys were listed.
+    const level = [...reader.version.levels].sort((a, b) => b.length - a.length)[0]!;
+    expect(level.length, JSON.stringify(reader.version.levels.map((l) => l.length))).toBeGreaterThan(2);
+    const last = [...level].sort((a, b) => Buffer.compare(Buffer.from(a.smallest), Buffer.from(b.smallest))).at(-1)!;
+    const file = join(dir, `${String(last.number).padStart(6, '0')}.ldb`);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff; // the footer magic
+    writeFileSync(file, bytes);
+    const backend = await LevelDbBackend.open(dir, false);
+    let keys = 0;
+    const err = await (async () => {
+      for await (const chunk of backend.chunks({})) keys += chunk.length;
+    })().catch((e: unknown) => e);
+    await backend.close();
+    expect(keys).toBeGreaterThan(0);
+    expect(err).toBeInstanceOf(MonctlError);
+    expect((err as MonctlError).code).toBe('DECODE_INVALID');
+    expect((err as MonctlError).message).toContain('bad footer magic');
   });
 
   it('snappy: literals, short and long copies, overlapping runs; damaged input is refused', () => {
