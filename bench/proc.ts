@@ -1,18 +1,36 @@
 /** Process timing, store snapshots and small statistics for the benchmark. */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, openSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { snapshotLevelDb } from '../src/lib/store/snapshot.js';
 
 export interface RunResult {
   ms: number;
+  /** CPU time (user + system) the command used, where /proc tells it (Linux). */
+  cpuMs?: number;
   /** sha256 of stdout, when asked for (stdout is then a pipe, not /dev/null). */
   sha256?: string;
   stdoutBytes?: number;
 }
 
 let devNull: number | undefined;
+
+/**
+ * CPU time of this process's reaped children so far (cutime + cstime of /proc/self/stat,
+ * in ms at the usual 100 ticks/s). On a shared machine wall time says how busy the others
+ * were; CPU time says what the command itself cost. Undefined off Linux.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Runs a command to completion and returns its wall-clock time. stdout goes to /dev/null,
@@ -25,6 +43,7 @@ export function timeRun(cmd: string, args: string[], opts: { hash?: boolean; cwd
   let stderr = '';
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
+    const cpu0 = childrenCpuMs();
     const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', hash ? 'pipe' : devNull!, 'pipe'] });
     child.stdout?.on('data', (b: Buffer) => {
       hash!.update(b);
@@ -36,11 +55,13 @@ export function timeRun(cmd: string, args: string[], opts: { hash?: boolean; cwd
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const cpu1 = childrenCpuMs();
+      const cpuMs = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined;
       if (code !== 0) {
         reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}:\n${stderr.trim()}`));
         return;
       }
-      resolve(hash ? { ms, sha256: hash.digest('hex'), stdoutBytes } : { ms });
+      resolve({ ms, cpuMs, ...(hash ? { sha256: hash.digest('hex'), stdoutBytes } : {}) });
     });
   });
 }
@@ -61,29 +82,13 @@ export function which(name: string): string | undefined {
 }
 
 /**
- * A private copy of a mon data dir for a tool that rewrites MANIFEST/log files even when
- * only reading: table files (*.ldb, *.sst) are hard-linked, everything else copied, LOCK
- * and LOG* skipped. Returns the snapshot's store.db and a dispose function.
+ * A private copy of a LevelDB store.db for a tool that rewrites MANIFEST/log files even when
+ * only reading: monctl's own read-only snapshot (live table files hard-linked, everything
+ * else copied, LOCK and LOG* skipped). Returns the snapshot's store dir and a dispose function.
  */
 export function snapshotStore(dbDir: string): { dbDir: string; dispose: () => void } {
-  const root = mkdtempSync(join(tmpdir(), 'monctl-bench-snap-'));
-  const dst = join(root, 'store.db');
-  mkdirSync(dst);
-  const dispose = () => rmSync(root, { recursive: true, force: true });
-  try {
-    const sameDevice = statSync(root).dev === statSync(dbDir).dev;
-    for (const name of readdirSync(dbDir)) {
-      if (name === 'LOCK' || name.startsWith('LOG')) continue;
-      const src = join(dbDir, name);
-      if (!statSync(src).isFile()) continue;
-      if (sameDevice && /\.(ldb|sst)$/.test(name)) linkSync(src, join(dst, name));
-      else copyFileSync(src, join(dst, name));
-    }
-  } catch (e) {
-    dispose();
-    throw e;
-  }
-  return { dbDir: dst, dispose };
+  const snap = snapshotLevelDb(dbDir);
+  return { dbDir: snap.dir, dispose: snap.dispose };
 }
 
 export function median(xs: number[]): number {

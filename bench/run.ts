@@ -50,6 +50,9 @@ interface OpResult {
   cephMedianMs?: number;
   monctlMedianMs: number;
   ratio?: number;
+  /** Medians of CPU time (user + system) and their ratio: steadier than wall time on a shared machine. */
+  cpuMedianMs?: { ceph?: number; monctl: number };
+  cpuRatio?: number;
   outputsIdentical?: boolean;
   sha256?: { ceph?: string; monctl: string };
   verdict: string;
@@ -103,11 +106,21 @@ async function benchOperation(op: Operation, store: StoreInfo, runs: number, cep
   const firstCeph = cephTool ? await runCeph(cephTool, store, op.ceph, op.verify) : undefined;
   const cephMs: number[] = [];
   const monctlMs: number[] = [];
+  const cephCpu: number[] = [];
+  const monctlCpu: number[] = [];
   for (let i = 1; i <= runs; i++) {
-    if (cephTool) cephMs.push((await runCeph(cephTool, store, op.ceph)).ms);
-    monctlMs.push((await runMonctl(store, op.monctl)).ms);
+    if (cephTool) {
+      const r = await runCeph(cephTool, store, op.ceph);
+      cephMs.push(r.ms);
+      if (r.cpuMs !== undefined) cephCpu.push(r.cpuMs);
+    }
+    const r = await runMonctl(store, op.monctl);
+    monctlMs.push(r.ms);
+    if (r.cpuMs !== undefined) monctlCpu.push(r.cpuMs);
     say(`run ${i}/${runs}: ceph ${cephTool ? fmtMs(cephMs.at(-1)!) : 'n/a'}, monctl ${fmtMs(monctlMs.at(-1)!)}`);
   }
+  const cpuMedianMs = monctlCpu.length > 0 ? { ceph: cephCpu.length > 0 ? median(cephCpu) : undefined, monctl: median(monctlCpu) } : undefined;
+  const cpuRatio = cpuMedianMs?.ceph ? cpuMedianMs.monctl / cpuMedianMs.ceph : undefined;
   const monctlMedianMs = median(monctlMs);
   const cephMedianMs = cephTool ? median(cephMs) : undefined;
   const ratio = cephMedianMs ? monctlMedianMs / cephMedianMs : undefined;
@@ -119,7 +132,7 @@ async function benchOperation(op: Operation, store: StoreInfo, runs: number, cep
   else verdict = 'info';
   if (outputsIdentical === false) verdict += ', OUTPUT DIFFERS';
   const sha256 = op.verify ? { monctl: firstMonctl.sha256!, ceph: firstCeph?.sha256 } : undefined;
-  return { name: op.name, kind: op.kind, cephMs: cephTool ? cephMs : undefined, monctlMs, cephMedianMs, monctlMedianMs, ratio, outputsIdentical, sha256, verdict };
+  return { name: op.name, kind: op.kind, cephMs: cephTool ? cephMs : undefined, monctlMs, cephMedianMs, monctlMedianMs, ratio, cpuMedianMs, cpuRatio, outputsIdentical, sha256, verdict };
 }
 
 async function coldStart(): Promise<{ samplesMs: number[]; medianMs: number; p90Ms: number; nodeFloorMedianMs: number; verdict: string }> {
@@ -145,16 +158,19 @@ function printReport(store: StoreInfo, runs: number, results: OpResult[], cold: 
   console.log(`\nstore: ${store.monDir} (${store.keys.toLocaleString('en-US')} keys, values ${mib(store.valueBytes)}, ${mib(store.diskBytes)} on disk; ` +
     `generated in ${store.generateSeconds.toFixed(1)} s${store.reused ? ', reused from cache' : ''})`);
   console.log(`medians of ${runs} run(s), stdout to /dev/null; ceph tool: ${cephTool ?? 'not on PATH, ratios not measured'}\n`);
-  const table = new Table({ head: ['operation', 'ceph-kvstore-tool', 'monctl', 'ratio monctl/ceph', 'verdict'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['operation', 'ceph-kvstore-tool', 'monctl', 'ratio monctl/ceph', 'CPU time ceph / monctl (ratio)', 'verdict'], style: { head: [], border: [] } });
   for (const r of results) {
     const ratio = r.ratio === undefined ? 'not measured' : `${r.ratio.toFixed(2)}${r.kind === 'target' ? ` (target ≤ ${LIST_TARGET.toFixed(1)})` : ''}`;
-    table.push([r.name, r.cephMedianMs === undefined ? 'n/a' : fmtMs(r.cephMedianMs), fmtMs(r.monctlMedianMs), ratio, r.verdict]);
+    const cpu = r.cpuMedianMs
+      ? `${r.cpuMedianMs.ceph === undefined ? 'n/a' : fmtMs(r.cpuMedianMs.ceph)} / ${fmtMs(r.cpuMedianMs.monctl)}${r.cpuRatio === undefined ? '' : ` (${r.cpuRatio.toFixed(2)})`}`
+      : 'n/a';
+    table.push([r.name, r.cephMedianMs === undefined ? 'n/a' : fmtMs(r.cephMedianMs), fmtMs(r.monctlMedianMs), ratio, cpu, r.verdict]);
   }
   for (const r of results.filter((x) => x.outputsIdentical !== undefined)) {
     const what = r.name.split(' ')[0];
-    table.push([`${what}: output identical (sha256)`, r.sha256!.ceph!.slice(0, 12), r.sha256!.monctl.slice(0, 12), '', r.outputsIdentical ? 'PASS' : 'FAIL']);
+    table.push([`${what}: output identical (sha256)`, r.sha256!.ceph!.slice(0, 12), r.sha256!.monctl.slice(0, 12), '', '', r.outputsIdentical ? 'PASS' : 'FAIL']);
   }
-  table.push([`cold start: --version (${COLD_START_RUNS} runs)`, '', `median ${fmtMs(cold.medianMs)}, p90 ${fmtMs(cold.p90Ms)} (node -e 0: ${fmtMs(cold.nodeFloorMedianMs)})`, `target ≤ ${COLD_START_TARGET_MS} ms`, cold.verdict]);
+  table.push([`cold start: --version (${COLD_START_RUNS} runs)`, '', `median ${fmtMs(cold.medianMs)}, p90 ${fmtMs(cold.p90Ms)} (node -e 0: ${fmtMs(cold.nodeFloorMedianMs)})`, `target ≤ ${COLD_START_TARGET_MS} ms`, '', cold.verdict]);
   console.log(table.toString());
 }
 

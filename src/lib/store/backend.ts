@@ -20,6 +20,12 @@ export interface RawRange {
   values?: boolean;
 }
 
+/** A chunk of `ceph-kvstore-tool list`/`list-crc` output and how many keys it covers. */
+export interface ListingText {
+  text: string;
+  keys: number;
+}
+
 export type RawBatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
 export interface KvBackend {
@@ -33,6 +39,11 @@ export interface KvBackend {
    * fast path for key listings (no Buffer per key). Mon store keys are text.
    */
   keyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]>;
+  /**
+   * Optional fast path: the listing lines made by the backend from key bytes (no string per
+   * key); `fallback` makes them the generic way when the backend cannot.
+   */
+  listingText?(withCrc: boolean, range: RawRange, fallback: () => AsyncIterable<ListingText>): AsyncIterable<ListingText>;
   /** Approximate on-disk bytes of the keys in [gte, lt) (table files only). */
   approximateSize(gte: string, lt: string): Promise<number>;
   /** Applies every op or none: one atomic write batch, synced. */

@@ -1,6 +1,9 @@
-import { ClassicLevel } from 'classic-level';
-import type { KvBackend, RawBatchOp, RawEntry, RawRange } from './backend.js';
+import type { ClassicLevel } from 'classic-level';
+import type { KvBackend, ListingText, RawBatchOp, RawEntry, RawRange } from './backend.js';
+import { LevelDbReader, UnsupportedStore } from './leveldb-reader/index.js';
+import { readerChunks, readerKeyStrings, readerListing } from './leveldb-reader/chunks.js';
 import { openError } from './open-error.js';
+import { snapshotLevelDb } from './snapshot.js';
 
 const CHUNK = 1024;
 /** Bytes per native round trip: classic-level's 16 KiB default means ~16 mon values a call. */
@@ -8,48 +11,93 @@ const HIGH_WATER_MARK_BYTES = 1 << 20;
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
 /**
- * LevelDB through classic-level. classic-level always opens read-write (it replays the log
- * and writes a new MANIFEST), so read-only use goes through a private snapshot directory
- * (see snapshot.ts) and only writes open the real store.
+ * LevelDB. Writes go through classic-level on the real store. Reads go through the
+ * TypeScript reader (leveldb-reader/) when it supports the store: it opens files read-only
+ * and needs no snapshot. classic-level always opens read-write (it replays the log and
+ * writes a new MANIFEST), so when the reader cannot serve a call (point lookups, sizes, or
+ * a store it does not support) classic-level opens a private snapshot directory (see
+ * snapshot.ts), once, on first use.
  */
 export class LevelDbBackend implements KvBackend {
   readonly kind = 'leveldb' as const;
+  private db: Db | undefined;
+  private opening: Promise<Db> | undefined;
+  private dispose: () => void = () => {};
 
   private constructor(
-    private readonly db: Db,
+    private readonly dir: string,
     readonly writable: boolean,
-  ) {}
+    db: Db | undefined,
+    private readonly reader: LevelDbReader | undefined,
+  ) {
+    this.db = db;
+  }
 
-  static open(dir: string, writable: boolean): Promise<LevelDbBackend> {
-    return LevelDbBackend.openWith(dir, writable, false);
+  /** Read-only: the TypeScript reader when it supports the store, else a snapshot. */
+  static async open(dir: string, writable: boolean): Promise<LevelDbBackend> {
+    if (writable) return new LevelDbBackend(dir, true, await LevelDbBackend.openDb(dir, false), undefined);
+    let reader: LevelDbReader | undefined;
+    try {
+      reader = LevelDbReader.open(dir);
+    } catch (e) {
+      if (!(e instanceof UnsupportedStore)) throw e;
+    }
+    const backend = new LevelDbBackend(dir, false, undefined, reader);
+    // Without the reader, open now so a broken store fails at open, as it always did.
+    if (!reader) await backend.classic();
+    return backend;
   }
 
   /** A new, empty store (for copies). */
-  static create(dir: string): Promise<LevelDbBackend> {
-    return LevelDbBackend.openWith(dir, true, true);
+  static async create(dir: string): Promise<LevelDbBackend> {
+    return new LevelDbBackend(dir, true, await LevelDbBackend.openDb(dir, true), undefined);
   }
 
-  private static async openWith(dir: string, writable: boolean, create: boolean): Promise<LevelDbBackend> {
+  private static async openDb(dir: string, create: boolean): Promise<Db> {
+    // Loaded on first use: a native addon, and listings through the reader never need it.
+    const { ClassicLevel } = await import('classic-level');
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
     try {
       await db.open({ createIfMissing: create, errorIfExists: create });
     } catch (e) {
       throw openError(dir, 'leveldb', e);
     }
-    return new LevelDbBackend(db, writable);
+    return db;
+  }
+
+  /** classic-level: the real store when writable, else a snapshot of it, opened once. */
+  private classic(): Promise<Db> {
+    if (this.db) return Promise.resolve(this.db);
+    this.opening ??= (async () => {
+      const snap = snapshotLevelDb(this.dir);
+      try {
+        this.db = await LevelDbBackend.openDb(snap.dir, false);
+      } catch (e) {
+        snap.dispose();
+        throw e;
+      }
+      this.dispose = snap.dispose;
+      return this.db;
+    })();
+    return this.opening;
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     // Mon values are read once: filling the block cache with them costs more than it saves.
-    return (await this.db.get(key, { fillCache: false })) ?? undefined;
+    return (await (await this.classic()).get(key, { fillCache: false })) ?? undefined;
   }
 
-  async *chunks(range: RawRange): AsyncIterable<RawEntry[]> {
+  chunks(range: RawRange): AsyncIterable<RawEntry[]> {
+    return this.reader ? readerChunks(this.reader, range, () => this.classicChunks(range)) : this.classicChunks(range);
+  }
+
+  private async *classicChunks(range: RawRange): AsyncIterable<RawEntry[]> {
+    const db = await this.classic();
     const wantValues = range.values !== false;
     const opts = { ...(range.gte ? { gte: range.gte } : {}), ...(range.lt ? { lt: range.lt } : {}) };
     const empty = new Uint8Array(0);
     if (!wantValues) {
-      const it = this.db.keys(opts);
+      const it = db.keys(opts);
       try {
         for (;;) {
           const keys = await it.nextv(CHUNK);
@@ -60,7 +108,7 @@ export class LevelDbBackend implements KvBackend {
         await it.close();
       }
     }
-    const it = this.db.iterator({ ...opts, highWaterMarkBytes: HIGH_WATER_MARK_BYTES });
+    const it = db.iterator({ ...opts, highWaterMarkBytes: HIGH_WATER_MARK_BYTES });
     try {
       // Ask for the next chunk before handing out this one, so the native read overlaps the
       // caller's work on the current chunk.
@@ -76,8 +124,17 @@ export class LevelDbBackend implements KvBackend {
     }
   }
 
-  async *keyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]> {
-    const it = this.db.keys({
+  keyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]> {
+    return this.reader ? readerKeyStrings(this.reader, range, () => this.classicKeyStrings(range)) : this.classicKeyStrings(range);
+  }
+
+  /** `list`/`list-crc` lines straight from table bytes when the reader serves this store. */
+  listingText(withCrc: boolean, range: RawRange, fallback: () => AsyncIterable<ListingText>): AsyncIterable<ListingText> {
+    return this.reader ? readerListing(this.reader, withCrc, range, fallback) : fallback();
+  }
+
+  private async *classicKeyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]> {
+    const it = (await this.classic()).keys({
       keyEncoding: 'utf8',
       ...(range.gte !== undefined ? { gte: range.gte } : {}),
       ...(range.lt !== undefined ? { lt: range.lt } : {}),
@@ -96,23 +153,28 @@ export class LevelDbBackend implements KvBackend {
     }
   }
 
-  approximateSize(gte: string, lt: string): Promise<number> {
-    return this.db.approximateSize(gte, lt, { keyEncoding: 'utf8' });
+  async approximateSize(gte: string, lt: string): Promise<number> {
+    return (await this.classic()).approximateSize(gte, lt, { keyEncoding: 'utf8' });
   }
 
   async batch(ops: RawBatchOp[]): Promise<void> {
     if (!this.writable) throw new Error('assertion: batch() on a read-only LevelDB backend');
-    await this.db.batch(
+    await this.db!.batch(
       ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: op.key, value: op.value } : { type: 'del' as const, key: op.key })),
       { sync: true },
     );
   }
 
   async compactRange(start: Uint8Array, end: Uint8Array): Promise<void> {
-    await this.db.compactRange(start, end);
+    await (await this.classic()).compactRange(start, end);
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      if (this.opening) await this.opening.catch(() => undefined);
+      await this.db?.close();
+    } finally {
+      this.dispose();
+    }
   }
 }

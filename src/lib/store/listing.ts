@@ -1,21 +1,25 @@
 import type { KeyRange, MonStore } from './mon-store.js';
+import type { ListingText } from './backend.js';
 import { kvToolKeyLine, rawKeyValueCrc } from './keys.js';
 
 /** What a key listing prints per key: `list` = `prefix\tkey`, `crc` = `prefix\tkey\tcrc`. */
 export type ListingKind = 'list' | 'crc';
 
-export interface ListingChunk {
-  text: string;
-  keys: number;
-}
+export type ListingChunk = ListingText;
 
 const utf8 = new TextDecoder();
 
 /**
  * The lines `ceph-kvstore-tool list` / `list-crc` print for the keys in `range`, as text
- * chunks in store order (one string per native batch: per-line writes are the slow part).
+ * chunks in store order (one string per chunk: per-line writes are the slow part). LevelDB
+ * makes them from key bytes in its TypeScript reader; other backends from key strings.
  */
-export async function* listingChunks(store: MonStore, kind: ListingKind, range: KeyRange): AsyncIterable<ListingChunk> {
+export function listingChunks(store: MonStore, kind: ListingKind, range: KeyRange): AsyncIterable<ListingChunk> {
+  return store.listingText(kind === 'crc', range, () => stringListing(store, kind, range));
+}
+
+/** The listing built from one JS string per key (backends without a byte-level fast path). */
+async function* stringListing(store: MonStore, kind: ListingKind, range: KeyRange): AsyncIterable<ListingChunk> {
   if (kind === 'list') {
     for await (const keys of store.keyStrings(range)) {
       let text = '';

@@ -1,9 +1,8 @@
 import { MonctlError } from '../errors.js';
 import { Reader } from '../encoding/index.js';
-import type { KvBackend, RawBatchOp, RawEntry } from './backend.js';
+import type { KvBackend, ListingText, RawBatchOp, RawEntry } from './backend.js';
 import { keyName, prefixRange, rawKey, splitRawKey } from './keys.js';
 import { locateStore, type StoreLocation } from './locate.js';
-import { snapshotLevelDb } from './snapshot.js';
 import { OP_COMPACT, OP_ERASE, OP_ERASE_RANGE, OP_PUT, opTypeName, type Transaction } from './transaction.js';
 
 const utf8 = new TextEncoder();
@@ -46,7 +45,6 @@ export class MonStore {
   private constructor(
     readonly location: StoreLocation,
     private readonly db: KvBackend,
-    private readonly dispose: () => void,
   ) {}
 
   static async open(path: string | undefined, opts: OpenOptions = {}): Promise<MonStore> {
@@ -55,17 +53,11 @@ export class MonStore {
     // Backends load on first use: each pulls in a native addon (start-up time).
     if (location.backend === 'rocksdb') {
       const { RocksDbBackend } = await import('./rocksdb.js');
-      return new MonStore(location, await RocksDbBackend.open(location.dbDir, write), () => {});
+      return new MonStore(location, await RocksDbBackend.open(location.dbDir, write));
     }
+    // Read-only LevelDB never opens the user's directory read-write (see leveldb.ts).
     const { LevelDbBackend } = await import('./leveldb.js');
-    if (write) return new MonStore(location, await LevelDbBackend.open(location.dbDir, true), () => {});
-    const snap = snapshotLevelDb(location.dbDir);
-    try {
-      return new MonStore(location, await LevelDbBackend.open(snap.dir, false), snap.dispose);
-    } catch (e) {
-      snap.dispose();
-      throw e;
-    }
+    return new MonStore(location, await LevelDbBackend.open(location.dbDir, write));
   }
 
   get backend(): string {
@@ -76,12 +68,8 @@ export class MonStore {
     return this.db.writable;
   }
 
-  async close(): Promise<void> {
-    try {
-      await this.db.close();
-    } finally {
-      this.dispose();
-    }
+  close(): Promise<void> {
+    return this.db.close();
   }
 
   /** Runs `fn` on an opened store and always closes it. */
@@ -142,6 +130,15 @@ export class MonStore {
       ...(range.gte !== undefined ? { gte: utf8.encode(range.gte) } : {}),
       ...(range.lt !== undefined ? { lt: utf8.encode(range.lt) } : {}),
     });
+  }
+
+  /** `list`/`list-crc` output chunks from the backend's fast path, else from `fallback`. */
+  listingText(withCrc: boolean, range: KeyRange, fallback: () => AsyncIterable<ListingText>): AsyncIterable<ListingText> {
+    const raw = {
+      ...(range.gte !== undefined ? { gte: utf8.encode(range.gte) } : {}),
+      ...(range.lt !== undefined ? { lt: utf8.encode(range.lt) } : {}),
+    };
+    return this.db.listingText ? this.db.listingText(withCrc, raw, fallback) : fallback();
   }
 
   approximateSize(range: Required<KeyRange>): Promise<number> {

@@ -1,0 +1,272 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MonctlError } from '../../errors.js';
+import { EMPTY, RunCursor } from './cursor.js';
+import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
+import type { TableFile } from './manifest.js';
+import { snappyUncompress } from './snappy.js';
+
+/** table/format.h: a 48-byte footer ending in this magic; blocks carry a 5-byte trailer. */
+const FOOTER_SIZE = 48;
+const MAGIC = [0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb];
+const TRAILER_SIZE = 5;
+const NO_COMPRESSION = 0;
+const SNAPPY = 1;
+
+export interface TableOptions {
+  /** Check each block's masked CRC32C (LevelDB's ReadOptions::verify_checksums). */
+  verifyChecksums: boolean;
+}
+
+/** `<n>.ldb`, or `<n>.sst` as LevelDB before 1.14 named table files; undefined if neither is there. */
+export function tableFileName(number: number, names: Set<string>): string | undefined {
+  const base = String(number).padStart(6, '0');
+  return [`${base}.ldb`, `${base}.sst`].find((n) => names.has(n));
+}
+
+/**
+ * A cursor over a sorted run of table files: one level-0 file, or a whole level >= 1
+ * (files that do not overlap, in key order). Each file is read whole into one reused
+ * buffer (one read per ~2 MiB file, not one per 4 KiB block); data blocks are parsed in
+ * place, snappy blocks into one reused scratch buffer. Values are skipped, never copied.
+ */
+export class TableCursor extends RunCursor {
+
+  private fileIdx = -1;
+  private fileBuf = new Uint8Array(0);
+  private file: Uint8Array = EMPTY;
+  private fileName = '';
+  /** Data block handles of the current file: offset, size, offset, size, ... */
+  private blocks: number[] = [];
+  private blockIdx = 0;
+  private scratch = new Uint8Array(64 * 1024);
+  private data: Uint8Array = EMPTY;
+  private pos = 0;
+  private limit = 0;
+  /** Length of the internal key (user key + 8-byte tag) in `key`. */
+  private ikeyLen = 0;
+
+  constructor(
+    private readonly paths: string[],
+    private readonly files: TableFile[],
+    private readonly opts: TableOptions,
+  ) {
+    super();
+    this.key = new Uint8Array(256);
+  }
+
+  seek(target?: Uint8Array): void {
+    let i = 0;
+    if (target) {
+      // The first file whose largest user key is >= target.
+      while (i < this.files.length) {
+        const l = this.files[i]!.largest;
+        if (compareBytes(l, 0, l.length - 8, target, 0, target.length) >= 0) break;
+        i++;
+      }
+    }
+    if (!this.openFile(i)) return;
+    if (target) {
+      this.blockIdx = this.firstBlockAtOrAfter(target);
+      this.pos = this.limit = 0;
+      this.data = EMPTY;
+    }
+    this.next();
+    while (target && this.valid && compareBytes(this.key, 0, this.keyLen, target, 0, target.length) < 0) this.next();
+  }
+
+  next(): void {
+    while (this.pos >= this.limit) {
+      if (!this.nextBlock()) {
+        this.valid = false;
+        return;
+      }
+    }
+    const d = this.data;
+    // Three varints; lengths below 2^14 (one or two bytes) decoded inline, longer ones by ByteCursor.
+    let p = this.pos;
+    let shared = d[p++]!;
+    if (shared >= 0x80) shared = (shared & 0x7f) | (d[p++]! << 7);
+    let nonShared = d[p++]!;
+    if (nonShared >= 0x80) nonShared = (nonShared & 0x7f) | (d[p++]! << 7);
+    let valueLen = d[p++]!;
+    if (valueLen >= 0x80) valueLen = (valueLen & 0x7f) | (d[p++]! << 7);
+    if ((shared | nonShared | valueLen) >= 0x4000) {
+      const c = new ByteCursor(d, this.pos, this.limit);
+      shared = c.varint('entry shared length');
+      nonShared = c.varint('entry key length');
+      valueLen = c.varint('entry value length');
+      p = c.pos;
+    }
+    const ikeyLen = shared + nonShared;
+    if (shared > this.ikeyLen || ikeyLen < 8 || p + nonShared + valueLen > this.limit) {
+      throw new UnsupportedStore(`${this.fileName}: bad block entry at offset ${p}`);
+    }
+    let key = this.key;
+    if (ikeyLen > key.length) {
+      const grown = new Uint8Array(Math.max(ikeyLen, key.length * 2));
+      grown.set(key.subarray(0, shared));
+      this.key = key = grown;
+    }
+    if (nonShared <= 32) for (let i = 0; i < nonShared; i++) key[shared + i] = d[p + i]!;
+    else key.set(d.subarray(p, p + nonShared), shared);
+    p += nonShared;
+    this.ikeyLen = ikeyLen;
+    const u = ikeyLen - 8;
+    this.keyLen = u;
+    const lo = (key[u]! | (key[u + 1]! << 8) | (key[u + 2]! << 16) | (key[u + 3]! << 24)) >>> 0;
+    const hi = (key[u + 4]! | (key[u + 5]! << 8) | (key[u + 6]! << 16) | (key[u + 7]! << 24)) >>> 0;
+    // tag = seq << 8 | type; seq = hi * 2^24 + (lo >>> 8), exact below 2^53.
+    this.type = lo & 0xff;
+    this.seq = hi * 0x1000000 + (lo >>> 8);
+    this.valueBuf = d;
+    this.valueOff = p;
+    this.valueLen = valueLen;
+    this.pos = p + valueLen;
+    this.valid = true;
+  }
+
+  private openFile(i: number): boolean {
+    this.fileIdx = i;
+    if (i >= this.files.length) {
+      this.valid = false;
+      return false;
+    }
+    this.fileName = this.paths[i]!;
+    this.file = this.readWhole(this.fileName);
+    const footer = new ByteCursor(this.file, this.file.length - FOOTER_SIZE);
+    if (this.file.length < FOOTER_SIZE || MAGIC.some((b, j) => this.file[this.file.length - 8 + j] !== b)) {
+      throw new UnsupportedStore(`${this.fileName}: not a LevelDB table (bad footer magic)`);
+    }
+    footer.varint('metaindex offset');
+    footer.varint('metaindex size');
+    const index = this.block(footer.varint('index offset'), footer.varint('index size'));
+    this.blocks = [];
+    forEachEntry(index, this.fileName, (_k, _kl, v) => {
+      const h = new ByteCursor(v);
+      this.blocks.push(h.varint('block offset'), h.varint('block size'));
+    });
+    this.blockIdx = 0;
+    this.pos = this.limit = 0;
+    this.data = EMPTY;
+    return true;
+  }
+
+  private firstBlockAtOrAfter(target: Uint8Array): number {
+    const footer = new ByteCursor(this.file, this.file.length - FOOTER_SIZE);
+    footer.varint('metaindex offset');
+    footer.varint('metaindex size');
+    const index = this.block(footer.varint('index offset'), footer.varint('index size')).slice();
+    let found = -1;
+    let n = 0;
+    // An index key is >= every key of its block, so skip blocks whose separator is < target.
+    forEachEntry(index, this.fileName, (k, kl) => {
+      if (found < 0 && compareBytes(k, 0, kl - 8, target, 0, target.length) >= 0) found = n;
+      n++;
+    });
+    return found < 0 ? this.blocks.length / 2 : found;
+  }
+
+  private nextBlock(): boolean {
+    while (this.blockIdx * 2 >= this.blocks.length) {
+      if (!this.openFile(this.fileIdx + 1)) return false;
+    }
+    const off = this.blocks[this.blockIdx * 2]!;
+    const size = this.blocks[this.blockIdx * 2 + 1]!;
+    this.blockIdx++;
+    // Uncompressed blocks are parsed where they lie in the file buffer (no view per block).
+    const compressed = this.checkBlock(off, size);
+    const data = compressed ? this.uncompress(off, size) : this.file;
+    const start = compressed ? 0 : off;
+    this.data = data;
+    this.pos = start;
+    this.limit = restartsOffset(data, start, compressed ? data.length : off + size, this.fileName);
+    this.ikeyLen = 0;
+    return true;
+  }
+
+  /** A block's contents (ReadBlock), for index blocks: checksum optionally verified, snappy undone. */
+  private block(off: number, size: number): Uint8Array {
+    return this.checkBlock(off, size) ? this.uncompress(off, size) : this.file.subarray(off, off + size);
+  }
+
+  /** Bounds, trailer and (optionally) checksum of a block; true when it is snappy-compressed. */
+  private checkBlock(off: number, size: number): boolean {
+    const f = this.file;
+    if (off + size + TRAILER_SIZE > f.length) throw new UnsupportedStore(`${this.fileName}: block at ${off} runs past the file`);
+    const type = f[off + size]!;
+    if (this.opts.verifyChecksums) {
+      const stored = new ByteCursor(f, off + size + 1).fixed32('block crc');
+      if (unmaskCrc(stored) !== leveldbCrc(f.subarray(off, off + size + 1))) {
+        throw new UnsupportedStore(`${this.fileName}: block checksum mismatch at offset ${off}`);
+      }
+    }
+    if (type === NO_COMPRESSION) return false;
+    if (type !== SNAPPY) throw new UnsupportedStore(`${this.fileName}: block compression type ${type}`);
+    return true;
+  }
+
+  private uncompress(off: number, size: number): Uint8Array {
+    const out = snappyUncompress(this.file.subarray(off, off + size), this.scratch);
+    if (out.buffer !== this.scratch.buffer) this.scratch = new Uint8Array(out.length);
+    return out;
+  }
+
+  private readWhole(path: string): Uint8Array {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      // Listed in the MANIFEST a moment ago: a running monitor compacted it away since.
+      throw new MonctlError('STORE_OPEN_FAILED', `table file ${path} vanished while monctl read the store: ${(e as Error).message}`, {
+        cause: e,
+        actions: ['If a monitor is running on this store, its files changed while monctl read them: run the command again.'],
+      });
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (this.fileBuf.length < size) this.fileBuf = new Uint8Array(Math.max(size, this.fileBuf.length * 2));
+      let got = 0;
+      while (got < size) {
+        const n = readSync(fd, this.fileBuf, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return this.fileBuf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Where the restart array of the block b[start, end) starts: entries end there (block.cc). */
+function restartsOffset(b: Uint8Array, start: number, end: number, name: string): number {
+  if (end - start < 4) throw new UnsupportedStore(`${name}: block shorter than its restart count`);
+  const n = (b[end - 4]! | (b[end - 3]! << 8) | (b[end - 2]! << 16) | (b[end - 1]! << 24)) >>> 0;
+  const limit = end - 4 * (n + 1);
+  if (limit < start) throw new UnsupportedStore(`${name}: restart array larger than its block`);
+  return limit;
+}
+
+/** Every entry of a (small) block with its full key, for index blocks. */
+function forEachEntry(b: Uint8Array, name: string, fn: (key: Uint8Array, keyLen: number, value: Uint8Array) => void): void {
+  const limit = restartsOffset(b, 0, b.length, name);
+  const c = new ByteCursor(b, 0, limit);
+  let key = new Uint8Array(64);
+  let keyLen = 0;
+  while (!c.done) {
+    const shared = c.varint('index shared length');
+    const nonShared = c.varint('index key length');
+    const valueLen = c.varint('index value length');
+    if (shared > keyLen) throw new UnsupportedStore(`${name}: bad index entry`);
+    const suffix = c.bytes(nonShared, 'index key');
+    if (shared + nonShared > key.length) {
+      const grown = new Uint8Array(2 * (shared + nonShared));
+      grown.set(key.subarray(0, shared));
+      key = grown;
+    }
+    key.set(suffix, shared);
+    keyLen = shared + nonShared;
+    if (keyLen < 8) throw new UnsupportedStore(`${name}: index key shorter than an internal key`);
+    fn(key, keyLen, c.bytes(valueLen, 'index value'));
+  }
+}
