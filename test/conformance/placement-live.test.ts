@@ -22,7 +22,7 @@ import PgMapCommand, { type PgMapJson } from '../../src/commands/pg/map.js';
 import { decodeOSDMap, type OSDMap } from '../../src/lib/osdmap/index.js';
 import { CEPH_OSD_IN, OSD_STATE } from '../../src/lib/osdmap/osdmap-types.js';
 import { objectToPg, pgToUpActing } from '../../src/lib/osdmap/placement.js';
-import { formatPgsDump, pgsDump } from '../../src/lib/osdmap/pg-stats.js';
+import { formatPgStats, formatPgsDump, pgStats, pgsDump } from '../../src/lib/osdmap/pg-stats.js';
 import { formatPg } from '../../src/lib/osdmap/pg.js';
 import { mulberry32, type Prng } from '../../src/lib/random.js';
 import { extractFixture, makeTempDir, quietToolConf, removeTempDirs, runTool, which } from '../helpers/ceph.js';
@@ -101,13 +101,13 @@ function dumpAllLines(m: OSDMap): string[] {
 }
 
 /** What was compared, printed at the end. */
-const tally = { pgLines: 0, dumps: 0, objects: 0, upmapMaps: 0 };
+const tally = { pgLines: 0, dumps: 0, stats: 0, objects: 0, upmapMaps: 0 };
 
 describe.skipIf(!haveTools)('placement against osdmaptool', () => {
   const dir = haveTools ? makeTempDir('monctl-placement-') : '';
   afterAll(() => {
     removeTempDirs();
-    console.log(`placement-live (PLACEMENT_SEED=${BASE_SEED}): ${tally.dumps} dumps, ${tally.pgLines} PG lines, ${tally.objects} objects compared, ${tally.upmapMaps} maps with balancer upmaps`);
+    console.log(`placement-live (PLACEMENT_SEED=${BASE_SEED}): ${tally.dumps} dumps, ${tally.stats} --test-map-pgs, ${tally.pgLines} PG lines, ${tally.objects} objects compared, ${tally.upmapMaps} maps with balancer upmaps`);
   });
 
   /** osdmap epoch 31 of a fresh copy of the fixture store, as ceph-monstore-tool writes it (once per backend). */
@@ -210,6 +210,13 @@ describe.skipIf(!haveTools)('placement against osdmaptool', () => {
       const label = `seed ${seed}: ${osds} osds, ${alg} hosts, ${JSON.stringify(e)}`;
       const map = applyEdits(decodeOSDMap(readFileSync(file)), e);
       expect(formatPgsDump(pgsDump(map)), label).toBe(osdmaptool([file, ...editArgs(e), '--test-map-pgs-dump']));
+      // --test-map-pgs (pg stats), sometimes for --pool 1 or with a --pg_num override.
+      const pgNum = rng.chance(0.3) ? rng.int(1, 200) : undefined;
+      const statsArgs = [...(rng.chance(0.5) ? ['--pool', '1'] : []), ...(pgNum !== undefined ? ['--pg_num', String(pgNum)] : [])];
+      expect(formatPgStats(pgStats(map, { pool: statsArgs.includes('--pool') ? 1 : undefined, pgNum })), `${label}: --test-map-pgs ${statsArgs.join(' ')}`).toBe(
+        osdmaptool([file, ...editArgs(e), '--test-map-pgs', ...statsArgs]),
+      );
+      tally.stats++;
       const all = osdmaptool([file, ...editArgs(e), '--test-map-pgs-dump-all']).split('\n');
       const ours = dumpAllLines(map);
       expect(all.slice(0, ours.length), `${label}: --test-map-pgs-dump-all`).toEqual(ours);
