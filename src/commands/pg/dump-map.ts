@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { formatPg } from '../../lib/osdmap/pg.js';
-import { formatPgsDumpText, pgsDump, runPgMapping } from '../../lib/osdmap/pg-stats.js';
+import { defaultThreads, runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { formatPgsDumpText, pgsDump } from '../../lib/osdmap/pg-stats.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
-import { pgStatsJson, poolFlag, resolvePool, type PgStatsJson } from './stats.js';
+import { pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
 
 export interface PgDumpMapJson extends PgStatsJson {
   pools: { pool: number; pg_num: number; pgs: { pgid: string; acting: number[]; acting_primary: number }[] }[];
@@ -18,6 +19,7 @@ export default class PgDumpMap extends OSDMapSourceCommand {
     ...mapSourceFlags,
     pool: poolFlag,
     'pg-num': Flags.integer({ summary: 'Map this many PGs per pool instead of pg_num (osdmaptool --pg_num).', min: 1 }),
+    threads: threadsFlag,
   };
 
   async run(): Promise<PgDumpMapJson> {
@@ -35,7 +37,7 @@ export default class PgDumpMap extends OSDMapSourceCommand {
         })),
       };
     }
-    const { stats, text } = runPgMapping(map, opts, true);
+    const { stats, text } = await runPgMappingParallel(map, opts, true, flags.threads ?? defaultThreads());
     process.stdout.write(formatPgsDumpText(stats, text));
     return { ...pgStatsJson(map.epoch, stats), pools: [] };
   }

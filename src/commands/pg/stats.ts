@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { MonctlError } from '../../lib/errors.js';
 import type { OSDMap } from '../../lib/osdmap/osdmap-types.js';
-import { formatPgStats, pgStats, type PgStats } from '../../lib/osdmap/pg-stats.js';
+import { defaultThreads, runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { formatPgStats, type PgStats } from '../../lib/osdmap/pg-stats.js';
 import { poolIdByName } from '../../lib/osdmap/placement.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
@@ -17,6 +18,8 @@ export interface PgStatsJson {
   max: { osd: number; count: number } | null;
   sizes: { size: number; count: number }[];
 }
+
+export const threadsFlag = Flags.integer({ summary: 'Threads to map PGs on (default: the cores, at most 4; big maps only).', min: 1 });
 
 export const poolFlag = Flags.string({ char: 'p', summary: 'Only this pool (id or name).' });
 
@@ -67,12 +70,14 @@ export default class PgStatsCommand extends OSDMapSourceCommand {
     ...mapSourceFlags,
     pool: poolFlag,
     'pg-num': Flags.integer({ summary: 'Map this many PGs per pool instead of pg_num (osdmaptool --pg_num).', min: 1 }),
+    threads: threadsFlag,
   };
 
   async run(): Promise<PgStatsJson> {
     const { flags } = await this.parse(PgStatsCommand);
     const { map } = await this.loadMap(flags);
-    const stats = pgStats(map, { pool: resolvePool(map, flags.pool), pgNum: flags['pg-num'] });
+    const opts = { pool: resolvePool(map, flags.pool), pgNum: flags['pg-num'] };
+    const { stats } = await runPgMappingParallel(map, opts, false, flags.threads ?? defaultThreads());
     if (!this.jsonEnabled()) process.stdout.write(formatPgStats(stats));
     return pgStatsJson(map.epoch, stats);
   }
