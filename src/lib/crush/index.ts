@@ -25,6 +25,10 @@ export {
 } from './mapper.js';
 export {
   crushTestLines,
+  crushTestChunks,
+  crushTestSteps,
+  mapXRange,
+  xRangeSetup,
   crushTestText,
   crushTestWeights,
   testDeviceWeight,
@@ -34,4 +38,7 @@ export {
   type CrushTestOptions,
   type CrushTestMapping,
   type CrushTestStats,
+  type XRangeRequest,
+  type XRangeResult,
+  type XRangeSetup,
 } from './tester.js';
