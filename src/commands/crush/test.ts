@@ -10,7 +10,8 @@ import {
   type CrushTestStats,
 } from '../../lib/crush/index.js';
 import { OutputSink } from '../../lib/render/output.js';
-import { crushTestChunksParallel, defaultCrushThreads } from '../../lib/crush/tester-parallel.js';
+import { crushTestChunksParallel } from '../../lib/crush/tester-parallel.js';
+import { defaultThreads } from '../../lib/threads.js';
 
 export interface CrushTestResult {
   mappings: CrushTestMapping[];
@@ -99,7 +100,7 @@ export default class CrushTest extends CrushSourceCommand {
     }
     // Text comes in chunks (a block's mappings at once) and is written with backpressure.
     const out = new OutputSink();
-    for await (const chunk of crushTestChunksParallel(bytes, opts, flags.threads ?? defaultCrushThreads())) {
+    for await (const chunk of crushTestChunksParallel(bytes, opts, flags.threads ?? defaultThreads())) {
       await out.write(chunk);
       if (out.isClosed) break;
     }

@@ -1,9 +1,9 @@
-import { Flags } from '@oclif/core';
 import { formatPg } from '../../lib/osdmap/pg.js';
-import { defaultThreads, runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { defaultThreads } from '../../lib/threads.js';
 import { formatPgsDumpText, pgsDump } from '../../lib/osdmap/pg-stats.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
-import { pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
+import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
 
 export interface PgDumpMapJson extends PgStatsJson {
   pools: { pool: number; pg_num: number; pgs: { pgid: string; acting: number[]; acting_primary: number }[] }[];
@@ -18,7 +18,7 @@ export default class PgDumpMap extends OSDMapSourceCommand {
   static override flags = {
     ...mapSourceFlags,
     pool: poolFlag,
-    'pg-num': Flags.integer({ summary: 'Map this many PGs per pool instead of pg_num (osdmaptool --pg_num).', min: 1 }),
+    'pg-num': pgNumFlag,
     threads: threadsFlag,
   };
 

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { MonctlError } from '../../lib/errors.js';
 import type { OSDMap } from '../../lib/osdmap/osdmap-types.js';
-import { defaultThreads, runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { defaultThreads } from '../../lib/threads.js';
 import { formatPgStats, type PgStats } from '../../lib/osdmap/pg-stats.js';
 import { poolIdByName } from '../../lib/osdmap/placement.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
@@ -20,6 +21,8 @@ export interface PgStatsJson {
 }
 
 export const threadsFlag = Flags.integer({ summary: 'Threads to map PGs on (default: the cores, at most 4; big maps only).', min: 1 });
+
+export const pgNumFlag = Flags.integer({ summary: 'Map this many PGs per pool instead of pg_num (osdmaptool --pg_num).', min: 1 });
 
 export const poolFlag = Flags.string({ char: 'p', summary: 'Only this pool (id or name).' });
 
@@ -69,7 +72,7 @@ export default class PgStatsCommand extends OSDMapSourceCommand {
   static override flags = {
     ...mapSourceFlags,
     pool: poolFlag,
-    'pg-num': Flags.integer({ summary: 'Map this many PGs per pool instead of pg_num (osdmaptool --pg_num).', min: 1 }),
+    'pg-num': pgNumFlag,
     threads: threadsFlag,
   };
 

@@ -5,11 +5,10 @@
  * the others. Texts are joined in x order and counts summed, so the output is exactly the
  * single-threaded one.
  *
- * This file is also the worker's entry point (it recognises its workerData). Under the TypeScript
- * sources (tests) the worker loads tsx first.
+ * This file is also the worker's entry point (it recognises its workerData).
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { defaultThreads, startModuleWorker } from '../threads.js';
 import { decodeCrushMap } from './codec.js';
 import { crushTestChunks, crushTestSteps, mapXRange, xRangeSetup, type CrushTestOptions, type XRangeRequest, type XRangeResult } from './tester.js';
 
@@ -38,10 +37,7 @@ class XWorker {
   private pending: { resolve: (r: XRangeResult) => void; reject: (e: Error) => void } | undefined;
 
   constructor(job: Job) {
-    const url = new URL(import.meta.url);
-    this.w = url.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: job })
-      : new Worker(url, { workerData: job });
+    this.w = startModuleWorker(import.meta.url, job);
     this.w.on('message', (r: XRangeResult) => this.settle()?.resolve(r));
     this.w.on('error', (e) => this.settle()?.reject(e));
     this.w.on('exit', (code) => this.settle()?.reject(new Error(`crush test worker exited with code ${code}`)));
@@ -65,10 +61,10 @@ class XWorker {
   }
 }
 
-export const defaultCrushThreads = (): number => Math.max(1, Math.min(4, availableParallelism()));
+
 
 /** crushTestChunks on up to `threads` threads; `bytes` is the map's encoding (workers decode it). */
-export async function* crushTestChunksParallel(bytes: Uint8Array, opts: CrushTestOptions, threads = defaultCrushThreads()): AsyncGenerator<string, void, undefined> {
+export async function* crushTestChunksParallel(bytes: Uint8Array, opts: CrushTestOptions, threads = defaultThreads()): AsyncGenerator<string, void, undefined> {
   const map = decodeCrushMap(bytes);
   const span = Math.max(0, (opts.maxX ?? -1) - (opts.minX ?? -1) + 1);
   if (threads < 2 || opts.minX === undefined || opts.minX < 0 || span < PARALLEL_MIN_X) {

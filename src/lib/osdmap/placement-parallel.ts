@@ -4,11 +4,10 @@
  * own decode of the same map bytes. Shares are joined in PG order and the tallies summed, so the
  * output is exactly the single-threaded one.
  *
- * This file is also the worker's entry point (it recognises its workerData). Under the TypeScript
- * sources (tests) the worker is started with tsx's loader.
+ * This file is also the worker's entry point (it recognises its workerData).
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { defaultThreads, startModuleWorker } from '../threads.js';
 import { decodeOSDMap, encodeOSDMap } from './osdmap.js';
 import type { OSDMap } from './osdmap-types.js';
 import { PgActingMapper } from './pg-acting.js';
@@ -46,11 +45,8 @@ if (!isMainThread && (workerData as Job | undefined)?.kind === JOB) {
 }
 
 function startWorker(job: Job): Promise<Share> {
-  const url = new URL(import.meta.url);
   return new Promise((resolve, reject) => {
-    const w = url.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: job })
-      : new Worker(url, { workerData: job });
+    const w = startModuleWorker(import.meta.url, job);
     w.once('message', (s: Share) => {
       resolve(s);
       void w.terminate();
@@ -61,9 +57,6 @@ function startWorker(job: Job): Promise<Share> {
     });
   });
 }
-
-/** Default thread count: both cores of a two-core machine, at most 4. */
-export const defaultThreads = (): number => Math.max(1, Math.min(4, availableParallelism()));
 
 /** Every PG, on up to `threads` threads (workers decode their own copy of the map's encoding). */
 export async function runPgMappingParallel(
