@@ -17,6 +17,9 @@ const JOB = 'monctl-crush-x-ranges';
 /** Below this many x per block a thread costs more than it saves. */
 export const PARALLEL_MIN_X = 32_768;
 
+/** x per slice of a block: each slice's text is yielded before the next is mapped. */
+const SLICE_X = 1 << 17;
+
 interface Job {
   kind: typeof JOB;
   bytes: Uint8Array;
@@ -64,7 +67,12 @@ class XWorker {
 
 
 /** crushTestChunks on up to `threads` threads; `bytes` is the map's encoding (workers decode it). */
-export async function* crushTestChunksParallel(bytes: Uint8Array, opts: CrushTestOptions, threads = defaultThreads()): AsyncGenerator<string, void, undefined> {
+export async function* crushTestChunksParallel(
+  bytes: Uint8Array,
+  opts: CrushTestOptions,
+  threads = defaultThreads(),
+  sliceX = SLICE_X,
+): AsyncGenerator<string, void, undefined> {
   const map = decodeCrushMap(bytes);
   const span = Math.max(0, (opts.maxX ?? -1) - (opts.minX ?? -1) + 1);
   if (threads < 2 || opts.minX === undefined || opts.minX < 0 || span < PARALLEL_MIN_X) {
@@ -82,19 +90,25 @@ export async function* crushTestChunksParallel(bytes: Uint8Array, opts: CrushTes
         yield `${step.value}\n`;
         continue;
       }
-      const req = step.value;
-      const n = req.maxX - req.minX + 1;
-      const cut = (k: number): number => req.minX + Math.floor((n * k) / threads);
-      const theirs = workers.map((w, k) => w.map({ ...req, minX: cut(k + 1), maxX: cut(k + 2) - 1 }));
-      for (const t of theirs) t.catch(() => {});
-      const mine = mapXRange(setup, { ...req, maxX: cut(1) - 1 });
-      const all = [mine, ...(await Promise.all(theirs))];
-      for (const r of all.slice(1)) {
-        for (let i = 0; i < mine.per.length; i++) mine.per[i]! += r.per[i]!;
-        for (let i = 0; i < mine.sizes.length; i++) mine.sizes[i]! += r.sizes[i]!;
+      // Blocks are mapped in slices so that output flows and no block's text sits in memory whole.
+      const block = step.value;
+      const total: XRangeResult = { text: '', per: new Float64Array(setup.weight.length), sizes: new Float64Array(block.numRep + 1) };
+      for (let from = block.minX; from <= block.maxX; from += sliceX) {
+        const req = { ...block, minX: from, maxX: Math.min(block.maxX, from + sliceX - 1) };
+        const n = req.maxX - req.minX + 1;
+        const cut = (k: number): number => req.minX + Math.floor((n * k) / threads);
+        const theirs = workers.map((w, k) => w.map({ ...req, minX: cut(k + 1), maxX: cut(k + 2) - 1 }));
+        for (const t of theirs) t.catch(() => {});
+        const mine = mapXRange(setup, { ...req, maxX: cut(1) - 1 });
+        const all = [mine, ...(await Promise.all(theirs))];
+        for (const r of all) {
+          for (let i = 0; i < total.per.length; i++) total.per[i]! += r.per[i]!;
+          for (let i = 0; i < total.sizes.length; i++) total.sizes[i]! += r.sizes[i]!;
+        }
+        const text = all.map((r) => r.text).join('');
+        if (text !== '') yield text;
       }
-      res = { text: all.map((r) => r.text).join(''), per: mine.per, sizes: mine.sizes };
-      if (res.text !== '') yield res.text;
+      res = total;
     }
   } finally {
     await Promise.all(workers.map((w) => w.close()));

@@ -1,6 +1,6 @@
 /**
  * crush test on worker threads prints exactly what one thread prints: mappings, bad mappings and
- * statistics over 40,000 x (above the threshold), on 2 and 3 threads, with a --weight override
+ * statistics over 40,000 x (above the threshold), on 2 threads and on 3 in slices of 9,999 x, with a --weight override
  * and --pool-id so that every input path is crossed.
  */
 import { readFileSync } from 'node:fs';
@@ -30,9 +30,9 @@ describe('crushTestChunksParallel', () => {
     const one = crushTestText(decodeCrushMap(bytes), opts);
     expect(one).toContain('bad mapping rule 0');
     expect(one).toContain('device 3:');
-    for (const threads of [2, 3]) {
+    for (const [threads, slice] of [[2, undefined], [3, 9_999]] as const) {
       let text = '';
-      for await (const c of crushTestChunksParallel(bytes, opts, threads)) text += c;
+      for await (const c of crushTestChunksParallel(bytes, opts, threads, slice)) text += c;
       expect(text.length).toBe(one.length);
       expect(text === one).toBe(true);
     }
