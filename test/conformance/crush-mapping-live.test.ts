@@ -6,18 +6,20 @@
  * and the output compared line for line with monctl's tester on the decoded binary.
  *
  * Replay: CRUSH_MAPPING_SEED=<seed> (the base seed is printed in the suite name and each map's
- * seed in its test name); CRUSH_MAPPING_MAPS and CRUSH_MAPPING_MAX_X scale the run. A map that
- * mismatches is saved under test/fixtures/crush-failures/ with the crushtool arguments in a
- * comment, so it can become a fixture.
+ * seed in its test name); CRUSH_MAPPING_MAPS and CRUSH_MAPPING_MAX_X scale the run. A run that
+ * mismatches is shrunk (test/helpers/shrink.ts: the first mismatching x, one rule, fewer options,
+ * other rules and bucket items removed while crushtool and monctl still disagree) and saved as a
+ * regression fixture under test/fixtures/regressions/crush-mapping-seed-<seed>-<run>/, which
+ * test/unit/crush/regressions.test.ts then replays without Ceph.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crushTestLines, decodeCrushMap, type CrushTestOptions } from '../../src/lib/crush/index.js';
 import { mulberry32 } from '../../src/lib/random.js';
-import { REPO_ROOT } from '../helpers/ceph.js';
+import { shrinkAndSaveCrush } from '../helpers/crush-diff.js';
 import { randomCrushText } from '../helpers/crush-gen.js';
 
 const MAPS = Number(process.env.CRUSH_MAPPING_MAPS ?? 40);
@@ -25,7 +27,6 @@ const MAX_X = Number(process.env.CRUSH_MAPPING_MAX_X ?? 1023);
 const BASE_SEED = Number(process.env.CRUSH_MAPPING_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 const MIN_TOTAL = 200_000;
 const haveCrushtool = spawnSync('crushtool', ['--help'], { stdio: 'ignore' }).error === undefined;
-const FAILURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'crush-failures');
 
 interface Run {
   args: string[];
@@ -96,12 +97,13 @@ describe.skipIf(!haveCrushtool)(`crushtool --test mapping differential (seed ${B
       const map = decodeCrushMap(new Uint8Array(readFileSync(bin)));
       totals.maps++;
       const failures: string[] = [];
-      for (const run of planRuns(seed, gen.devices)) {
+      for (const [runIndex, run] of planRuns(seed, gen.devices).entries()) {
         const theirs = execFileSync('crushtool', ['-i', bin, ...run.args], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 60_000 }).split('\n');
         if (theirs[theirs.length - 1] === '') theirs.pop();
         const ours = [...crushTestLines(map, run.opts)];
         const n = Math.max(ours.length, theirs.length);
         let firstBad: string | undefined;
+        let badLine: string | undefined;
         for (let k = 0; k < n; k++) {
           const t = theirs[k];
           const o = ours[k];
@@ -112,14 +114,13 @@ describe.skipIf(!haveCrushtool)(`crushtool --test mapping differential (seed ${B
             if (mapping) totals.mismatches++;
             else totals.otherMismatches++;
             firstBad ??= `line ${k}: crushtool ${JSON.stringify(t)} monctl ${JSON.stringify(o)}`;
+            badLine ??= t ?? o;
           }
         }
-        if (firstBad !== undefined) failures.push(`crushtool -i F ${run.args.join(' ')}: ${firstBad}`);
-      }
-      if (failures.length > 0) {
-        mkdirSync(FAILURES_DIR, { recursive: true });
-        const header = failures.map((f) => `# ${f}\n`).join('');
-        writeFileSync(join(FAILURES_DIR, `mapping-seed-${seed}.txt`), `# crush-mapping-live seed ${seed}\n${header}${gen.text}`);
+        if (firstBad !== undefined) {
+          const saved = shrinkAndSaveCrush(`crush-mapping-seed-${seed}-${runIndex}`, { map, opts: run.opts }, badLine, `crush-mapping-live seed ${seed}, run ${runIndex}: ${firstBad}`);
+          failures.push(`crushtool -i F ${run.args.join(' ')}: ${firstBad} (shrunk in ${saved.tries} tries, saved to ${saved.dir})`);
+        }
       }
       expect(failures, `seed ${seed}`).toEqual([]);
     });

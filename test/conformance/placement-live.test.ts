@@ -20,11 +20,13 @@ import OsdMapCommand, { type OsdMapJson } from '../../src/commands/osd/map.js';
 import PgDumpMap from '../../src/commands/pg/dump-map.js';
 import PgMapCommand, { type PgMapJson } from '../../src/commands/pg/map.js';
 import { decodeOSDMap, type OSDMap } from '../../src/lib/osdmap/index.js';
-import { CEPH_OSD_IN, OSD_STATE } from '../../src/lib/osdmap/osdmap-types.js';
-import { formatPgsDump, objectToPg, pgToUpActing, pgsDump } from '../../src/lib/osdmap/placement.js';
+import { objectToPg, pgToUpActing } from '../../src/lib/osdmap/placement.js';
+import { formatPgStats, formatPgsDump, pgStats, pgsDump } from '../../src/lib/osdmap/pg-stats.js';
 import { formatPg } from '../../src/lib/osdmap/pg.js';
 import { mulberry32, type Prng } from '../../src/lib/random.js';
 import { extractFixture, makeTempDir, quietToolConf, removeTempDirs, runTool, which } from '../helpers/ceph.js';
+import { applyEdits, editArgs, type Edits } from '../helpers/osdmap-edits.js';
+import { firstPgMismatch, osdmaptoolStdout, savePgRegression } from '../helpers/placement-diff.js';
 import { runCommand } from '../helpers/run-command.js';
 
 const haveTools = ['osdmaptool', 'crushtool', 'ceph-monstore-tool'].every((t) => which(t) !== undefined);
@@ -39,42 +41,7 @@ function tool(cmd: string, args: string[]): string {
   return r.stdout;
 }
 
-/** osdmaptool's stdout without the lines its state edits print. */
-const osdmaptool = (args: string[]): string =>
-  tool('osdmaptool', args)
-    .split('\n')
-    .filter((l) => !l.startsWith('marking '))
-    .join('\n');
-
-interface Edits {
-  upIn: boolean;
-  out?: number;
-}
-
-const editArgs = (e: Edits): string[] => [...(e.upIn ? ['--mark-up-in'] : []), ...(e.out !== undefined ? ['--mark-out', String(e.out)] : [])];
-
-/**
- * osdmaptool's in-memory edits: --mark-up-in (every id up, in, and so existing), then --mark-out
- * (up, weight 0). The CRUSH weight fix-up of --mark-up-in is not modelled: the maps here have
- * no zero-weight device.
- */
-function applyEdits(m: OSDMap, e: Edits): OSDMap {
-  const setWeight = (o: number, w: number): void => {
-    m.osdWeight[o] = w;
-    if (w !== 0) m.osdState[o] = (m.osdState[o] ?? 0) | OSD_STATE.EXISTS;
-  };
-  if (e.upIn) {
-    for (let i = 0; i < m.maxOsd; i++) {
-      m.osdState[i] = (m.osdState[i] ?? 0) | OSD_STATE.UP;
-      setWeight(i, CEPH_OSD_IN);
-    }
-  }
-  if (e.out !== undefined && e.out < m.maxOsd) {
-    m.osdState[e.out] = (m.osdState[e.out] ?? 0) | OSD_STATE.UP;
-    setWeight(e.out, 0);
-  }
-  return m;
-}
+const osdmaptool = osdmaptoolStdout;
 
 /** `1.7 raw ([1,10,3], p1) up ([6,3], p6) acting ([6,3], p6)` from --test-map-pg. */
 function testMapPgLine(file: string, pgid: string, e: Edits): string {
@@ -99,14 +66,29 @@ function dumpAllLines(m: OSDMap): string[] {
   return out;
 }
 
+/**
+ * A dump compared with osdmaptool's; on a mismatch the first differing PG is saved as a regression
+ * fixture (map, edits, osdmaptool --test-map-pg output) before the test fails.
+ */
+function expectSameDump(label: string, seed: number, file: string, e: Edits, ours: string, theirs: string): void {
+  if (ours !== theirs) {
+    const pg = firstPgMismatch(theirs.split('\n'), ours.split('\n'));
+    if (pg !== undefined) {
+      const saved = savePgRegression(`placement-seed-${seed}-${pg}`, file, e, pg, `placement-live seed ${seed}: ${label}`);
+      label += ` (first differing PG ${pg} saved to ${saved.dir})`;
+    }
+  }
+  expect(ours, label).toBe(theirs);
+}
+
 /** What was compared, printed at the end. */
-const tally = { pgLines: 0, dumps: 0, objects: 0, upmapMaps: 0 };
+const tally = { pgLines: 0, dumps: 0, stats: 0, objects: 0, upmapMaps: 0 };
 
 describe.skipIf(!haveTools)('placement against osdmaptool', () => {
   const dir = haveTools ? makeTempDir('monctl-placement-') : '';
   afterAll(() => {
     removeTempDirs();
-    console.log(`placement-live (PLACEMENT_SEED=${BASE_SEED}): ${tally.dumps} dumps, ${tally.pgLines} PG lines, ${tally.objects} objects compared, ${tally.upmapMaps} maps with balancer upmaps`);
+    console.log(`placement-live (PLACEMENT_SEED=${BASE_SEED}): ${tally.dumps} dumps, ${tally.stats} --test-map-pgs, ${tally.pgLines} PG lines, ${tally.objects} objects compared, ${tally.upmapMaps} maps with balancer upmaps`);
   });
 
   /** osdmap epoch 31 of a fresh copy of the fixture store, as ceph-monstore-tool writes it (once per backend). */
@@ -208,10 +190,17 @@ describe.skipIf(!haveTools)('placement against osdmaptool', () => {
       }
       const label = `seed ${seed}: ${osds} osds, ${alg} hosts, ${JSON.stringify(e)}`;
       const map = applyEdits(decodeOSDMap(readFileSync(file)), e);
-      expect(formatPgsDump(pgsDump(map)), label).toBe(osdmaptool([file, ...editArgs(e), '--test-map-pgs-dump']));
+      expectSameDump(`${label}: --test-map-pgs-dump`, seed, file, e, formatPgsDump(pgsDump(map)), osdmaptool([file, ...editArgs(e), '--test-map-pgs-dump']));
+      // --test-map-pgs (pg stats), sometimes for --pool 1 or with a --pg_num override.
+      const pgNum = rng.chance(0.3) ? rng.int(1, 200) : undefined;
+      const statsArgs = [...(rng.chance(0.5) ? ['--pool', '1'] : []), ...(pgNum !== undefined ? ['--pg_num', String(pgNum)] : [])];
+      expect(formatPgStats(pgStats(map, { pool: statsArgs.includes('--pool') ? 1 : undefined, pgNum })), `${label}: --test-map-pgs ${statsArgs.join(' ')}`).toBe(
+        osdmaptool([file, ...editArgs(e), '--test-map-pgs', ...statsArgs]),
+      );
+      tally.stats++;
       const all = osdmaptool([file, ...editArgs(e), '--test-map-pgs-dump-all']).split('\n');
       const ours = dumpAllLines(map);
-      expect(all.slice(0, ours.length), `${label}: --test-map-pgs-dump-all`).toEqual(ours);
+      expectSameDump(`${label}: --test-map-pgs-dump-all`, seed, file, e, ours.join('\n'), all.slice(0, ours.length).join('\n'));
       tally.dumps += 2;
       tally.pgLines += (ours.length - map.pools.size) * 2;
       if (map.pgUpmapItems.size > 0 || map.pgUpmap.size > 0) tally.upmapMaps++;

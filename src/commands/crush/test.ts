@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { CrushSourceCommand, crushSourceFlags } from '../../map-sources.js';
 import { MonctlError } from '../../lib/errors.js';
 import {
-  crushTestLines,
+  crushTestChunks,
   crushTestWeights,
   decodeCrushMap,
   type CrushTestMapping,
@@ -10,6 +10,8 @@ import {
   type CrushTestStats,
 } from '../../lib/crush/index.js';
 import { OutputSink } from '../../lib/render/output.js';
+import { crushTestChunksParallel } from '../../lib/crush/tester-parallel.js';
+import { defaultThreads } from '../../lib/threads.js';
 
 export interface CrushTestResult {
   mappings: CrushTestMapping[];
@@ -62,6 +64,7 @@ export default class CrushTest extends CrushSourceCommand {
     'show-statistics': Flags.boolean({ summary: 'Print the result-size counts per rule and replica count.' }),
     'show-utilization': Flags.boolean({ summary: 'Print stored/expected counts per device (implies --show-statistics).' }),
     'show-utilization-all': Flags.boolean({ summary: 'As --show-utilization, including devices with nothing stored.' }),
+    threads: Flags.integer({ summary: 'Threads to map on (default: the cores, at most 4; 32,768 x or more only).', min: 1 }),
   };
 
   async run(): Promise<CrushTestResult> {
@@ -91,28 +94,16 @@ export default class CrushTest extends CrushSourceCommand {
       const hex = Array.from(crushTestWeights(map, opts.weights), (w) => w.toString(16)).join(',');
       process.stderr.write(`devices weights (hex): [${hex}]\n`);
     }
-    const lines = crushTestLines(
-      map,
-      opts,
-      json ? (m) => result.mappings.push(m) : undefined,
-      json ? (s) => result.statistics.push(s) : undefined,
-    );
     if (json) {
-      for (const _ of lines);
+      for (const _ of crushTestChunks(map, opts, (m) => result.mappings.push(m), (s) => result.statistics.push(s)));
       return result;
     }
-    // Lines are batched before each (awaited) write: a million mappings, a few hundred writes.
+    // Text comes in chunks (a block's mappings at once) and is written with backpressure.
     const out = new OutputSink();
-    let chunk = '';
-    for (const line of lines) {
-      chunk += line + '\n';
-      if (chunk.length >= 1 << 16) {
-        await out.write(chunk);
-        chunk = '';
-        if (out.isClosed) break;
-      }
+    for await (const chunk of crushTestChunksParallel(bytes, opts, flags.threads ?? defaultThreads())) {
+      await out.write(chunk);
+      if (out.isClosed) break;
     }
-    await out.write(chunk);
     await out.flush();
     return result;
   }

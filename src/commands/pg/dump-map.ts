@@ -1,8 +1,13 @@
-import { Flags } from '@oclif/core';
-import { MonctlError } from '../../lib/errors.js';
-import { formatPgsDump, pgsDump, poolIdByName, type PgsDump } from '../../lib/osdmap/placement.js';
 import { formatPg } from '../../lib/osdmap/pg.js';
+import { runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { defaultThreads } from '../../lib/threads.js';
+import { formatPgsDumpText, pgsDump } from '../../lib/osdmap/pg-stats.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
+import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
+
+export interface PgDumpMapJson extends PgStatsJson {
+  pools: { pool: number; pg_num: number; pgs: { pgid: string; acting: number[]; acting_primary: number }[] }[];
+}
 
 export default class PgDumpMap extends OSDMapSourceCommand {
   static override summary = 'Map every PG to its acting OSDs, as `osdmaptool --test-map-pgs-dump` does.';
@@ -12,52 +17,28 @@ export default class PgDumpMap extends OSDMapSourceCommand {
   static override examples = ['<%= config.bin %> pg dump-map -s mon-a', '<%= config.bin %> pg dump-map --osdmap osdmap.bin --pool 1'];
   static override flags = {
     ...mapSourceFlags,
-    pool: Flags.string({ char: 'p', summary: 'Only this pool (id or name).' }),
+    pool: poolFlag,
+    'pg-num': pgNumFlag,
+    threads: threadsFlag,
   };
 
-  async run(): Promise<Record<string, unknown>> {
+  async run(): Promise<PgDumpMapJson> {
     const { flags } = await this.parse(PgDumpMap);
     const { map } = await this.loadMap(flags);
-    let pool: number | undefined;
-    if (flags.pool !== undefined) {
-      if (/^\d+$/.test(flags.pool)) pool = Number(flags.pool);
-      else pool = poolIdByName(map, flags.pool);
-      if (pool === undefined || !map.pools.has(pool)) {
-        throw new MonctlError('BAD_ARGUMENT', `There is no pool ${flags.pool}`, {
-          actions: [`Name a pool of osdmap epoch ${map.epoch} by id or name: ${[...map.poolName].map(([id, n]) => `${id} (${n})`).join(', ') || '(none)'}.`],
-        });
-      }
+    const opts = { pool: resolvePool(map, flags.pool), pgNum: flags['pg-num'] };
+    if (this.jsonEnabled()) {
+      const d = pgsDump(map, opts);
+      return {
+        ...pgStatsJson(map.epoch, d),
+        pools: d.pools.map((p) => ({
+          pool: p.pool,
+          pg_num: p.pgNum,
+          pgs: p.pgs.map((l) => ({ pgid: formatPg(l.pgid), acting: l.acting, acting_primary: l.actingPrimary })),
+        })),
+      };
     }
-    const d = pgsDump(map, pool);
-    if (!this.jsonEnabled()) process.stdout.write(formatPgsDump(d));
-    return dumpJson(map.epoch, d);
+    const { stats, text } = await runPgMappingParallel(map, opts, true, flags.threads ?? defaultThreads());
+    process.stdout.write(formatPgsDumpText(stats, text));
+    return { ...pgStatsJson(map.epoch, stats), pools: [] };
   }
-}
-
-const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
-function dumpJson(epoch: number, d: PgsDump): Record<string, unknown> {
-  return {
-    epoch,
-    pools: d.pools.map((p) => ({
-      pool: p.pool,
-      pg_num: p.pgNum,
-      pgs: p.pgs.map((l) => ({ pgid: formatPg(l.pgid), acting: l.acting, acting_primary: l.actingPrimary })),
-    })),
-    osds: d.osds.map((o) => ({
-      osd: o.osd,
-      count: o.count,
-      first: o.first,
-      primary: o.primary,
-      crush_weight: o.crushWeight / 0x10000,
-      weight: o.weight / 0x10000,
-    })),
-    in: d.in,
-    avg: d.avg,
-    stddev: num(d.stddev),
-    expected_stddev: num(d.expected),
-    min: d.min ?? null,
-    max: d.max ?? null,
-    sizes: d.sizes.map(([size, count]) => ({ size, count })),
-  };
 }

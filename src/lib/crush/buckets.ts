@@ -7,7 +7,7 @@
  * the choose_args entry selected for this run (only straw2 reads it). The decoded map itself is
  * never modified.
  */
-import { bucketHash3, bucketHash4, hash32_3 } from './hash.js';
+import { bucketHash3, bucketHash4, hash32_3Low16, CRUSH_HASH_RJENKINS1 } from './hash.js';
 import { straw2LnTable } from './ln.js';
 import { BUCKET_LIST, BUCKET_STRAW, BUCKET_STRAW2, BUCKET_TREE, BUCKET_UNIFORM, type ChooseArg, type CrushBucket } from './types.js';
 
@@ -137,7 +137,7 @@ function strawChoose(b: RuntimeBucket, x: number, r: number): number {
   let high = 0;
   let highDraw = 0;
   for (let i = 0; i < b.size; i++) {
-    const draw = (bucketHash3(b.hash, x, b.items[i]!, r) & 0xffff) * b.straws[i]!; // < 2^48
+    const draw = (b.hash === CRUSH_HASH_RJENKINS1 ? hash32_3Low16(x, b.items[i]!, r) : 0) * b.straws[i]!; // < 2^48
     if (i === 0 || draw > highDraw) {
       high = i;
       highDraw = draw;
@@ -165,7 +165,7 @@ function straw2Choose(b: RuntimeBucket, x: number, r: number, position: number):
     const w = weights[i]!;
     let draw = -Infinity;
     if (w !== 0) {
-      const u = (rj ? hash32_3(x, ids[i]!, r) : 0) & 0xffff;
+      const u = rj ? hash32_3Low16(x, ids[i]!, r) : 0;
       // |ln| ≤ 2^48, so the truncated quotient is exact in double precision.
       draw = Math.trunc(ln[u]! / w);
     }

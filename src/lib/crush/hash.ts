@@ -75,12 +75,17 @@ export function hash32_2(a: number, b: number): number {
   return S[H]! >>> 0;
 }
 
+/** hash3's result, as a signed word: a typed-array slot, so that no call boxes a number. */
+const H3 = new Int32Array(1);
+
 /**
- * crush_hash32_rjenkins1_3(a, b, c) — straw, straw2 and the uniform permutation. This is the
- * hottest function of a mapping, so its five mixes are written out on local variables (the
- * same lines as `mix`, in the order of §2.2) instead of going through the shared state.
+ * crush_hash32_rjenkins1_3(a, b, c) into H3[0] — straw, straw2 and the uniform permutation.
+ * This is the hottest function of a mapping, so its five mixes are written out on local
+ * variables (the same lines as `mix`, in the order of §2.2) instead of going through the shared
+ * state. The result goes to a slot rather than being returned: a u32 above 2^30 returned from a
+ * call that is not inlined is a heap number, one allocation per straw2 item.
  */
-export function hash32_3(a: number, b: number, c: number): number {
+function hash3(a: number, b: number, c: number): void {
   a |= 0;
   b |= 0;
   c |= 0;
@@ -137,7 +142,19 @@ export function hash32_3(a: number, b: number, c: number): number {
   y = (y - c - h) ^ (h >>> 3);
   c = (c - h - y) ^ (y << 10);
   h = (h - y - c) ^ (c >>> 15);
-  return h >>> 0;
+  H3[0] = h;
+}
+
+/** crush_hash32_rjenkins1_3(a, b, c) as an unsigned 32-bit Number. */
+export function hash32_3(a: number, b: number, c: number): number {
+  hash3(a, b, c);
+  return H3[0]! >>> 0;
+}
+
+/** The low 16 bits of crush_hash32_rjenkins1_3(a, b, c): all straw and straw2 use (a small integer, never boxed). */
+export function hash32_3Low16(a: number, b: number, c: number): number {
+  hash3(a, b, c);
+  return H3[0]! & 0xffff;
 }
 
 /** crush_hash32_rjenkins1_4(a, b, c, d) — list and tree buckets. */

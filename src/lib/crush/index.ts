@@ -25,6 +25,10 @@ export {
 } from './mapper.js';
 export {
   crushTestLines,
+  crushTestChunks,
+  crushTestSteps,
+  mapXRange,
+  xRangeSetup,
   crushTestText,
   crushTestWeights,
   testDeviceWeight,
@@ -34,6 +38,9 @@ export {
   type CrushTestOptions,
   type CrushTestMapping,
   type CrushTestStats,
+  type XRangeRequest,
+  type XRangeResult,
+  type XRangeSetup,
 } from './tester.js';
 export { compileCrush, compileCrushText, type CompileStats } from './compile.js';
 export { parseCrushText } from './compile-parse.js';

@@ -43,6 +43,9 @@ export interface CrushContext {
 
 interface Scratch {
   capacity: number;
+  /** The per-call state and step spec, reset by every doRule call (no objects made per mapping). */
+  run: RuleRun | undefined;
+  spec: ChooseSpec;
   w: Int32Array;
   o: Int32Array;
   c: Int32Array;
@@ -53,6 +56,8 @@ interface Scratch {
 function newScratch(capacity: number, maxBucketSize: number): Scratch {
   return {
     capacity,
+    run: undefined,
+    spec: { type: 0, tries: 0, recurseTries: 0, leaf: false },
     w: new Int32Array(capacity),
     o: new Int32Array(capacity),
     c: new Int32Array(capacity),
@@ -335,17 +340,24 @@ function runSteps(ctx: CrushContext, rule: CrushRule, x: number, resultMax: numb
   // The stored value counts retries; the loops count attempts (Ceph's "+ 1").
   let chooseTries = t.chooseTotalTries + 1;
   let chooseLeafTries = 0;
-  const run: RuleRun = {
+  const run: RuleRun = (sc.run ??= {
     ctx,
-    x,
+    x: 0,
     weights,
-    weightMax: weights.length,
-    localRetries: t.chooseLocalTries,
-    localFallbackRetries: t.chooseLocalFallbackTries,
-    varyR: t.chooseleafVaryR,
-    stable: t.chooseleafStable,
+    weightMax: 0,
+    localRetries: 0,
+    localFallbackRetries: 0,
+    varyR: 0,
+    stable: 0,
     inner: { type: 0, tries: 0, recurseTries: 0, leaf: false },
-  };
+  });
+  run.x = x;
+  run.weights = weights;
+  run.weightMax = weights.length;
+  run.localRetries = t.chooseLocalTries;
+  run.localFallbackRetries = t.chooseLocalFallbackTries;
+  run.varyR = t.chooseleafVaryR;
+  run.stable = t.chooseleafStable;
   let w = sc.w;
   let o = sc.o;
   const c = sc.c;
@@ -388,7 +400,11 @@ function runSteps(ctx: CrushContext, rule: CrushRule, x: number, resultMax: numb
         if (wsize === 0) break;
         const firstn = step.op === RuleOp.CHOOSE_FIRSTN || step.op === RuleOp.CHOOSELEAF_FIRSTN;
         const leaf = step.op === RuleOp.CHOOSELEAF_FIRSTN || step.op === RuleOp.CHOOSELEAF_INDEP;
-        const spec: ChooseSpec = { type: step.arg2, tries: chooseTries, recurseTries: 0, leaf };
+        const spec = sc.spec;
+        spec.type = step.arg2;
+        spec.tries = chooseTries;
+        spec.recurseTries = 0;
+        spec.leaf = leaf;
         let osize = 0;
         for (let i = 0; i < wsize; i++) {
           // numrep ≤ 0 is relative to the number of results asked for.

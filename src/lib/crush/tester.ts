@@ -16,7 +16,7 @@
  *    skipped silently (no mappings printed either).
  */
 import { hash32_2 } from './hash.js';
-import { createCrushContext, doRuleInto, CRUSH_ITEM_NONE } from './mapper.js';
+import { createCrushContext, doRuleInto, CRUSH_ITEM_NONE, type CrushContext } from './mapper.js';
 import { effectiveMaxDevices, type CrushMap } from './types.js';
 
 export interface CrushTestOptions {
@@ -125,17 +125,82 @@ export function maximumAffectedByRule(map: CrushMap, ruleno: number): number {
   return max;
 }
 
+/** One (rule, num_rep) block's x loop, asked of whoever drives `crushTestSteps`. */
+export interface XRangeRequest {
+  rule: number;
+  numRep: number;
+  minX: number;
+  maxX: number;
+}
+
+/** What the x loop of a block (or a share of it) gives: its output lines, per-device and per-size counts. */
+export interface XRangeResult {
+  /** The --show-mappings / --show-bad-mappings lines, each ending in a newline. */
+  text: string;
+  /** Times each device was chosen (length max_devices). */
+  per: Float64Array;
+  /** sizes[n] = how many x gave a result of n items (length num_rep + 1). */
+  sizes: Float64Array;
+}
+
+/** The inputs of the x loop that come from the map and the options, not from the block. */
+export interface XRangeSetup {
+  ctx: CrushContext;
+  weight: Uint32Array;
+  poolId: number;
+  showMappings: boolean;
+  showBadMappings: boolean;
+}
+
+export function xRangeSetup(map: CrushMap, opts: CrushTestOptions): XRangeSetup {
+  return {
+    ctx: createCrushContext(map, { chooseArgsIndex: 0n }),
+    weight: crushTestWeights(map, opts.weights),
+    poolId: opts.poolId ?? -1,
+    showMappings: opts.showMappings === true,
+    showBadMappings: opts.showBadMappings === true,
+  };
+}
+
+/** Maps x in [minX, maxX] for one block: crushtool's lines for them and the counts. */
+export function mapXRange(s: XRangeSetup, req: XRangeRequest, onMapping?: (m: CrushTestMapping) => void): XRangeResult {
+  const { ctx, weight, poolId } = s;
+  const { rule: r, numRep: nr } = req;
+  const per = new Float64Array(weight.length);
+  const sizes = new Float64Array(nr + 1);
+  const prefix = `CRUSH rule ${r} x `;
+  let text = '';
+  for (let x = req.minX; x <= req.maxX; x++) {
+    const realX = poolId !== -1 ? hash32_2(x, poolId) : x;
+    const n = doRuleInto(ctx, r, realX, nr, weight);
+    const out = ctx.scratch.result; // read after the call: scratch may have grown during it
+    let hasNone = false;
+    let v = '';
+    for (let i = 0; i < n; i++) {
+      const item = out[i]!;
+      if (item !== CRUSH_ITEM_NONE) per[item]!++;
+      else hasNone = true;
+      v += i === 0 ? `${item}` : `,${item}`;
+    }
+    sizes[n]!++;
+    if (s.showMappings) text += `${prefix}${x} [${v}]\n`;
+    if (s.showBadMappings && (n !== nr || hasNone)) text += `bad mapping rule ${r} x ${x} num_rep ${nr} result [${v}]\n`;
+    if (onMapping !== undefined) onMapping({ rule: r, num_rep: nr, x, result: Array.from(out.subarray(0, n)) });
+  }
+  return { text, per, sizes };
+}
+
 /**
- * Runs the test and yields crushtool's stdout lines, one at a time (a million mappings need not
- * sit in memory). Pass `onMapping` to also receive every mapping as data, and `onStats` for the
- * per-(rule, num_rep) statistics.
+ * The test as steps: crushtool's stdout lines (strings, without the newline) and, for each
+ * block, an XRangeRequest whose XRangeResult the driver must pass back to `next()` (and print its
+ * text where the request came). The drivers: crushTestLines and crushTestChunks here, and
+ * tester-parallel.ts, which splits each request over worker threads.
  */
-export function* crushTestLines(
+export function* crushTestSteps(
   map: CrushMap,
   opts: CrushTestOptions,
-  onMapping?: (m: CrushTestMapping) => void,
   onStats?: (s: CrushTestStats) => void,
-): Generator<string, void, undefined> {
+): Generator<string | XRangeRequest, void, XRangeResult | undefined> {
   let minRule = opts.minRule ?? -1;
   let maxRule = opts.maxRule ?? -1;
   if (minRule < 0 || maxRule < 0) {
@@ -148,12 +213,10 @@ export function* crushTestLines(
     minX = 0;
     maxX = 1023;
   }
-  const poolId = opts.poolId ?? -1;
   const showUtilization = opts.showUtilization === true;
   const showUtilizationAll = opts.showUtilizationAll === true;
   const showStatistics = opts.showStatistics === true || showUtilization || showUtilizationAll;
   const weight = crushTestWeights(map, opts.weights);
-  const ctx = createCrushContext(map, { chooseArgsIndex: 0n });
   const numDevices = weight.length;
 
   for (let r = minRule; r < map.rules.length && r <= maxRule; r++) {
@@ -171,32 +234,20 @@ export function* crushTestLines(
     }
     if (showStatistics) yield `rule ${r} (${name}), x = ${minX}..${maxX}, numrep = ${minRep}..${maxRep}`;
     for (let nr = minRep; nr <= maxRep; nr++) {
-      const per = new Array<number>(numDevices).fill(0);
-      const sizes = new Map<number, number>();
       const numObjects = maxX - minX + 1;
       let totalWeight = 0;
       for (let i = 0; i < numDevices; i++) totalWeight = (totalWeight + weight[i]!) | 0; // a C int
       if (totalWeight === 0) continue;
-      for (let x = minX; x <= maxX; x++) {
-        const realX = poolId !== -1 ? hash32_2(x, poolId) : x;
-        const n = doRuleInto(ctx, r, realX, nr, weight);
-        const out = ctx.scratch.result.subarray(0, n); // scratch may have grown during the call
-        let hasNone = false;
-        for (let i = 0; i < n; i++) {
-          const item = out[i]!;
-          if (item !== CRUSH_ITEM_NONE) per[item] = (per[item] ?? 0) + 1;
-          else hasNone = true;
-        }
-        sizes.set(n, (sizes.get(n) ?? 0) + 1);
-        if (opts.showMappings) yield `CRUSH rule ${r} x ${x} ${formatVector(out)}`;
-        if (opts.showBadMappings && (n !== nr || hasNone)) yield `bad mapping rule ${r} x ${x} num_rep ${nr} result ${formatVector(out)}`;
-        if (onMapping !== undefined) onMapping({ rule: r, num_rep: nr, x, result: Array.from(out) });
-      }
+      const res = yield { rule: r, numRep: nr, minX, maxX };
+      if (res === undefined) throw new Error('assertion: crushTestSteps needs the result of each XRangeRequest');
+      const { per, sizes } = res;
       // CrushTester's statistics are C floats: emulate them with Math.fround.
       const expectedObjects = Math.fround(Math.min(nr, maximumAffectedByRule(map, r)) * numObjects);
       const expected = (i: number): number => Math.fround(Math.fround(Math.fround(weight[i]!) / Math.fround(totalWeight)) * expectedObjects);
+      const sizeCounts: [number, number][] = [];
+      for (let n = 0; n < sizes.length; n++) if (sizes[n]! > 0) sizeCounts.push([n, sizes[n]!]);
       if (showStatistics) {
-        for (const [size, count] of [...sizes].sort((a, b) => a[0] - b[0])) {
+        for (const [size, count] of sizeCounts) {
           yield `rule ${r} (${name}) num_rep ${nr} result size == ${size}:\t${count}/${numObjects}`;
         }
         for (let i = 0; i < numDevices; i++) {
@@ -212,18 +263,56 @@ export function* crushTestLines(
           rule: r,
           rule_name: name,
           num_rep: nr,
-          result_sizes: Object.fromEntries([...sizes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+          result_sizes: Object.fromEntries(sizeCounts.map(([k, v]) => [String(k), v])),
           num_x: numObjects,
-          devices: per.map((stored, id) => ({ id, stored, expected: expected(id) })),
+          devices: Array.from(per, (stored, id) => ({ id, stored, expected: expected(id) })),
         });
       }
     }
   }
 }
 
+/**
+ * Runs the test and yields crushtool's stdout text in chunks (a block's mappings at once, other
+ * lines one by one), each ending in a newline. Pass `onMapping` to also receive every mapping as
+ * data, and `onStats` for the per-(rule, num_rep) statistics.
+ */
+export function* crushTestChunks(
+  map: CrushMap,
+  opts: CrushTestOptions,
+  onMapping?: (m: CrushTestMapping) => void,
+  onStats?: (s: CrushTestStats) => void,
+): Generator<string, void, undefined> {
+  const setup = xRangeSetup(map, opts);
+  const steps = crushTestSteps(map, opts, onStats);
+  let res: XRangeResult | undefined;
+  for (let step = steps.next(); !step.done; step = steps.next(res)) {
+    res = undefined;
+    if (typeof step.value === 'string') yield `${step.value}\n`;
+    else {
+      res = mapXRange(setup, step.value, onMapping);
+      if (res.text !== '') yield res.text;
+    }
+  }
+}
+
+/** The same, one line at a time (without newlines): what tests compare line by line. */
+export function* crushTestLines(
+  map: CrushMap,
+  opts: CrushTestOptions,
+  onMapping?: (m: CrushTestMapping) => void,
+  onStats?: (s: CrushTestStats) => void,
+): Generator<string, void, undefined> {
+  for (const chunk of crushTestChunks(map, opts, onMapping, onStats)) {
+    const lines = chunk.split('\n');
+    lines.pop();
+    yield* lines;
+  }
+}
+
 /** The whole --test output as one string (tests and small ranges). */
 export function crushTestText(map: CrushMap, opts: CrushTestOptions): string {
   let s = '';
-  for (const line of crushTestLines(map, opts)) s += line + '\n';
+  for (const chunk of crushTestChunks(map, opts)) s += chunk;
   return s;
 }

@@ -12,12 +12,11 @@
  */
 import { createCrushContext, doRuleInto, type CrushContext } from '../crush/mapper.js';
 import { hash32_2 } from '../crush/hash.js';
-import { bucketItemWeight, type CrushMap } from '../crush/types.js';
+import type { CrushMap } from '../crush/types.js';
 import { pgKey } from './osdmap-codec.js';
 import type { OSDMap } from './osdmap-types.js';
 import { CEPH_OSD_IN, DEFAULT_PRIMARY_AFFINITY, OSD_STATE } from './osdmap-types.js';
-import { formatPg, type PgId } from './pg.js';
-import { formatG, weightFloat16 } from './print.js';
+import type { PgId } from './pg.js';
 import { CRUSH_ITEM_NONE, POOL_FLAG, POOL_TYPE, type PgPool } from './pool.js';
 
 export { CRUSH_ITEM_NONE };
@@ -331,136 +330,7 @@ export function objectToPg(m: OSDMap, poolId: number, name: string, namespace = 
   return { rawPgid, pgid: rawPgToPg(pool, rawPgid) };
 }
 
-// ---- osdmaptool --test-map-pgs-dump ----------------------------------------------------------
+// ---- output ----------------------------------------------------------------------------------
 
 /** A vector of ints as Ceph prints it: `[1,2,3]`. */
 export const formatOsdVector = (v: readonly number[]): string => `[${v.join(',')}]`;
-
-/** CrushWrapper::get_item_weight: the weight of the first bucket entry naming the item, or −ENOENT. */
-export function crushItemWeight(crush: CrushMap, id: number): number {
-  for (const b of crush.buckets) {
-    if (b === null || b === undefined) continue;
-    if (b.id === id) return b.weight;
-    const j = b.items.indexOf(id);
-    if (j >= 0) return bucketItemWeight(b, j);
-  }
-  return -2;
-}
-
-export interface PgsDumpLine {
-  pgid: PgId;
-  acting: number[];
-  actingPrimary: number;
-}
-
-export interface PgsDumpOsd {
-  osd: number;
-  count: number;
-  first: number;
-  primary: number;
-  /** CRUSH weight (16.16). */
-  crushWeight: number;
-  /** OSDMap weight (16.16). */
-  weight: number;
-}
-
-export interface PgsDump {
-  pools: { pool: number; pgNum: number; pgs: PgsDumpLine[] }[];
-  osds: PgsDumpOsd[];
-  in: number;
-  avg: number;
-  /** NaN when undefined (no OSD in). */
-  stddev: number;
-  expected: number;
-  min?: { osd: number; count: number };
-  max?: { osd: number; count: number };
-  /** [set size, number of PGs] for each size that occurs. */
-  sizes: [number, number][];
-}
-
-/** Every PG of every pool (or one pool), with osdmaptool's statistics. */
-export function pgsDump(m: OSDMap, poolFilter?: number): PgsDump {
-  const n = m.maxOsd;
-  const count = new Array<number>(n).fill(0);
-  const first = new Array<number>(n).fill(0);
-  const primaryCount = new Array<number>(n).fill(0);
-  const sizeCount = new Map<number, number>();
-  let maxSize = 0;
-  const pools: PgsDump['pools'] = [];
-  for (const poolId of [...m.pools.keys()].sort((a, b) => a - b)) {
-    if (poolFilter !== undefined && poolId !== poolFilter) continue;
-    const pool = m.pools.get(poolId)!;
-    const pgs: PgsDumpLine[] = [];
-    for (let ps = 0; ps < pool.pgNum; ps++) {
-      const pgid = { pool: poolId, seed: ps };
-      const { acting, actingPrimary } = pgToUpActing(m, pgid);
-      pgs.push({ pgid, acting, actingPrimary });
-      sizeCount.set(acting.length, (sizeCount.get(acting.length) ?? 0) + 1);
-      maxSize = Math.max(maxSize, acting.length);
-      for (const o of acting) if (o !== CRUSH_ITEM_NONE && o < n) count[o]!++;
-      if (acting.length > 0 && acting[0] !== CRUSH_ITEM_NONE && acting[0]! < n) first[acting[0]!]!++;
-      if (actingPrimary >= 0 && actingPrimary < n) primaryCount[actingPrimary]!++;
-    }
-    pools.push({ pool: poolId, pgNum: pool.pgNum, pgs });
-  }
-  const osds: PgsDumpOsd[] = [];
-  let total = 0;
-  let minOsd = -1;
-  let maxOsd = -1;
-  for (let i = 0; i < n; i++) {
-    if (!exists(m, i) || weightOf(m, i) === 0) continue;
-    const cw = crushItemWeight(m.crush, i);
-    if (cw <= 0) continue;
-    const c = count[i]!;
-    osds.push({ osd: i, count: c, first: first[i]!, primary: primaryCount[i]!, crushWeight: cw, weight: weightOf(m, i) });
-    total += c;
-    if (c !== 0 && (minOsd < 0 || c < count[minOsd]!)) minOsd = i;
-    if (c !== 0 && (maxOsd < 0 || c > count[maxOsd]!)) maxOsd = i;
-  }
-  const inCount = osds.length;
-  const avg = inCount > 0 ? Math.floor(total / inCount) : 0;
-  let dev = 0;
-  for (const o of osds) dev += (avg - o.count) * (avg - o.count);
-  dev = Math.sqrt(dev / inCount);
-  const expected = Math.sqrt((total / inCount) * (1 - 1 / inCount));
-  const sizes: [number, number][] = [];
-  for (let s = 0; s <= maxSize; s++) {
-    const c = sizeCount.get(s);
-    if (c) sizes.push([s, c]);
-  }
-  return {
-    pools,
-    osds,
-    in: inCount,
-    avg,
-    stddev: dev,
-    expected,
-    ...(minOsd >= 0 ? { min: { osd: minOsd, count: count[minOsd]! } } : {}),
-    ...(maxOsd >= 0 ? { max: { osd: maxOsd, count: count[maxOsd]! } } : {}),
-    sizes,
-  };
-}
-
-/** ostream << double for these statistics: NaN prints as glibc prints x86's default NaN. */
-function statG(x: number): string {
-  return Number.isNaN(x) ? '-nan' : formatG(x);
-}
-
-/** The stdout of `osdmaptool F --test-map-pgs-dump [--pool P]`. */
-export function formatPgsDump(d: PgsDump): string {
-  let s = '';
-  for (const p of d.pools) {
-    s += `pool ${p.pool} pg_num ${p.pgNum}\n`;
-    for (const l of p.pgs) s += `${formatPg(l.pgid)}\t${formatOsdVector(l.acting)}\t${l.actingPrimary}\n`;
-  }
-  s += '#osd\tcount\tfirst\tprimary\tc wt\twt\n';
-  for (const o of d.osds) {
-    s += `osd.${o.osd}\t${o.count}\t${o.first}\t${o.primary}\t${formatG(weightFloat16(o.crushWeight))}\t${formatG(weightFloat16(o.weight))}\n`;
-  }
-  s += ` in ${d.in}\n`;
-  s += ` avg ${d.avg} stddev ${statG(d.stddev)} (${statG(d.stddev / d.avg)}x) (expected ${statG(d.expected)} ${statG(d.expected / d.avg)}x))\n`;
-  if (d.min) s += ` min osd.${d.min.osd} ${d.min.count}\n`;
-  if (d.max) s += ` max osd.${d.max.osd} ${d.max.count}\n`;
-  for (const [size, c] of d.sizes) s += `size ${size}\t${c}\n`;
-  return s;
-}

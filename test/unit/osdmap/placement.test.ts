@@ -13,18 +13,17 @@ import {
   CRUSH_ITEM_NONE as NONE,
   crushContextFor,
   findRule,
-  formatPgsDump,
   hashObjectKey,
   objectToPg,
   pgMask,
   pgToUpActing,
-  pgsDump,
   rawPgToPg,
   rawPgToPps,
   stableMod,
   strHashLinux,
   strHashRjenkins,
 } from '../../../src/lib/osdmap/placement.js';
+import { formatPgsDump, pgsDump } from '../../../src/lib/osdmap/pg-stats.js';
 import { POOL_FLAG } from '../../../src/lib/osdmap/pool.js';
 import { hash32_2 } from '../../../src/lib/crush/hash.js';
 import { readFullMap } from '../../../src/lib/osdmap/store.js';
