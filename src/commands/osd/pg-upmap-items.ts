@@ -1,0 +1,18 @@
+import { Args } from '@oclif/core';
+import { QuorumCommand, mutationFlags, type MutationResult } from '../../quorum-command.js';
+import { parseUpmapPairs } from '../../lib/quorum/host/args.js';
+
+export default class OsdPgUpmapItems extends QuorumCommand {
+  static override summary = 'Remap a PG\'s OSDs pairwise in the running embedded cluster (as `ceph osd pg-upmap-items`).';
+  static override description = 'Each FROM TO pair replaces OSD FROM by OSD TO in the PG\'s CRUSH mapping. Sent through the leader; printed once committed.';
+  static override examples = ['<%= config.bin %> osd pg-upmap-items 1.2f 3 5', '<%= config.bin %> osd pg-upmap-items 1.0 0 4 1 5'];
+  static override strict = false;
+  static override args = { pgid: Args.string({ required: true, description: 'Placement group, e.g. 1.2f.' }) };
+  static override flags = mutationFlags;
+
+  async run(): Promise<MutationResult> {
+    const { args, argv, flags } = await this.parse(OsdPgUpmapItems);
+    const pairs = parseUpmapPairs((argv as string[]).slice(1));
+    return this.submit(flags, { op: 'osd-pg-upmap-items', pgid: args.pgid, pairs }, () => `set ${args.pgid} pg_upmap_items mapping to [${pairs.map(([a, b]) => `${a}->${b}`).join(',')}]`);
+  }
+}

@@ -1,0 +1,53 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from './base-command.js';
+import type { Mutation } from './lib/quorum/api.js';
+import { clusterDirFrom, loadCluster, type Cluster } from './lib/quorum/host/cluster.js';
+import { QuorumClient } from './lib/quorum/host/client.js';
+import { parseOsdId } from './lib/quorum/host/args.js';
+
+/** `--cluster D`: the embedded cluster's directory (default ./monctl-cluster or $MONCTL_CLUSTER). */
+export const clusterFlag = Flags.string({
+  char: 'c',
+  summary: 'The embedded cluster directory (default: ./monctl-cluster, or $MONCTL_CLUSTER).',
+  helpGroup: 'CLUSTER',
+});
+
+export const mutationFlags = {
+  cluster: clusterFlag,
+  timeout: Flags.integer({ summary: 'Give up after this many seconds without a commit.', default: 15, min: 1, max: 600, helpGroup: 'CLUSTER' }),
+};
+
+/** What a live osd command returns: the op, and the osdmap epoch it committed in. */
+export interface MutationResult {
+  op: Mutation['op'];
+  epoch?: number;
+  result?: unknown;
+  /** The leader that acknowledged it (rank). */
+  leader?: number;
+}
+
+/** Commands that talk to a running embedded quorum. */
+export abstract class QuorumCommand extends BaseCommand {
+  protected cluster(flag: string | undefined): Cluster {
+    return loadCluster(clusterDirFrom(flag));
+  }
+
+  /**
+   * Sends one mutation through the leader and waits for its commit; prints `what` and the
+   * epoch. Thin commands build the Mutation and call this.
+   */
+  protected async submit(flags: { cluster?: string; timeout: number }, mutation: Mutation, what: (r: MutationResult) => string): Promise<MutationResult> {
+    const client = new QuorumClient(this.cluster(flags.cluster), { timeoutMs: flags.timeout * 1000 });
+    try {
+      const reply = await client.submit(mutation);
+      const out: MutationResult = { op: mutation.op, epoch: reply.epoch, ...(reply.result !== undefined ? { result: reply.result } : {}), leader: reply.leader };
+      this.log(`${what(out)} (committed in osdmap e${reply.epoch ?? '?'})`);
+      return out;
+    } finally {
+      client.close();
+    }
+  }
+}
+
+/** An OSD id argument: `3` or `osd.3`. */
+export const osdIdArg = Args.custom<number>({ parse: async (s) => parseOsdId(s) })({ required: true, description: 'OSD id (3 or osd.3).' });
