@@ -1,0 +1,153 @@
+/**
+ * A live embedded cluster driven by the CLI (every osd mutation command, each acknowledged
+ * with its epoch after commit), hardened against bad connections, then stopped: each
+ * monitor's LevelDB store must read the same in Ceph's own tools (ceph-monstore-tool
+ * dump-keys / show-versions / dump-paxos / get osdmap, osdmaptool --print / --test-map-pg) as
+ * in monctl.
+ */
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OsdCreate from '../../src/commands/osd/create.js';
+import OsdCrushAdd from '../../src/commands/osd/crush/add.js';
+import OsdDown from '../../src/commands/osd/down.js';
+import OsdIn from '../../src/commands/osd/in.js';
+import OsdOut from '../../src/commands/osd/out.js';
+import OsdPgUpmapItems from '../../src/commands/osd/pg-upmap-items.js';
+import OsdPoolCreate from '../../src/commands/osd/pool/create.js';
+import OsdPoolSet from '../../src/commands/osd/pool/set.js';
+import OsdReweight from '../../src/commands/osd/reweight.js';
+import OsdSet from '../../src/commands/osd/set.js';
+import OsdUnset from '../../src/commands/osd/unset.js';
+import OsdmapPrint from '../../src/commands/osdmap/print.js';
+import PgMapCommand, { type PgMapJson } from '../../src/commands/pg/map.js';
+import QuorumDown from '../../src/commands/quorum/down.js';
+import QuorumStatus from '../../src/commands/quorum/status.js';
+import QuorumUp from '../../src/commands/quorum/up.js';
+import { decodeOSDMap } from '../../src/lib/osdmap/index.js';
+import { encodeFrame, FRAME } from '../../src/lib/quorum/host/frame.js';
+import type { ClusterStatus } from '../../src/lib/quorum/host/status.js';
+import type { MutationResult } from '../../src/quorum-command.js';
+import { makeTempDir, quietToolConf, removeTempDirs, runTool, which } from '../helpers/ceph.js';
+import { killSeen, monPath, openCluster, sleep } from '../helpers/quorum.js';
+import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
+
+const haveTools = which('osdmaptool') !== undefined && which('ceph-monstore-tool') !== undefined;
+
+function tool(cmd: string, args: string[]): string {
+  const r = runTool(cmd, args);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (code ${r.code}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Sends raw bytes to a monitor's port; resolves once the monitor hangs up. */
+function badClient(port: number, bytes: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => s.write(bytes));
+    const timer = setTimeout(() => (s.destroy(), resolve(false)), 5_000);
+    s.on('error', () => {});
+    s.on('close', () => (clearTimeout(timer), resolve(true)));
+  });
+}
+
+describe.skipIf(!haveTools)('embedded quorum: CLI mutations, bad clients, then Ceph\'s tools on each store', () => {
+  const root = makeTempDir('monctl-quorum-interop-');
+  const dir = join(root, 'cluster');
+  const epochs: number[] = [];
+  beforeAll(async () => {
+    const up = await runCommand(QuorumUp, ['--dir', dir, '-n', '3', '--detach']);
+    expect(up.exitCode, up.stdout + up.stderr).toBe(0);
+    openCluster(dir);
+  });
+  afterAll(() => {
+    killSeen();
+    removeTempDirs();
+  });
+
+  const mutate = async (cmd: RunnableCommand, argv: string[]): Promise<MutationResult> => {
+    const r = await runCommand<MutationResult>(cmd, [...argv, '--cluster', dir, '--json']);
+    expect(r.exitCode, `${cmd.name} ${argv.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.result!.epoch).toBeGreaterThan(0);
+    epochs.push(r.result!.epoch!);
+    return r.result!;
+  };
+
+  it('every osd mutation command commits and prints its epoch', async () => {
+    for (let i = 0; i < 6; i++) expect((await mutate(OsdCreate, [])).result).toBe(i);
+    for (let i = 0; i < 6; i++) await mutate(OsdCrushAdd, [String(i), '0.0977', `host=h${i % 3}`, `rack=r${i % 2}`]);
+    await mutate(OsdPoolCreate, ['rbd', '16']);
+    await mutate(OsdPoolCreate, ['ec', '8', '--erasure']);
+    await mutate(OsdPoolSet, ['rbd', 'size', '2']);
+    await mutate(OsdOut, ['5']);
+    await mutate(OsdIn, ['5']);
+    await mutate(OsdOut, ['4']);
+    await mutate(OsdDown, ['3']);
+    await mutate(OsdReweight, ['1', '0.85']);
+    await mutate(OsdSet, ['noout']);
+    await mutate(OsdSet, ['noscrub']);
+    await mutate(OsdUnset, ['noscrub']);
+    await mutate(OsdPgUpmapItems, ['1.0', '0', '2']);
+    for (let i = 1; i < epochs.length; i++) expect(epochs[i]!, 'each commit is a new osdmap epoch').toBeGreaterThan(epochs[i - 1]!);
+    // A refused command is a clean MUTATION_REJECTED, not a hang or a crash.
+    const bad = await runCommand(OsdPoolSet, ['nosuchpool', 'size', '2', '--cluster', dir, '--json']);
+    expect(bad.exitCode).toBe(8);
+    expect(JSON.parse(bad.stdout).error.code).toBe('MUTATION_REJECTED');
+  });
+
+  it('garbage, a wrong HMAC and an oversized frame are cut off and logged; the monitor keeps serving', async () => {
+    const cluster = openCluster(dir);
+    const port = cluster.config.ports[0]!;
+    const huge = Buffer.alloc(5);
+    huge.writeUInt32LE(0xfffffff0);
+    expect(await badClient(port, Buffer.from('\x00\x00\x00\x07garbage-garbage'))).toBe(true);
+    expect(await badClient(port, huge)).toBe(true);
+    expect(await badClient(port, encodeFrame(FRAME.AUTH, Buffer.alloc(69, 7)))).toBe(true);
+    await sleep(100);
+    const log = readFileSync(join(monPath(cluster, 'a'), 'log'), 'utf8');
+    expect(log).toMatch(/closed connection from .*frame length 4294967280 outside/);
+    expect(log).toMatch(/closed connection from .*authentication failed/);
+    const st = await runCommand<ClusterStatus>(QuorumStatus, ['--cluster', dir, '--json']);
+    expect(st.exitCode).toBe(0);
+    expect(st.result!.quorum).toEqual([0, 1, 2]);
+    expect(st.result!.monitors.every((m) => m.running)).toBe(true);
+    await mutate(OsdSet, ['nodeep-scrub']);
+  });
+
+  it('after quorum down, ceph-monstore-tool and osdmaptool read every store as monctl does', async () => {
+    const down = await runCommand(QuorumDown, ['--cluster', dir]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    const cluster = openCluster(dir);
+    const conf = `--conf=${quietToolConf()}`;
+    const last = epochs.at(-1)!;
+    const prints: string[] = [];
+    for (const name of cluster.config.names) {
+      const mon = monPath(cluster, name);
+      const keys = tool('ceph-monstore-tool', [mon, conf, 'dump-keys']);
+      expect(keys).toMatch(/^osdmap \/ full_\d+$/m);
+      expect(keys).toMatch(/^paxos \/ last_committed$/m);
+      const versions = tool('ceph-monstore-tool', [mon, conf, 'show-versions', '--', '--map-type', 'osdmap']);
+      expect(versions).toMatch(new RegExp(`last committed:?\\s+${last}\\b`));
+      const paxos = tool('ceph-monstore-tool', [mon, conf, 'dump-paxos', '--', '--dump-start', '1']);
+      expect(paxos).toMatch(/"ops"|op|put/i);
+      const file = join(root, `osdmap.${name}`);
+      tool('ceph-monstore-tool', [mon, conf, 'get', 'osdmap', '--', '--version', String(last), '--out', file]);
+      const map = decodeOSDMap(readFileSync(file));
+      expect(map.epoch).toBe(last);
+      const print = await runCommand(OsdmapPrint, ['-s', mon]);
+      expect(print.stdout, `mon.${name}: osdmap print`).toBe(tool('osdmaptool', [conf, file, '--print']));
+      prints.push(print.stdout);
+      for (const [poolId, pool] of map.pools) {
+        for (let ps = 0; ps < pool.pgNum; ps++) {
+          const pgid = `${poolId}.${ps.toString(16)}`;
+          const ours = (await runCommand<PgMapJson>(PgMapCommand, ['-s', mon, pgid, '--json'])).result!;
+          const theirs = tool('osdmaptool', [conf, file, '--test-map-pg', pgid]).split('\n').find((l) => l.startsWith(`${pgid} raw`));
+          expect(theirs, `${name} ${pgid}`).toContain(`up ([${ours.up.join(',')}], p${ours.up_primary}) acting ([${ours.acting.join(',')}], p${ours.acting_primary})`);
+        }
+      }
+    }
+    expect(new Set(prints).size, 'the three monitors print the same map').toBe(1);
+    expect(prints[0]).toMatch(/flags .*noout/);
+    expect(prints[0]).toMatch(/pg_upmap_items 1\.0 \[0,2\]/);
+  });
+});
