@@ -3,7 +3,7 @@ import { BaseCommand } from './base-command.js';
 import type { Mutation } from './lib/quorum/api.js';
 import { clusterDirFrom, loadCluster, type Cluster } from './lib/quorum/host/cluster.js';
 import { QuorumClient } from './lib/quorum/host/client.js';
-import { parseOsdId } from './lib/quorum/host/args.js';
+import { parseMutation } from './lib/quorum/mutation-check.js';
 
 /** `--cluster D`: the embedded cluster's directory (default ./monctl-cluster or $MONCTL_CLUSTER). */
 export const clusterFlag = Flags.string({
@@ -33,10 +33,11 @@ export abstract class QuorumCommand extends BaseCommand {
   }
 
   /**
-   * Sends one mutation through the leader and waits for its commit; prints `what` and the
-   * epoch. Thin commands build the Mutation and call this.
+   * Sends one mutation — the `ceph osd …` words, parsed by the core's parseMutation — through
+   * the leader and waits for its commit; prints `what` and the epoch.
    */
-  protected async submit(flags: { cluster?: string; timeout: number }, mutation: Mutation, what: (r: MutationResult) => string): Promise<MutationResult> {
+  protected async submit(flags: { cluster?: string; timeout: number }, words: string[], what: (r: MutationResult) => string): Promise<MutationResult> {
+    const mutation = parseMutation(words);
     const client = new QuorumClient(this.cluster(flags.cluster), { timeoutMs: flags.timeout * 1000 });
     try {
       const reply = await client.submit(mutation);
@@ -50,4 +51,4 @@ export abstract class QuorumCommand extends BaseCommand {
 }
 
 /** An OSD id argument: `3` or `osd.3`. */
-export const osdIdArg = Args.custom<number>({ parse: async (s) => parseOsdId(s) })({ required: true, description: 'OSD id (3 or osd.3).' });
+export const osdIdArg = Args.string({ required: true, description: 'OSD id (3 or osd.3).' });

@@ -9,6 +9,6 @@ export default class OsdDown extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdDown);
-    return this.submit(flags, { op: 'osd-down', id: args.id }, () => `marked down osd.${args.id}`);
+    return this.submit(flags, ['osd', 'down', args.id], () => `marked down osd.${args.id}`);
   }
 }

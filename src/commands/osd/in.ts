@@ -9,6 +9,6 @@ export default class OsdIn extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdIn);
-    return this.submit(flags, { op: 'osd-in', id: args.id }, () => `marked in osd.${args.id}`);
+    return this.submit(flags, ['osd', 'in', args.id], () => `marked in osd.${args.id}`);
   }
 }

@@ -9,6 +9,6 @@ export default class OsdOut extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdOut);
-    return this.submit(flags, { op: 'osd-out', id: args.id }, () => `marked out osd.${args.id}`);
+    return this.submit(flags, ['osd', 'out', args.id], () => `marked out osd.${args.id}`);
   }
 }

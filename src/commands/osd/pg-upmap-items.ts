@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core';
 import { QuorumCommand, mutationFlags, type MutationResult } from '../../quorum-command.js';
-import { parseUpmapPairs } from '../../lib/quorum/host/args.js';
 
 export default class OsdPgUpmapItems extends QuorumCommand {
   static override summary = 'Remap a PG\'s OSDs pairwise in the running embedded cluster (as `ceph osd pg-upmap-items`).';
@@ -12,7 +11,7 @@ export default class OsdPgUpmapItems extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, argv, flags } = await this.parse(OsdPgUpmapItems);
-    const pairs = parseUpmapPairs((argv as string[]).slice(1));
-    return this.submit(flags, { op: 'osd-pg-upmap-items', pgid: args.pgid, pairs }, () => `set ${args.pgid} pg_upmap_items mapping to [${pairs.map(([a, b]) => `${a}->${b}`).join(',')}]`);
+    const ids = (argv as string[]).slice(1);
+    return this.submit(flags, ['osd', 'pg-upmap-items', args.pgid, ...ids], () => `set ${args.pgid} pg_upmap_items mapping to [${ids.join(' ')}]`);
   }
 }

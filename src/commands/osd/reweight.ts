@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core';
 import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
-import { parseNumber } from '../../lib/quorum/host/args.js';
 
 export default class OsdReweight extends QuorumCommand {
   static override summary = 'Set an OSD\'s override weight, 0..1, in the running embedded cluster (as `ceph osd reweight`).';
@@ -11,7 +10,6 @@ export default class OsdReweight extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdReweight);
-    const weight = parseNumber(args.weight, 'WEIGHT', 0, 1);
-    return this.submit(flags, { op: 'osd-reweight', id: args.id, weight }, () => `reweighted osd.${args.id} to ${weight}`);
+    return this.submit(flags, ['osd', 'reweight', args.id, args.weight], () => `reweighted osd.${args.id} to ${args.weight}`);
   }
 }

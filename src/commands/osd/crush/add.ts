@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core';
 import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../../quorum-command.js';
-import { parseCrushLocation, parseNumber } from '../../../lib/quorum/host/args.js';
 
 export default class OsdCrushAdd extends QuorumCommand {
   static override summary = 'Add an OSD to the CRUSH map under host=H [rack=R] in the running embedded cluster (as `ceph osd crush add`).';
@@ -15,8 +14,7 @@ export default class OsdCrushAdd extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, argv, flags } = await this.parse(OsdCrushAdd);
-    const weight = parseNumber(args.weight, 'WEIGHT', 0, 65535);
-    const loc = parseCrushLocation((argv as string[]).slice(2));
-    return this.submit(flags, { op: 'osd-crush-add', id: args.id, weight, ...loc }, () => `add item id ${args.id} name 'osd.${args.id}' weight ${weight} at location {host=${loc.host}${loc.rack ? `,rack=${loc.rack}` : ''}} to crush map`);
+    const loc = (argv as string[]).slice(2);
+    return this.submit(flags, ['osd', 'crush', 'add', args.id, args.weight, ...loc], () => `add item ${args.id} weight ${args.weight} at location {${loc.join(',')}} to crush map`);
   }
 }

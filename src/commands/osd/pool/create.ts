@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core';
 import { QuorumCommand, mutationFlags, type MutationResult } from '../../../quorum-command.js';
-import { parseNumber } from '../../../lib/quorum/host/args.js';
 
 export default class OsdPoolCreate extends QuorumCommand {
   static override summary = 'Create a pool in the running embedded cluster (as `ceph osd pool create`).';
@@ -18,10 +17,9 @@ export default class OsdPoolCreate extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdPoolCreate);
-    const pgNum = parseNumber(args.pgNum, 'PG_NUM', 1, 65536, true);
     return this.submit(
       flags,
-      { op: 'osd-pool-create', name: args.name, pgNum, ...(flags.size !== undefined ? { size: flags.size } : {}), ...(flags.erasure ? { erasure: true } : {}) },
+      ['osd', 'pool', 'create', args.name, args.pgNum, ...(flags.size !== undefined ? [String(flags.size)] : []), ...(flags.erasure ? ['erasure'] : [])],
       (r) => `pool '${args.name}' created${typeof r.result === 'number' ? ` with id ${r.result}` : ''}`,
     );
   }
