@@ -1,5 +1,6 @@
 /** JSON payloads of the client frames (requests, replies, status), checked on the way in. */
-import type { ClientReply, ClientRequest } from '../api.js';
+import type { ClientReply, ClientRequest, Mutation } from '../api.js';
+import { checkMutation } from '../mutation-check.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -23,8 +24,9 @@ export function parseClientRequest(payload: Uint8Array): ClientRequest {
   const { clientId, reqId, mutation } = v;
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128) throw new Error('request has no valid clientId');
   if (typeof reqId !== 'number' || !Number.isSafeInteger(reqId) || reqId < 0) throw new Error('request has no valid reqId');
-  if (!isObject(mutation) || typeof mutation.op !== 'string') throw new Error('request has no mutation op');
-  return { clientId, reqId, mutation: mutation as unknown as ClientRequest['mutation'] };
+  const problem = checkMutation(mutation);
+  if (problem !== undefined) throw new Error(`bad mutation: ${problem}`);
+  return { clientId, reqId, mutation: mutation as Mutation };
 }
 
 export function parseClientReply(payload: Uint8Array): ClientReply {
