@@ -19,13 +19,13 @@ export interface MonitorConfig {
   fsid: string;
   /** Seeds the node's PRNG (election back-off jitter); same seed, same run. */
   seed: number;
-  /** Ticks without a leader's lease (or election progress) before calling an election. Default 50. */
+  /** Ticks without a leader's lease (or election progress) before calling an election. Default 100. */
   electionTimeoutTicks?: number;
-  /** Lease length in ticks (mon_lease); renewed at 3/5 of it, as Ceph's lease_renew_interval_factor. Default 30. */
+  /** Lease length in ticks (mon_lease); renewed at 3/5 of it, as Ceph's lease_renew_interval_factor. Default 50. */
   leaseTicks?: number;
-  /** Paxos versions kept after a trim (paxos_min + 1). Default 500 (Ceph's paxos_min). */
+  /** paxos_min: versions kept behind last_committed by a trim (which starts once half as many more pile up). Default 500. */
   paxosKeep?: number;
-  /** OSDMap epochs kept (mon_min_osdmap_epochs). Default 500. */
+  /** mon_min_osdmap_epochs: osdmap epochs kept by a trim. Default 500. */
   osdmapKeep?: number;
 }
 
@@ -137,3 +137,8 @@ export interface QuorumStatus {
   paxos: { first_committed: number; last_committed: number };
   osdmap_epoch: number;
 }
+
+export { MonitorNode, type MonitorOptions } from './monitor.js';
+export { encodeMessage, decodeMessage } from './message-codec.js';
+export { parseMutation, checkMutation } from './mutation-check.js';
+export { applyTransaction, kvKey, splitKvKey } from './kv.js';
