@@ -29,8 +29,10 @@ interface Waiter {
   reject(e: Error): void;
 }
 
-/** Replies that mean "not now, ask again" rather than "the command is wrong". */
-const RETRYABLE = /no quorum|not (the )?leader|no leader|election|electing|probing|synchroniz|not in quorum|proposal|retry/i;
+/** The core answers "not now, ask again" with EAGAIN (no quorum, not the leader, leader changed). */
+const RETRYABLE = /^EAGAIN\b/;
+/** …and says when a retried mutation may already have been applied. */
+const OUTCOME_UNKNOWN = /outcome is unknown/;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,6 +43,12 @@ export class QuorumClient {
   private readonly conns = new Map<Rank, Promise<Conn>>();
   private readonly waiters = new Map<Conn, Map<string, Waiter>>();
   private leaderHint: Rank = 0;
+  /**
+   * Attempts whose outcome was unknown (connection lost or timed out after sending, or the
+   * leader changed mid-proposal) and were retried. The core has no (clientId, reqId) dedupe
+   * table, so each of these may have applied the mutation once more than acknowledged.
+   */
+  ambiguousRetries = 0;
   private readonly timeoutMs: number;
   private readonly attemptMs: number;
 
@@ -68,6 +76,7 @@ export class QuorumClient {
         const conn = await this.connect(target);
         reply = (await this.request(conn, `r${reqId}`, FRAME.REQUEST, { clientId: this.clientId, reqId, mutation }, Math.min(this.attemptMs, deadline - Date.now()))) as ClientReply;
       } catch (e) {
+        if ((e as { sent?: boolean }).sent) this.ambiguousRetries++;
         lastProblem = `mon.${this.cluster.config.names[target]}: ${(e as Error).message}`;
         target = (target + 1) % this.size;
         await sleep(20);
@@ -78,11 +87,14 @@ export class QuorumClient {
         return reply;
       }
       lastProblem = reply.error ?? 'refused';
-      if (reply.leader !== undefined && reply.leader !== target) {
-        target = reply.leader;
-      } else if (reply.leader === undefined && RETRYABLE.test(lastProblem)) {
-        target = (target + 1) % this.size;
-        await sleep(50);
+      if (RETRYABLE.test(lastProblem)) {
+        if (OUTCOME_UNKNOWN.test(lastProblem)) this.ambiguousRetries++;
+        // Go to the leader it names; without one (an election), wait and try the next monitor.
+        if (reply.leader !== undefined && reply.leader !== target) target = reply.leader;
+        else {
+          target = (target + 1) % this.size;
+          await sleep(50);
+        }
       } else {
         throw new MonctlError('MUTATION_REJECTED', `${mutation.op}: ${lastProblem}`, {
           actions: ['Check the command\'s arguments against `monctl osdmap print --store <cluster>/mon.a` after `monctl quorum down`, or `monctl quorum status`.'],
@@ -140,15 +152,21 @@ export class QuorumClient {
     return new Promise((resolve, reject) => {
       let ws = this.waiters.get(conn);
       if (ws === undefined) this.waiters.set(conn, (ws = new Map()));
+      // Failing after the request left: its outcome is unknown (`sent`).
+      const sentError = (message: string): Error => Object.assign(new Error(message), { sent: true });
       const timer = setTimeout(() => {
         ws.delete(key);
-        reject(new Error(`no answer within ${timeoutMs} ms`));
+        reject(sentError(`no answer within ${timeoutMs} ms`));
       }, Math.max(1, timeoutMs));
       ws.set(key, {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
+        reject: (e) => (clearTimeout(timer), reject(sentError(e.message))),
       });
-      if (!conn.send(kind, toJsonBytes(body)) && !conn.isOpen) ws.get(key)?.reject(new Error('connection closed'));
+      if (!conn.send(kind, toJsonBytes(body)) && !conn.isOpen) {
+        clearTimeout(timer);
+        ws.delete(key);
+        reject(new Error('connection closed'));
+      }
     });
   }
 
