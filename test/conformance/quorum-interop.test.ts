@@ -79,16 +79,18 @@ describe.skipIf(!haveTools)('embedded quorum: CLI mutations, bad clients, then C
     await mutate(OsdPoolCreate, ['rbd', '16']);
     await mutate(OsdPoolCreate, ['ec', '8', '--erasure']);
     await mutate(OsdPoolSet, ['rbd', 'size', '2']);
-    await mutate(OsdOut, ['5']);
+    await mutate(OsdIn, ['4']);
     await mutate(OsdIn, ['5']);
-    await mutate(OsdOut, ['4']);
+    await mutate(OsdOut, ['5']);
     await mutate(OsdDown, ['3']);
     await mutate(OsdReweight, ['1', '0.85']);
     await mutate(OsdSet, ['noout']);
     await mutate(OsdSet, ['noscrub']);
     await mutate(OsdUnset, ['noscrub']);
     await mutate(OsdPgUpmapItems, ['1.0', '0', '2']);
-    for (let i = 1; i < epochs.length; i++) expect(epochs[i]!, 'each commit is a new osdmap epoch').toBeGreaterThan(epochs[i - 1]!);
+    // Acks come in commit order; a command that changes nothing answers with the current epoch.
+    for (let i = 1; i < epochs.length; i++) expect(epochs[i]!).toBeGreaterThanOrEqual(epochs[i - 1]!);
+    expect(new Set(epochs).size).toBeGreaterThanOrEqual(epochs.length - 3);
     // A refused command is a clean MUTATION_REJECTED, not a hang or a crash.
     const bad = await runCommand(OsdPoolSet, ['nosuchpool', 'size', '2', '--cluster', dir, '--json']);
     expect(bad.exitCode).toBe(8);
@@ -127,9 +129,13 @@ describe.skipIf(!haveTools)('embedded quorum: CLI mutations, bad clients, then C
       expect(keys).toMatch(/^osdmap \/ full_\d+$/m);
       expect(keys).toMatch(/^paxos \/ last_committed$/m);
       const versions = tool('ceph-monstore-tool', [mon, conf, 'show-versions', '--', '--map-type', 'osdmap']);
-      expect(versions).toMatch(new RegExp(`last committed:?\\s+${last}\\b`));
-      const paxos = tool('ceph-monstore-tool', [mon, conf, 'dump-paxos', '--', '--dump-start', '1']);
-      expect(paxos).toMatch(/"ops"|op|put/i);
+      expect(versions).toMatch(new RegExp(`last\\s+committed:\\s+${last}\\n`));
+      const paxosLast = Number(/last\s+committed:\s+(\d+)/.exec(tool('ceph-monstore-tool', [mon, conf, 'show-versions', '--', '--map-type', 'paxos']))?.[1]);
+      expect(paxosLast).toBeGreaterThanOrEqual(epochs.length);
+      // Every paxos version decodes in Ceph's own MonitorDBStore::Transaction decoder.
+      const paxos = tool('ceph-monstore-tool', [mon, conf, 'dump-paxos', '--', '--start', '1', '--end', String(paxosLast)]);
+      expect(paxos).toContain(`--- ${paxosLast} ---`);
+      expect(paxos).toMatch(/"prefix": "osdmap",\s+"key": "full_\d+"/);
       const file = join(root, `osdmap.${name}`);
       tool('ceph-monstore-tool', [mon, conf, 'get', 'osdmap', '--', '--version', String(last), '--out', file]);
       const map = decodeOSDMap(readFileSync(file));

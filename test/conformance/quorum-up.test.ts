@@ -15,7 +15,7 @@ const children: ChildProcess[] = [];
 
 /** Runs `bin/dev.js quorum up` in `cwd` until `ready(output)`, then SIGINT; its exit code and output. */
 async function upUntil(cwd: string, ready: (out: string) => boolean): Promise<{ code: number | null; out: string; pids: number[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bin', 'dev.js'), 'quorum', 'up'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'bin', 'dev.js'), 'quorum', 'up'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
