@@ -54,10 +54,25 @@ interface Peer {
   lastDial: number;
 }
 
+/**
+ * Timeouts in 10 ms ticks: a 300 ms lease and a 500 ms election timeout (api.ts's documented
+ * defaults) put a new leader in place about a second after the old one dies.
+ */
+export const ELECTION_TIMEOUT_TICKS = 50;
+export const LEASE_TICKS = 30;
+
 /** The MonitorConfig of rank `rank` in a cluster. */
 export function monitorConfigOf(cluster: Cluster, rank: Rank): MonitorConfig {
   const { names, ports, fsid, seed } = cluster.config;
-  return { rank, names, addrs: ports.map(monAddr), fsid, seed: (seed + rank * 0x9e3779b1) >>> 0 };
+  return {
+    rank,
+    names,
+    addrs: ports.map(monAddr),
+    fsid,
+    seed: (seed + rank * 0x9e3779b1) >>> 0,
+    electionTimeoutTicks: ELECTION_TIMEOUT_TICKS,
+    leaseTicks: LEASE_TICKS,
+  };
 }
 
 /** Every `prefix\0key` → value of the store: what a MonitorNode starts from. */
