@@ -18,6 +18,7 @@ import { parseClientRequest, parseJsonPayload, toJsonBytes } from './wire.js';
 /** A tick is 10 ms of wall time (the core counts ticks, never reads a clock). */
 export const TICK_MS = 10;
 const REDIAL_MS = 100;
+const MAX_CATCH_UP_TICKS = 10;
 const MAX_QUEUED_PER_PEER = 1024;
 
 /** What the host needs from the core (MonitorNode satisfies it). */
@@ -94,6 +95,7 @@ export class MonitorHost {
   private draining = false;
   private stopping = false;
   private ticks = 0;
+  private lastTickAt = 0;
   private lastState = '';
   private readonly name: string;
 
@@ -121,6 +123,7 @@ export class MonitorHost {
       if (r !== this.o.rank) this.peers.set(r, { dialing: false, queue: [], lastDial: 0 });
     });
     for (const r of this.peers.keys()) this.dial(r);
+    this.lastTickAt = performance.now();
     this.ticker = setInterval(() => this.onTick(), TICK_MS);
     this.o.log(`listening on ${monAddr(this.port)} as rank ${this.o.rank}`);
   }
@@ -139,9 +142,16 @@ export class MonitorHost {
     for (let i = 0; i < 500 && this.draining; i++) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /**
+   * Ticks follow wall time: a timer that fires late (a busy machine) delivers the ticks it
+   * owes, up to MAX_CATCH_UP_TICKS at once, so a 300 ms lease stays about 300 ms.
+   */
   private onTick(): void {
-    this.node.tick();
-    if (++this.ticks % 10 === 0) this.logStateChange();
+    const now = performance.now();
+    const owed = Math.min(MAX_CATCH_UP_TICKS, Math.max(1, Math.floor((now - this.lastTickAt) / TICK_MS)));
+    this.lastTickAt = owed === MAX_CATCH_UP_TICKS ? now : this.lastTickAt + owed * TICK_MS;
+    for (let i = 0; i < owed; i++) this.node.tick();
+    if ((this.ticks += owed) % 10 < owed) this.logStateChange();
     for (const [r, p] of this.peers) if (!p.conn && !p.dialing && Date.now() - p.lastDial >= REDIAL_MS) this.dial(r);
     this.kick();
   }
