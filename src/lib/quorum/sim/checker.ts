@@ -34,16 +34,16 @@ export class Checker {
     this.leaders.set(epoch, rank);
   }
 
-  /** `disks`: every monitor's persisted store (crashed ones included). */
-  stores(disks: readonly Kv[]): void {
-    disks.forEach((kv, rank) => {
-      const last = getVersion(kv, PAXOS_PREFIX, 'last_committed') ?? 0n;
-      const first = getVersion(kv, PAXOS_PREFIX, 'first_committed') ?? 0n;
-      let from = this.checkedUpTo[rank]! + 1n;
-      if (from < first) from = first;
-      for (let v = from; v <= last; v++) this.version(disks, rank, kv, v);
-      this.checkedUpTo[rank] = last;
-    });
+  /** After monitor `rank` persisted: `disks` holds every monitor's store (crashed ones included). */
+  store(disks: readonly Kv[], rank: Rank): void {
+    const kv = disks[rank]!;
+    const last = getVersion(kv, PAXOS_PREFIX, 'last_committed') ?? 0n;
+    if (last === this.checkedUpTo[rank]) return;
+    const first = getVersion(kv, PAXOS_PREFIX, 'first_committed') ?? 0n;
+    let from = this.checkedUpTo[rank]! + 1n;
+    if (from < first) from = first;
+    for (let v = from; v <= last; v++) this.version(disks, rank, kv, v);
+    this.checkedUpTo[rank] = last;
   }
 
   private version(disks: readonly Kv[], rank: Rank, kv: Kv, v: bigint): void {

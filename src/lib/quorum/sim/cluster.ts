@@ -89,7 +89,7 @@ export class Cluster {
       node.advance();
     }
     if (node && node.leader === rank) this.checker.leader(node.electionEpoch, rank);
-    this.checker.stores(this.disks);
+    this.checker.store(this.disks, rank);
   }
 
   /** One tick: every live monitor ticks, then the packets due are delivered (through the codec). */

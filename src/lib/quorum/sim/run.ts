@@ -52,15 +52,15 @@ function chaos(c: Cluster, rng: Prng, clientSeq: { n: number }): void {
   if (rng.chance(0.15) && c.up.length > 0) {
     c.nodes[rng.pick(c.up)]!.submit({ clientId: 'client', reqId: clientSeq.n++, mutation: randomMutation(rng) });
   }
-  if (rng.chance(0.01) && c.up.length > 0) c.crash(rng.pick(c.up));
+  if (rng.chance(0.015) && c.up.length > 0) c.crash(rng.pick(c.up));
   const down = c.nodes.flatMap((n, r) => (n ? [] : [r]));
-  if (down.length > 0 && rng.chance(0.03)) c.start(rng.pick(down));
-  if (rng.chance(0.005)) {
+  if (down.length > 0 && rng.chance(0.04)) c.start(rng.pick(down));
+  if (rng.chance(0.008)) {
     const group = new Set<number>();
     for (let r = 0; r < size; r++) if (rng.chance(0.5)) group.add(r);
     c.net.partition(group, size, rng.chance(0.3));
   }
-  if (rng.chance(0.01)) c.net.heal();
+  if (rng.chance(0.015)) c.net.heal();
 }
 
 function converged(c: Cluster): string | undefined {
@@ -80,6 +80,7 @@ function converged(c: Cluster): string | undefined {
 
 function heal(c: Cluster, rng: Prng, healTicks: number, clientSeq: { n: number }): string | undefined {
   c.net.faults = CALM;
+  c.opts.crashAfterPersistChance = 0;
   c.net.heal();
   c.nodes.forEach((n, r) => n ?? c.start(r));
   const reqId = clientSeq.n++;
