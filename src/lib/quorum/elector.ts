@@ -6,8 +6,9 @@
  *
  * Two departures from Ceph, both for safety under loss and reordering (Ceph relies on
  * lossless ordered sessions): an ack is final for its epoch (Ceph lets a monitor switch its
- * ack to an even lower rank, which can let two proposers each count a majority), and an
- * election that times out without a winner moves to the next odd epoch rather than
+ * ack to an even lower rank in the same epoch, which can let two proposers each count a
+ * majority; here the switch moves to the next odd epoch and the ack carries it there), and
+ * an election that times out without a winner moves to the next odd epoch rather than
  * re-proposing in the same one. Timeouts carry a seeded jitter so rival proposers separate.
  */
 import type { ElectionMessage, Rank } from './api.js';
@@ -33,6 +34,8 @@ export class Elector {
   private readonly ackedMe = new Set<Rank>();
   /** Ticks until the current election (or out-of-quorum wait) times out. */
   private deadline = 0;
+  /** Between rounds: the deadline starts my proposal rather than ending a round. */
+  private waiting = false;
   private now = 0;
   inQuorum = false;
   /** The standing quorum (meaningful while inQuorum). */
@@ -58,7 +61,17 @@ export class Elector {
   init(now: number): void {
     this.now = now;
     if (this.epoch % 2 === 1) this.bump(this.epoch + 1);
-    this.start();
+    this.scheduleProposal();
+  }
+
+  /**
+   * Wait before proposing, longer for higher ranks, so the lowest live rank usually proposes
+   * first and wins in one round (Ceph's monitors probe first; this plays that part).
+   */
+  private scheduleProposal(): void {
+    this.waiting = true;
+    const stagger = Math.max(1, this.timeoutTicks >> 1);
+    this.deadline = this.now + this.rank * stagger + this.rng.int(0, stagger);
   }
 
   private bump(e: number): void {
@@ -80,6 +93,7 @@ export class Elector {
 
   /** Propose myself: a stable epoch moves to the next odd one; a failed election to the one after. */
   start(): void {
+    this.waiting = false;
     if (this.epoch % 2 === 0) this.bump(this.epoch + 1);
     else if (this.leaderAcked >= 0 || this.electingMe) this.bump(this.epoch + 2);
     this.electingMe = true;
@@ -90,6 +104,7 @@ export class Elector {
   }
 
   private defer(from: Rank): void {
+    this.waiting = false;
     this.electingMe = false;
     this.ackedMe.clear();
     this.leaderAcked = from;
@@ -111,7 +126,8 @@ export class Elector {
     this.now = now;
     if (this.inQuorum || now < this.deadline) return;
     if (this.electingMe && isMajority(this.ackedMe.size, this.size)) this.victory();
-    else this.start();
+    else if (this.waiting) this.start();
+    else this.scheduleProposal();
   }
 
   step(from: Rank, m: ElectionMessage): void {
@@ -132,6 +148,11 @@ export class Elector {
       // I would win over them.
       if (this.leaderAcked < 0 && !this.electingMe) this.start();
     } else if (this.leaderAcked < 0 || this.leaderAcked === from) {
+      this.defer(from);
+    } else if (this.leaderAcked > from) {
+      // Ceph switches its ack to the lower rank in the same epoch; an ack here is final for
+      // its epoch, so the switch happens in the next election epoch, which the ack carries.
+      this.bump(this.epoch + 2);
       this.defer(from);
     }
   }
@@ -159,12 +180,14 @@ export class Elector {
     if (e > this.epoch) {
       // A quorum formed without me: wait out of it, then call an election to rejoin.
       this.bump(e);
-      this.armTimeout();
+      this.scheduleProposal();
     }
   }
 
-  /** Monitor::bootstrap from paxos (lease or accept timeout): call a new election. */
+  /** Monitor::bootstrap (lease or accept timeout, a sync done): leave the quorum and call an election. */
   restart(): void {
-    this.start();
+    if (this.epoch % 2 === 0) this.bump(this.epoch + 1);
+    else if (this.leaderAcked >= 0 || this.electingMe) this.bump(this.epoch + 2);
+    this.scheduleProposal();
   }
 }

@@ -19,7 +19,10 @@ export function splitKvKey(k: string): { prefix: string; key: string } {
 export function getVersion(kv: Kv, prefix: string, key: string): bigint | undefined {
   const v = kv.get(kvKey(prefix, key));
   if (v === undefined || v.length < 8) return undefined;
-  return new DataView(v.buffer, v.byteOffset, 8).getBigUint64(0, true);
+  // Hot (every paxos message reads the bookkeeping): two u32 halves, one BigInt each.
+  const lo = (v[0]! | (v[1]! << 8) | (v[2]! << 16) | (v[3]! << 24)) >>> 0;
+  const hi = (v[4]! | (v[5]! << 8) | (v[6]! << 16) | (v[7]! << 24)) >>> 0;
+  return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 export function versionBytes(v: bigint): Uint8Array {

@@ -46,6 +46,10 @@ export class Paxos {
   private phaseDeadline = Infinity;
   private leaseAckDeadline = Infinity;
   private leaseRenewAt = Infinity;
+  /** Leader: when to resend collect/begin to members that have not answered. */
+  private resendAt = Infinity;
+  /** The value being proposed (for resends). */
+  private proposal: PaxosValue | undefined;
   /** Peon: readable until, and the point where a missing lease calls an election. */
   leaseExpiresAt = 0;
   private leaseTimeoutAt = Infinity;
@@ -83,7 +87,8 @@ export class Paxos {
     this.accepted.clear();
     this.leaseAcked.clear();
     this.uncommitted = undefined;
-    this.phaseDeadline = this.leaseAckDeadline = this.leaseRenewAt = this.leaseTimeoutAt = Infinity;
+    this.phaseDeadline = this.leaseAckDeadline = this.leaseRenewAt = this.leaseTimeoutAt = this.resendAt = Infinity;
+    this.proposal = undefined;
     this.leaseExpiresAt = 0;
   }
 
@@ -136,9 +141,26 @@ export class Paxos {
     this.numLast.clear();
     this.numLast.add(this.rank);
     this.uncommitted = this.log.uncommitted();
-    for (const r of this.peons()) this.hooks.send(r, this.msg('collect'));
+    this.sendCollect();
     this.phaseDeadline = this.now + 2 * this.leaseTicks;
     if (this.numLast.size === this.quorum.length) this.recovered();
+  }
+
+  // Ceph's sessions are lossless and ordered; here a collect or begin can be lost or overtake
+  // the victory, so the leader repeats it to the members that have not answered yet.
+  private armResend(): void {
+    this.resendAt = this.now + Math.max(2, this.leaseTicks >> 1);
+  }
+
+  private sendCollect(): void {
+    for (const r of this.peons()) if (!this.numLast.has(r)) this.hooks.send(r, this.msg('collect'));
+    this.armResend();
+  }
+
+  private sendBegin(): void {
+    const p = this.proposal!;
+    for (const r of this.peons()) if (!this.accepted.has(r)) this.hooks.send(r, this.msg('begin', { values: [p] }));
+    this.armResend();
   }
 
   private handleLast(from: Rank, m: PaxosMessage): void {
@@ -172,7 +194,7 @@ export class Paxos {
       this.begin(u.value);
       return;
     }
-    this.phaseDeadline = Infinity;
+    this.phaseDeadline = this.resendAt = Infinity;
     this.state = 'active';
     this.extendLease();
     this.hooks.active();
@@ -193,7 +215,8 @@ export class Paxos {
     this.hooks.write(this.log.acceptTransaction(v, value, this.pn));
     this.accepted.clear();
     this.accepted.add(this.rank);
-    for (const r of this.peons()) this.hooks.send(r, this.msg('begin', { values: [{ version: v, value }] }));
+    this.proposal = { version: v, value };
+    this.sendBegin();
     this.phaseDeadline = this.now + 2 * this.leaseTicks;
     if (this.accepted.size === this.quorum.length) this.commit();
   }
@@ -209,7 +232,8 @@ export class Paxos {
     const value = this.log.value(v)!;
     this.commitValues([{ version: v, value }]);
     for (const r of this.peons()) this.hooks.send(r, this.msg('commit', { values: [{ version: v, value }] }));
-    this.phaseDeadline = Infinity;
+    this.phaseDeadline = this.resendAt = Infinity;
+    this.proposal = undefined;
     this.state = 'active';
     this.extendLease();
     this.hooks.active();
@@ -223,7 +247,12 @@ export class Paxos {
     if (this.leaseAckDeadline === Infinity) this.leaseAckDeadline = this.now + 2 * this.leaseTicks;
   }
 
-  private handleLeaseAck(from: Rank): void {
+  private handleLeaseAck(from: Rank, m: PaxosMessage): void {
+    if (m.lastCommitted < this.log.lastCommitted) {
+      // The peon missed a commit (lost or overtaken by the lease): share what it lacks.
+      if (m.lastCommitted + 1n >= this.log.firstCommitted) this.hooks.send(from, this.msg('commit', { values: this.log.valuesAfter(m.lastCommitted) }));
+      return;
+    }
     this.leaseAcked.add(from);
     if (this.leaseAcked.size === this.quorum.length) this.leaseAckDeadline = Infinity;
   }
@@ -254,12 +283,15 @@ export class Paxos {
   }
 
   private handleLease(from: Rank, m: PaxosMessage): void {
-    // Paxos::handle_lease: a lease for a version I do not have is ignored (no ack), so the
-    // leader's lease-ack timeout calls an election and recovery brings me up to date.
-    if (m.lastCommitted !== this.log.lastCommitted) return;
-    this.state = 'active';
-    this.leaseExpiresAt = this.now + m.leaseTicks;
-    this.leaseTimeoutAt = this.now + 2 * this.leaseTicks;
+    // Paxos::handle_lease takes no lease for a version I do not have. Ceph then stays silent
+    // and lets the leader's lease-ack timeout call an election; here the ack still goes back
+    // carrying my last_committed, so the leader resends the commits I lost (a departure for
+    // lossy links). Without them, the lease-ack timeout still calls the election.
+    if (m.lastCommitted === this.log.lastCommitted) {
+      this.state = 'active';
+      this.leaseExpiresAt = this.now + m.leaseTicks;
+      this.leaseTimeoutAt = this.now + 2 * this.leaseTicks;
+    }
     this.hooks.send(from, this.msg('lease_ack'));
   }
 
@@ -270,7 +302,7 @@ export class Paxos {
     if (this.role === 'leader') {
       if (m.op === 'last') this.handleLast(from, m);
       else if (m.op === 'accept') this.handleAccept(from, m);
-      else if (m.op === 'lease_ack') this.handleLeaseAck(from);
+      else if (m.op === 'lease_ack') this.handleLeaseAck(from, m);
       return;
     }
     if (this.role !== 'peon' || from !== this.leader) return;
@@ -288,6 +320,10 @@ export class Paxos {
         return;
       }
       if (this.state === 'active' && now >= this.leaseRenewAt) this.extendLease();
+      if (now >= this.resendAt) {
+        if (this.state === 'recovering') this.sendCollect();
+        else if (this.state === 'updating') this.sendBegin();
+      }
     } else if (this.role === 'peon' && now >= this.leaseTimeoutAt) {
       this.hooks.bootstrap();
     }

@@ -36,8 +36,10 @@ function putLastCommitted(tx: TransactionBuilder, kv: Kv, service: string, v: bi
 }
 
 export class OsdmapService {
-  /** The committed map (undefined before epoch 1 commits). */
-  map: OSDMap | undefined;
+  /** The committed epoch (0 before epoch 1 commits). */
+  epoch = 0;
+  /** Decoded on first use: only a leader preparing commands reads the map. */
+  private decoded: OSDMap | undefined;
   private pending: Incremental | undefined;
   /** The committed map with the pending incremental applied: what commands read. */
   private projected: OSDMap | undefined;
@@ -46,15 +48,20 @@ export class OsdmapService {
     this.refresh();
   }
 
-  get epoch(): number {
-    return this.map?.epoch ?? 0;
+  /** The committed map (undefined before epoch 1 commits). */
+  get map(): OSDMap | undefined {
+    if (this.decoded === undefined && this.epoch > 0) {
+      const full = this.kv.get(kvKey(OSDMAP_PREFIX, `full_${this.epoch}`));
+      if (full !== undefined) this.decoded = decodeOSDMap(full);
+    }
+    return this.decoded;
   }
 
-  /** update_from_paxos: reload the latest full map and drop any pending change. */
+  /** update_from_paxos: note the latest epoch and drop any pending change. */
   refresh(): void {
     const last = Number(getVersion(this.kv, OSDMAP_PREFIX, 'last_committed') ?? 0n);
-    const full = last > 0 ? this.kv.get(kvKey(OSDMAP_PREFIX, `full_${last}`)) : undefined;
-    this.map = full === undefined ? undefined : decodeOSDMap(full);
+    if (last !== this.epoch) this.decoded = undefined;
+    this.epoch = last;
     this.pending = undefined;
     this.projected = undefined;
   }
@@ -64,7 +71,7 @@ export class OsdmapService {
   }
 
   private newPending(): Incremental {
-    const inc = emptyIncremental(this.map!.fsid, this.map!.epoch + 1);
+    const inc = emptyIncremental(this.map!.fsid, this.epoch + 1);
     inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
     return inc;
   }
@@ -80,13 +87,14 @@ export class OsdmapService {
 
   /** prepare_command: edits the pending incremental, or refuses and leaves it as it was. */
   prepare(q: Mutation, now: UTime): Prepared {
-    if (this.map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
+    const map = this.map;
+    if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
     const inc = this.pending === undefined ? this.newPending() : structuredClone(this.pending);
-    const base = this.projected ?? this.map;
+    const base = this.projected ?? map;
     const r = prepareMutation(base, inc, q, now);
     if (!r.ok || !r.changed) return r;
     inc.modified = { ...now };
-    this.projected = applyIncremental(this.map, inc);
+    this.projected = applyIncremental(map, inc);
     this.pending = inc;
     return r;
   }
@@ -94,7 +102,8 @@ export class OsdmapService {
   /** encode_pending: the epoch written, with the full map's CRC stored as the incremental's full_crc. */
   encodePending(tx: TransactionBuilder): number {
     const inc = this.pending!;
-    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : applyIncremental(this.map!, inc);
+    // The projected map is this very incremental applied (its modified stamp included).
+    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncremental(this.map!, inc));
     const fullBytes = encodeOSDMap(full, PACIFIC_FEATURES);
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
