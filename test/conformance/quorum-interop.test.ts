@@ -23,14 +23,16 @@ import OsdUnset from '../../src/commands/osd/unset.js';
 import OsdmapPrint from '../../src/commands/osdmap/print.js';
 import PgMapCommand, { type PgMapJson } from '../../src/commands/pg/map.js';
 import QuorumDown from '../../src/commands/quorum/down.js';
+import QuorumStart from '../../src/commands/quorum/start.js';
 import QuorumStatus from '../../src/commands/quorum/status.js';
+import QuorumStop from '../../src/commands/quorum/stop.js';
 import QuorumUp from '../../src/commands/quorum/up.js';
 import { decodeOSDMap } from '../../src/lib/osdmap/index.js';
 import { encodeFrame, FRAME } from '../../src/lib/quorum/host/frame.js';
 import type { ClusterStatus } from '../../src/lib/quorum/host/status.js';
 import type { MutationResult } from '../../src/quorum-command.js';
 import { makeTempDir, quietToolConf, removeTempDirs, runTool, which } from '../helpers/ceph.js';
-import { killSeen, monPath, openCluster, sleep } from '../helpers/quorum.js';
+import { killSeen, monPath, openCluster, sleep, statusOf, until } from '../helpers/quorum.js';
 import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
 
 const haveTools = which('osdmaptool') !== undefined && which('ceph-monstore-tool') !== undefined;
@@ -115,6 +117,25 @@ describe.skipIf(!haveTools)('embedded quorum: CLI mutations, bad clients, then C
     expect(st.result!.quorum).toEqual([0, 1, 2]);
     expect(st.result!.monitors.every((m) => m.running)).toBe(true);
     await mutate(OsdSet, ['nodeep-scrub']);
+  });
+
+  it('quorum stop and start one monitor by name and by rank', async () => {
+    const stop = await runCommand<{ stopped: boolean }>(QuorumStop, ['c', '--cluster', dir, '--json']);
+    expect(stop.result!.stopped).toBe(true);
+    const two = await until(10_000, () => statusOf(openCluster(dir)), (s) => s.quorum.length === 2 && s.quorum_leader_name !== undefined);
+    expect(two.ok, JSON.stringify(two.value)).toBe(true);
+    expect(two.value.monitors[2]).toMatchObject({ name: 'c', running: false });
+    await mutate(OsdSet, ['noscrub']); // a majority still commits
+    const start = await runCommand<{ started: boolean; name: string }>(QuorumStart, ['2', '--cluster', dir, '--json']);
+    expect(start.result).toMatchObject({ started: true, name: 'c' });
+    openCluster(dir);
+    const back = await until(15_000, () => statusOf(openCluster(dir)), (s) => s.quorum.length === 3 && s.monitors.every((m) => m.paxos?.last_committed === s.paxos?.last_committed));
+    expect(back.ok, JSON.stringify(back.value)).toBe(true);
+    const again = await runCommand<{ started: boolean }>(QuorumStart, ['c', '--cluster', dir, '--json']);
+    expect(again.result!.started).toBe(false);
+    const unknown = await runCommand(QuorumStop, ['z', '--cluster', dir]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/BAD_ARGUMENT: no monitor z/);
   });
 
   it('after quorum down, ceph-monstore-tool and osdmaptool read every store as monctl does', async () => {
