@@ -2,7 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import type { Mutation } from './lib/quorum/api.js';
 import { clusterDirFrom, loadCluster, type Cluster } from './lib/quorum/host/cluster.js';
-import { QuorumClient } from './lib/quorum/host/client.js';
+import { QuorumClient, unavailable } from './lib/quorum/host/client.js';
+import { runningPid } from './lib/quorum/host/processes.js';
 import { parseMutation } from './lib/quorum/mutation-check.js';
 
 /** `--cluster D`: the embedded cluster's directory (default ./monctl-cluster or $MONCTL_CLUSTER). */
@@ -38,7 +39,10 @@ export abstract class QuorumCommand extends BaseCommand {
    */
   protected async submit(flags: { cluster?: string; timeout: number }, words: string[], what: (r: MutationResult) => string): Promise<MutationResult> {
     const mutation = parseMutation(words);
-    const client = new QuorumClient(this.cluster(flags.cluster), { timeoutMs: flags.timeout * 1000 });
+    const cluster = this.cluster(flags.cluster);
+    // Nothing running: say so now rather than after --timeout seconds of retries.
+    if (cluster.config.names.every((n) => runningPid(cluster, n) === undefined)) throw unavailable(cluster, 'no monitor is running');
+    const client = new QuorumClient(cluster, { timeoutMs: flags.timeout * 1000 });
     try {
       const reply = await client.submit(mutation);
       const out: MutationResult = { op: mutation.op, epoch: reply.epoch, ...(reply.result !== undefined ? { result: reply.result } : {}), leader: reply.leader };

@@ -142,6 +142,10 @@ describe.skipIf(!haveTools)('embedded quorum: CLI mutations, bad clients, then C
     const down = await runCommand(QuorumDown, ['--cluster', dir]);
     expect(down.exitCode, down.stderr).toBe(0);
     const cluster = openCluster(dir);
+    for (const r of [await runCommand(QuorumStatus, ['--cluster', dir]), await runCommand(OsdSet, ['noout', '--cluster', dir])]) {
+      expect(r.exitCode).toBe(5);
+      expect(r.stderr).toMatch(/QUORUM_UNAVAILABLE/);
+    }
     const conf = `--conf=${quietToolConf()}`;
     const last = epochs.at(-1)!;
     const prints: string[] = [];

@@ -1,5 +1,5 @@
 import { QuorumCommand, clusterFlag } from '../../quorum-command.js';
-import { QuorumClient } from '../../lib/quorum/host/client.js';
+import { QuorumClient, unavailable } from '../../lib/quorum/host/client.js';
 import { clusterStatus, renderStatus, type ClusterStatus } from '../../lib/quorum/host/status.js';
 
 export default class QuorumStatus extends QuorumCommand {
@@ -14,6 +14,7 @@ export default class QuorumStatus extends QuorumCommand {
     const client = new QuorumClient(cluster, { attemptMs: 1_000 });
     try {
       const s = await clusterStatus(cluster, client);
+      if (s.monitors.every((m) => m.state === undefined)) throw unavailable(cluster, 'no monitor answered (is the cluster down?)');
       for (const line of renderStatus(s)) this.log(line);
       return s;
     } finally {
