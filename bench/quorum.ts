@@ -6,7 +6,7 @@
  *   - throughput with many concurrent clients (acked mutations per second).
  * Every phase is bounded in count and in time; every monitor is killed by pid at the end.
  *
- *   node --import tsx bench/quorum.ts [--latency 300] [--clients 64] [--seconds 5]
+ *   node --import tsx bench/quorum.ts [--latency 300] [--clients 256] [--seconds 5]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ import { percentile } from './proc.js';
 const { values } = parseArgs({
   options: {
     latency: { type: 'string', default: '300' },
-    clients: { type: 'string', default: '64' },
+    clients: { type: 'string', default: '256' },
     seconds: { type: 'string', default: '5' },
     fsyncs: { type: 'string', default: '200' },
   },
