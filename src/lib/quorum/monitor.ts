@@ -295,6 +295,11 @@ export class MonitorNode {
     return this.elector.epoch;
   }
 
+  /** Paxos::is_readable: the leader while not recovering, a peon while its lease lasts. */
+  get readable(): boolean {
+    return this.elector.inQuorum && this.paxos.isLeaseValid();
+  }
+
   get paxosState(): string {
     return this.paxos.role === 'none' ? 'none' : `${this.paxos.role}:${this.paxos.state}`;
   }

@@ -5,7 +5,7 @@
  * what it had not sent; a restart rebuilds the node from its disk alone.
  */
 import type { Prng } from '../../random.js';
-import type { ClientReply, MonitorConfig, Rank } from '../api.js';
+import type { ClientReply, MonitorConfig, QuorumMessage, Rank } from '../api.js';
 import { applyTransaction, type Kv } from '../kv.js';
 import { decodeMessage, encodeMessage } from '../message-codec.js';
 import { MonitorNode } from '../monitor.js';
@@ -32,6 +32,8 @@ export class Cluster {
   readonly replies: ClientReply[] = [];
   now = 0;
   crashes = 0;
+  /** Every message handed to the network during the current step (for scripted scenarios). */
+  sentThisStep: { from: Rank; to: Rank; msg: QuorumMessage }[] = [];
 
   constructor(
     readonly opts: ClusterOptions,
@@ -84,7 +86,10 @@ export class Cluster {
         this.crash(rank);
         break;
       }
-      for (const { to, msg } of rd.messages) this.net.send(this.now, rank, to, msg);
+      for (const { to, msg } of rd.messages) {
+        this.sentThisStep.push({ from: rank, to, msg });
+        this.net.send(this.now, rank, to, msg);
+      }
       this.replies.push(...rd.replies);
       node.advance();
     }
@@ -95,6 +100,7 @@ export class Cluster {
   /** One tick: every live monitor ticks, then the packets due are delivered (through the codec). */
   step(): void {
     this.now++;
+    this.sentThisStep = [];
     for (const r of this.up) {
       this.nodes[r]!.tick();
       this.flush(r);

@@ -46,7 +46,7 @@ export class Network {
         this.dropped++;
         continue;
       }
-      const deliverAt = now + 1 + this.rng.int(0, this.faults.maxDelayTicks);
+      const deliverAt = now + 1 + (this.faults.maxDelayTicks > 0 ? this.rng.int(0, this.faults.maxDelayTicks) : 0);
       this.packets.push({ deliverAt, seq: this.seq++, from, to, msg });
     }
   }
