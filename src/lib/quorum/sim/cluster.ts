@@ -68,7 +68,7 @@ export class Cluster {
 
   crash(rank: Rank): void {
     this.nodes[rank] = undefined;
-    this.net.dropTo(rank);
+    this.net.dropCrashed(rank, this.rng.chance(0.5));
     this.crashes++;
   }
 

@@ -42,7 +42,7 @@ function clusterOptions(seed: number, rng: Prng): ClusterOptions {
     paxosKeep: rng.int(2, 6),
     osdmapKeep: rng.int(2, 6),
     faults: { dropChance: rng.pick([0, 0.01, 0.03]), duplicateChance: rng.pick([0, 0.02, 0.1]), maxDelayTicks },
-    crashAfterPersistChance: rng.pick([0, 0.002]),
+    crashAfterPersistChance: rng.pick([0, 0.005, 0.02]),
   };
 }
 
