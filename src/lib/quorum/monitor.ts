@@ -7,7 +7,6 @@
  */
 import type { UTime } from '../encoding/index.js';
 import { mulberry32 } from '../random.js';
-import { PAXOS_PREFIX } from '../paxos/keys.js';
 import { planPaxosTrim } from '../paxos/trim.js';
 import { TransactionBuilder, transactionToBytes, type Transaction } from '../store/transaction.js';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready, SyncMessage } from './api.js';
@@ -309,5 +308,3 @@ export class MonitorNode {
 function trimMin(keep: number): number {
   return Math.max(1, Math.floor(keep / 2));
 }
-
-export { PAXOS_PREFIX };

@@ -44,7 +44,8 @@ const FLAGS: Record<string, number> = {
 };
 
 const POOL_BOOL_FLAGS: Record<string, bigint> = { nodelete: 1n << 4n, nopgchange: 1n << 5n, nosizechange: 1n << 6n, noscrub: 1n << 8n, 'nodeep-scrub': 1n << 9n };
-const AUTOSCALE_MODES: Record<string, number> = { off: 1, warn: 2, on: 3 };
+// pg_pool_t::pg_autoscale_mode_t: OFF 0, WARN 1, ON 2.
+const AUTOSCALE_MODES: Record<string, number> = { off: 0, warn: 1, on: 2 };
 
 const ok = (changed: boolean, result?: unknown): Prepared => (result === undefined ? { ok: true, changed } : { ok: true, changed, result });
 const refuse = (error: string): Prepared => ({ ok: false, error });

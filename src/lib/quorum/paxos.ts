@@ -181,7 +181,9 @@ export class Paxos {
     if (m.pn !== this.pn) return;
     this.numLast.add(from);
     const theirs = m.uncommittedPn > 0n ? m.values.find((x) => x.version === m.lastCommitted + 1n) : undefined;
-    if (theirs && (this.uncommitted === undefined || m.uncommittedPn > this.uncommitted.pn)) {
+    // Only the value for the next version matters; for it, the highest pn wins (Paxos's rule).
+    const mine = this.uncommitted;
+    if (theirs && (mine === undefined || theirs.version > mine.version || (theirs.version === mine.version && m.uncommittedPn > mine.pn))) {
       this.uncommitted = { version: theirs.version, pn: m.uncommittedPn, value: theirs.value };
     }
     if (this.numLast.size === this.quorum.length) this.recovered();

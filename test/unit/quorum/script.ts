@@ -67,7 +67,8 @@ export class ScriptRunner {
       case 'run':
         return this.runTicks(num('ticks', 0), kv.get('until'));
       case 'stop':
-        this.cluster.crash(Number(args[0]));
+        // What it already sent is on the wire and still arrives.
+        this.cluster.crash(Number(args[0]), false);
         return `mon.${name(Number(args[0]))} stopped`;
       case 'start':
         this.cluster.start(Number(args[0]));
@@ -101,7 +102,7 @@ export class ScriptRunner {
       { size, seed: 1, electionTimeoutTicks: 2 * lease, leaseTicks: lease, paxosKeep: keep, osdmapKeep: keep, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 0 }, crashAfterPersistChance: 0 },
       mulberry32(1),
     );
-    for (const r of down ? down.split(',').map(Number) : []) this.c.crash(r);
+    for (const r of down ? down.split(',').map(Number) : []) this.c.crash(r, false);
     return `${size} monitors${down ? `, mon.${down.split(',').map((r) => name(Number(r))).join(',')} down` : ''}`;
   }
 

@@ -4,52 +4,21 @@
  * applying it produces (and that full map is the stored one, byte for byte), and the osdmap
  * history passes the library's `osdmap verify`.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIncremental, decodeOSDMap, applyIncremental, encodeOSDMap, verifyHistory, OSD_STATE, OSDMAP_FLAG } from '../../../src/lib/osdmap/index.js';
 import { decodeStoredMonMap } from '../../../src/lib/monmap/index.js';
 import { PAXOS_PREFIX } from '../../../src/lib/paxos/keys.js';
-import { getVersion, kvKey, splitKvKey, type Kv } from '../../../src/lib/quorum/kv.js';
-import { parseMutation } from '../../../src/lib/quorum/mutation-check.js';
-import { Cluster } from '../../../src/lib/quorum/sim/cluster.js';
-import { mulberry32 } from '../../../src/lib/random.js';
-import { LevelDbBackend } from '../../../src/lib/store/leveldb.js';
+import { getVersion, kvKey, type Kv } from '../../../src/lib/quorum/kv.js';
 import { MonStore } from '../../../src/lib/store/mon-store.js';
-import { rawKey, transactionFromBytes, OP_PUT } from '../../../src/lib/store/index.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { transactionFromBytes, OP_PUT } from '../../../src/lib/store/index.js';
 import { tempDir } from '../../helpers/stores.js';
+import { COMMANDS, runCommands, writeMonDir } from './fixture.js';
 
-const COMMANDS = [
-  'osd create',
-  'osd create',
-  'osd create',
-  'osd in 0',
-  'osd crush add 0 1.0 host=node1 rack=r1',
-  'osd crush add 1 0.5 host=node2',
-  'osd pool create rbd 16 3',
-  'osd pool create ecpool 8 erasure',
-  'osd pool set rbd min_size 1',
-  'osd pg-upmap-items 1.7 0 1',
-  'osd set noout',
-  'osd reweight 1 0.5',
-  'osd out 0',
-  'osd unset noout',
-];
-
-/** A calm three-monitor cluster that ran every command, one at a time. */
+/** The fixture's run, with every command acknowledged. */
 function runCluster(keep = 500): { disk: Kv; results: unknown[]; epochs: number[] } {
-  const c = new Cluster(
-    { size: 3, seed: 7, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: keep, osdmapKeep: keep, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 0 }, crashAfterPersistChance: 0 },
-    mulberry32(7),
-  );
-  for (let t = 0; t < 40; t++) c.step();
-  COMMANDS.forEach((cmd, i) => {
-    c.nodes[i % 3]!.submit({ clientId: 't', reqId: i, mutation: parseMutation(cmd.split(' ')) });
-    for (let t = 0; t < 8; t++) c.step();
-  });
-  const replies = [...c.replies].sort((a, b) => a.reqId - b.reqId);
+  const { disk, replies } = runCommands(keep);
   expect(replies.map((r) => r.ok)).toEqual(COMMANDS.map(() => true));
-  return { disk: c.disks[0]!, results: replies.map((r) => r.result), epochs: replies.map((r) => r.epoch!) };
+  return { disk, results: replies.map((r) => r.result), epochs: replies.map((r) => r.epoch!) };
 }
 
 describe('the quorum writes a real monitor store', () => {
@@ -117,12 +86,7 @@ describe('the quorum writes a real monitor store', () => {
     const tmp = tempDir('quorum-verify');
     let mon = '';
     beforeAll(async () => {
-      mon = join(tmp.dir, 'mon-a');
-      mkdirSync(join(mon, 'store.db'), { recursive: true });
-      writeFileSync(join(mon, 'kv_backend'), 'leveldb\n');
-      const db = await LevelDbBackend.create(join(mon, 'store.db'));
-      await db.batch([...disk].map(([k, value]) => ({ type: 'put' as const, key: rawKey(splitKvKey(k).prefix, splitKvKey(k).key), value })));
-      await db.close();
+      mon = await writeMonDir(disk, tmp.dir, 'leveldb');
     });
     afterAll(() => tmp.cleanup());
 

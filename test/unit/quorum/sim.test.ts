@@ -1,7 +1,7 @@
 /**
  * The seeded swarm simulator in CI: 2,000 seeds of 3–5 monitors with drops, duplicates,
  * delays, partitions, crash-restarts and client commands; safety is checked after every step
- * and liveness after healing. Each seed is kept short (60 chaos ticks) to fit CI; run longer
+ * and liveness after healing. Each seed is kept short (50 chaos ticks) to fit CI; run longer
  * ones with `npm run sim -- --seeds N --chaos-ticks T`.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { runSeed } from '../../../src/lib/quorum/sim/run.js';
 
 const SEEDS = 2000;
 const CHUNK = 250;
-const CHAOS_TICKS = 60;
+const CHAOS_TICKS = 50;
 
 describe('quorum simulator', () => {
   for (let start = 1; start <= SEEDS; start += CHUNK) {

@@ -66,9 +66,10 @@ export class Cluster {
     this.flush(rank);
   }
 
-  crash(rank: Rank): void {
+  /** `loseInFlight`: its unflushed sends die with it (default: the seed decides). */
+  crash(rank: Rank, loseInFlight = this.rng.chance(0.5)): void {
     this.nodes[rank] = undefined;
-    this.net.dropTo(rank);
+    this.net.dropCrashed(rank, loseInFlight);
     this.crashes++;
   }
 

@@ -64,9 +64,12 @@ export class Network {
     return out;
   }
 
-  /** Drops everything addressed to a crashed monitor (its sessions are gone). */
-  dropTo(rank: Rank): void {
-    this.packets = this.packets.filter((p) => p.to !== rank);
+  /**
+   * A monitor crashed: everything addressed to it is gone (its sessions are), and with
+   * `alsoFrom` so is what it sent that is still in flight (unflushed socket buffers).
+   */
+  dropCrashed(rank: Rank, alsoFrom: boolean): void {
+    this.packets = this.packets.filter((p) => p.to !== rank && !(alsoFrom && p.from === rank));
   }
 
   partition(group: Set<Rank>, size: number, oneWay: boolean): void {

@@ -31,7 +31,7 @@ export interface SimResult {
 }
 
 function clusterOptions(seed: number, rng: Prng): ClusterOptions {
-  const maxDelayTicks = rng.int(1, 3);
+  const maxDelayTicks = rng.int(1, 4);
   // The lease must outlast a few round trips, as mon_lease (5 s) does a LAN's.
   const leaseTicks = 4 * (maxDelayTicks + 1) + 2;
   return {
@@ -41,8 +41,8 @@ function clusterOptions(seed: number, rng: Prng): ClusterOptions {
     leaseTicks,
     paxosKeep: rng.int(2, 6),
     osdmapKeep: rng.int(2, 6),
-    faults: { dropChance: rng.pick([0, 0.01, 0.03]), duplicateChance: rng.pick([0, 0.02, 0.1]), maxDelayTicks },
-    crashAfterPersistChance: rng.pick([0, 0.002]),
+    faults: { dropChance: rng.pick([0, 0.01, 0.03, 0.1]), duplicateChance: rng.pick([0, 0.02, 0.1]), maxDelayTicks },
+    crashAfterPersistChance: rng.pick([0, 0.005, 0.02]),
   };
 }
 
