@@ -7,7 +7,7 @@
  * while a batch is being synced are stepped into the node at once and come out in the next
  * Ready, so one fsync covers everything that queued up behind it (batching).
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready } from '../api.js';
 import type { MonStore } from '../../store/index.js';
 import { monAddr, type Cluster } from './cluster.js';
@@ -236,7 +236,7 @@ export class MonitorHost {
     );
   }
 
-  private accept(socket: import('node:net').Socket): void {
+  private accept(socket: Socket): void {
     if (this.stopping) return void socket.destroy();
     const conn = Conn.accept(socket, this.o.cluster.secret, {
       onAuthed: (c) => {
