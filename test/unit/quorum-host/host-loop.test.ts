@@ -165,6 +165,20 @@ describe('monitor host loop', () => {
     }
   });
 
+  it('a peer with the secret but a garbage message, or claiming our own rank, is cut off', async () => {
+    const closedAfter = async (rank: number, send?: (c: Conn) => void): Promise<void> => {
+      const c = await Conn.dial(cluster.config.ports[0]!, cluster.secret, { role: 'peer', rank }, { onFrame: () => {}, onClose: () => {} });
+      const closed = new Promise<void>((r) => c.socket.on('close', () => r()));
+      send?.(c);
+      await closed;
+    };
+    await closedAfter(1, (c) => c.send(FRAME.QUORUM, Buffer.from([0xff, 0xff, 0xff])));
+    expect(logs.at(-1)).toMatch(/malformed peer frame/);
+    await closedAfter(0);
+    expect(logs.at(-1)).toMatch(/peer claims rank 0, not a peer of rank 0/);
+    expect(events.filter((e) => e.startsWith('step'))).toEqual([]);
+  });
+
   it('a restarted host gives the node every key it persisted', async () => {
     await host.stop();
     await store.close();
