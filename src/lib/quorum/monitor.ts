@@ -34,8 +34,8 @@ export class MonitorNode {
   private readonly osdmap: OsdmapService;
   private readonly monmap: MonmapService;
   private readonly requests = new RequestQueue();
-  /** Requests this monitor forwarded to the leader, by requestKey. */
-  private readonly forwarded = new Map<string, ClientRequest>();
+  /** Requests this monitor forwarded to the leader, by requestKey, with the tick they expire. */
+  private readonly forwarded = new Map<string, { req: ClientRequest; expiresAt: number }>();
   private now = 0;
   private syncingFrom: Rank | undefined;
   private syncDeadline = Infinity;
@@ -112,6 +112,7 @@ export class MonitorNode {
 
   tick(): void {
     this.now++;
+    if (this.forwarded.size > 0) this.expireForwarded(this.now, 'EAGAIN: no answer from the leader; the outcome is unknown, retry');
     if (this.syncingFrom !== undefined) {
       if (this.now >= this.syncDeadline) this.finishSync();
       return;
@@ -147,7 +148,9 @@ export class MonitorNode {
     if (this.elector.inQuorum && this.elector.leader === this.rank) {
       this.accept({ request: req, via: this.rank });
     } else if (this.elector.inQuorum && this.elector.leader >= 0) {
-      this.forwarded.set(requestKey(req), req);
+      // MForward rides a lossless session in Ceph; here a lost forward or route must not
+      // leave the client waiting forever: unanswered, it fails retryable after a while.
+      this.forwarded.set(requestKey(req), { req, expiresAt: this.now + 4 * this.cfg.leaseTicks });
       this.send(this.elector.leader, { type: 'forward', request: req });
     } else {
       this.replies.push({ clientId: req.clientId, reqId: req.reqId, ok: false, error: 'EAGAIN: no quorum', ...(this.elector.leader >= 0 ? { leader: this.elector.leader } : {}) });
@@ -229,8 +232,15 @@ export class MonitorNode {
     this.paxos.stop();
     this.osdmap.refresh();
     for (const t of this.requests.drain()) this.reply(t, { ok: false, error: 'EAGAIN: leader changed; the outcome is unknown, retry' });
-    for (const req of this.forwarded.values()) this.replies.push({ clientId: req.clientId, reqId: req.reqId, ok: false, error: 'EAGAIN: quorum changed; the outcome is unknown, retry' });
-    this.forwarded.clear();
+    this.expireForwarded(Infinity, 'EAGAIN: quorum changed; the outcome is unknown, retry');
+  }
+
+  private expireForwarded(now: number, error: string): void {
+    for (const [key, { req, expiresAt }] of this.forwarded) {
+      if (expiresAt > now) continue;
+      this.forwarded.delete(key);
+      this.replies.push({ clientId: req.clientId, reqId: req.reqId, ok: false, error });
+    }
   }
 
   // ---- sync ----------------------------------------------------------------------------------

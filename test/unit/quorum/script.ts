@@ -76,6 +76,8 @@ export class ScriptRunner {
       case 'isolate':
         this.cluster.net.partition(new Set([Number(args[0])]), this.cluster.opts.size, false);
         return `mon.${name(Number(args[0]))} isolated`;
+      case 'drop-next':
+        return this.dropNext(Number(args[0]), args[1]!);
       case 'heal':
         this.cluster.net.heal();
         return 'network healed';
@@ -118,6 +120,20 @@ export class ScriptRunner {
     }
     for (let t = 0; t < ticks; t++) c.step();
     return this.status();
+  }
+
+  /** Loses the next message of `type` that monitor `from` sends. */
+  private dropNext(from: Rank, type: string): string {
+    const net = this.cluster.net;
+    const send = net.send.bind(net);
+    net.send = (now, f, to, msg) => {
+      if (f === from && msg.type === type) {
+        net.send = send;
+        return;
+      }
+      send(now, f, to, msg);
+    };
+    return `the next ${type} from mon.${name(from)} will be lost`;
   }
 
   private status(): string {
