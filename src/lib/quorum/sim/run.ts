@@ -9,6 +9,9 @@ import { CALM } from './network.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { SafetyViolation, diffStores } from './checker.js';
 import { randomMutation } from './workload.js';
+import { decodeOSDMap, OSD_STATE, OSDMAP_PREFIX } from '../../osdmap/index.js';
+import type { Mutation } from '../api.js';
+import { getVersion, kvKey } from '../kv.js';
 
 export interface SimOptions {
   /** Ticks of chaos before healing. */
@@ -47,10 +50,15 @@ function clusterOptions(seed: number, rng: Prng): ClusterOptions {
 }
 
 /** A chaos tick's random events: client commands, crashes, restarts, partitions. */
-function chaos(c: Cluster, rng: Prng, clientSeq: { n: number }): void {
+/** The client's requests, by reqId. */
+type Sent = Map<number, Mutation>;
+
+function chaos(c: Cluster, rng: Prng, sent: Sent): void {
   const size = c.opts.size;
   if (rng.chance(0.15) && c.up.length > 0) {
-    c.nodes[rng.pick(c.up)]!.submit({ clientId: 'client', reqId: clientSeq.n++, mutation: randomMutation(rng) });
+    const mutation = randomMutation(rng);
+    sent.set(sent.size, mutation);
+    c.nodes[rng.pick(c.up)]!.submit({ clientId: 'client', reqId: sent.size - 1, mutation });
   }
   if (rng.chance(0.015) && c.up.length > 0) c.crash(rng.pick(c.up));
   const down = c.nodes.flatMap((n, r) => (n ? [] : [r]));
@@ -78,12 +86,13 @@ function converged(c: Cluster): string | undefined {
   return undefined;
 }
 
-function heal(c: Cluster, rng: Prng, healTicks: number, clientSeq: { n: number }): string | undefined {
+function heal(c: Cluster, rng: Prng, healTicks: number, sent: Sent): string | undefined {
   c.net.faults = CALM;
   c.opts.crashAfterPersistChance = 0;
   c.net.heal();
   c.nodes.forEach((n, r) => n ?? c.start(r));
-  const reqId = clientSeq.n++;
+  const reqId = sent.size;
+  sent.set(reqId, { op: 'osd-create' });
   let acked = false;
   let why: string | undefined = 'never converged';
   for (let t = 0; t < healTicks; t++) {
@@ -98,25 +107,39 @@ function heal(c: Cluster, rng: Prng, healTicks: number, clientSeq: { n: number }
   return acked ? `no convergence after healing: ${why}` : 'no progress after healing: the final command was never committed';
 }
 
-/** Every acknowledged epoch must exist in the final, agreed history. */
-function checkAcks(c: Cluster): string | undefined {
+/**
+ * Every acknowledged epoch exists in the final, agreed history, and an acknowledged
+ * `osd create` really created its OSD in that epoch's committed map.
+ */
+function checkAcks(c: Cluster, sent: Sent): string | undefined {
+  const disk = c.disks[0]!;
   const final = c.nodes[0]!.status().osdmap_epoch;
-  for (const r of c.replies) if (r.ok && r.epoch !== undefined && r.epoch > final) return `client ${r.clientId}#${r.reqId} acked at epoch ${r.epoch} beyond the final ${final}`;
+  const first = Number(getVersion(disk, OSDMAP_PREFIX, 'first_committed') ?? 0n);
+  for (const r of c.replies) {
+    if (!r.ok || r.epoch === undefined) continue;
+    const who = `${r.clientId}#${r.reqId}`;
+    if (r.epoch > final) return `${who} acked at epoch ${r.epoch} beyond the final ${final}`;
+    const full = r.epoch >= first ? disk.get(kvKey(OSDMAP_PREFIX, `full_${r.epoch}`)) : undefined;
+    if (sent.get(r.reqId)?.op !== 'osd-create' || full === undefined) continue;
+    const id = r.result as number;
+    const m = decodeOSDMap(full);
+    if (!(id < m.maxOsd && (m.osdState[id]! & OSD_STATE.EXISTS) !== 0)) return `${who}: osd create acked osd.${id} at epoch ${r.epoch}, which has no such OSD`;
+  }
   return undefined;
 }
 
 export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
   const rng = mulberry32(seed);
   const c = new Cluster(clusterOptions(seed, rng), rng);
-  const clientSeq = { n: 0 };
+  const sent: Sent = new Map();
   let error: string | undefined;
   try {
     const chaosTicks = opts.chaosTicks ?? 200;
     for (let t = 0; t < chaosTicks; t++) {
-      chaos(c, rng, clientSeq);
+      chaos(c, rng, sent);
       c.step();
     }
-    error = heal(c, rng, opts.healTicks ?? 1500, clientSeq) ?? checkAcks(c);
+    error = heal(c, rng, opts.healTicks ?? 1500, sent) ?? checkAcks(c, sent);
   } catch (e) {
     if (!(e instanceof SafetyViolation)) throw e;
     error = `safety: ${e.message}`;
