@@ -18,7 +18,11 @@ export type ErrorCode =
   | 'BAD_ARGUMENT'
   | 'DEST_EXISTS'
   | 'CHECK_FAILED'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  // The embedded quorum (monctl quorum …, live osd commands).
+  | 'CLUSTER_NOT_FOUND'
+  | 'QUORUM_UNAVAILABLE'
+  | 'MUTATION_REJECTED';
 
 /** One place decides the process exit code of each error class. */
 const EXIT_CODES: Record<ErrorCode, number> = {
@@ -36,6 +40,9 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   DEST_EXISTS: 2,
   CHECK_FAILED: 1,
   IO_ERROR: 4,
+  CLUSTER_NOT_FOUND: 2,
+  QUORUM_UNAVAILABLE: 5,
+  MUTATION_REJECTED: 8,
 };
 
 export interface MonctlErrorOptions {

@@ -1,0 +1,14 @@
+import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+
+export default class OsdOut extends QuorumCommand {
+  static override summary = 'Mark an OSD out in the running embedded cluster (as `ceph osd out`).';
+  static override description = 'Sent through the leader; printed once committed, with the osdmap epoch.';
+  static override examples = ['<%= config.bin %> osd out 3'];
+  static override args = { id: osdIdArg };
+  static override flags = mutationFlags;
+
+  async run(): Promise<MutationResult> {
+    const { args, flags } = await this.parse(OsdOut);
+    return this.submit(flags, ['osd', 'out', args.id], () => `marked out osd.${args.id}`);
+  }
+}

@@ -1,0 +1,19 @@
+import { Args } from '@oclif/core';
+import { QuorumCommand, mutationFlags, type MutationResult } from '../../../quorum-command.js';
+
+export default class OsdPoolSet extends QuorumCommand {
+  static override summary = 'Set a pool property in the running embedded cluster (as `ceph osd pool set`).';
+  static override description = 'KEY is a pool property such as size, min_size, pg_num, pgp_num or crush_rule. Sent through the leader; printed once committed.';
+  static override examples = ['<%= config.bin %> osd pool set rbd size 2'];
+  static override args = {
+    name: Args.string({ required: true, description: 'Pool name.' }),
+    key: Args.string({ required: true, description: 'Property, e.g. size.' }),
+    value: Args.string({ required: true, description: 'New value.' }),
+  };
+  static override flags = mutationFlags;
+
+  async run(): Promise<MutationResult> {
+    const { args, flags } = await this.parse(OsdPoolSet);
+    return this.submit(flags, ['osd', 'pool', 'set', args.name, args.key, args.value], () => `set pool '${args.name}' ${args.key} to ${args.value}`);
+  }
+}

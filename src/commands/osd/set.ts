@@ -1,0 +1,15 @@
+import { Args } from '@oclif/core';
+import { QuorumCommand, mutationFlags, type MutationResult } from '../../quorum-command.js';
+
+export default class OsdSet extends QuorumCommand {
+  static override summary = 'Set a cluster-wide OSD flag in the running embedded cluster (as `ceph osd set`).';
+  static override description = 'FLAG is one of Ceph\'s osdmap flags (noout, noup, nodown, noin, pause, norebalance, …). Sent through the leader; printed once committed.';
+  static override examples = ['<%= config.bin %> osd set noout'];
+  static override args = { flag: Args.string({ required: true, description: 'The flag, e.g. noout.' }) };
+  static override flags = mutationFlags;
+
+  async run(): Promise<MutationResult> {
+    const { args, flags } = await this.parse(OsdSet);
+    return this.submit(flags, ['osd', 'set', args.flag], () => `${args.flag} is set`);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Client requests on their way through the leader: queued until the leader can propose,
+ * prepared into the pending incremental when a proposal is built (so everything queued
+ * batches into one epoch), answered when that proposal commits. Each remembers which monitor
+ * it came through so the answer is routed back (MForward / MRoute).
+ */
+import type { ClientReply, ClientRequest, Rank } from './api.js';
+
+export interface Tracked {
+  request: ClientRequest;
+  /** The monitor the client talks to (the leader itself, or the peon that forwarded it). */
+  via: Rank;
+  result?: unknown;
+  /** The osdmap epoch its proposal creates. */
+  epoch?: number;
+}
+
+export class RequestQueue {
+  /** Waiting for the next proposal. */
+  queued: Tracked[] = [];
+  /** Prepared into the proposal of paxos version `version`. */
+  inFlight: Tracked[] = [];
+  version = 0n;
+
+  /** Everything this leader holds, failed with `error` (leadership lost): the client retries. */
+  drain(): Tracked[] {
+    const all = [...this.inFlight, ...this.queued];
+    this.queued = [];
+    this.inFlight = [];
+    return all;
+  }
+}
+
+export function replyFor(t: Tracked, fields: Omit<ClientReply, 'clientId' | 'reqId'>): ClientReply {
+  return { clientId: t.request.clientId, reqId: t.request.reqId, ...fields };
+}
+
+/** The key a peon files a forwarded request under, to know whose reply a route carries. */
+export const requestKey = (r: { clientId: string; reqId: number }): string => `${r.clientId}#${r.reqId}`;

@@ -1,0 +1,168 @@
+/**
+ * The PaxosService layer for the two services the mini-quorum runs. Each keeps its committed
+ * map (reloaded from the store after every commit, as update_from_paxos does) and writes its
+ * pending change into the one transaction that becomes the next paxos value (encode_pending).
+ *
+ * OSDMonitor's layout per epoch e: `osdmap/full_<e>` (the full map, encoded with the quorum
+ * features; its CRC is the incremental's full_crc), `osdmap/<e>` (the Incremental with
+ * inc_crc/full_crc), `osdmap/last_committed`, and `first_committed` on the first proposal
+ * (PaxosService::put_last_committed). `full_latest` is written by each monitor when it applies
+ * the committed value (OSDMonitor::update_from_paxos), not carried in the value.
+ */
+import type { UTime } from '../encoding/index.js';
+import { Writer } from '../encoding/index.js';
+import { decodeStoredMonMap, encodeMonMap, type MonMap, MONMAP_PREFIX } from '../monmap/index.js';
+import {
+  applyIncremental,
+  decodeOSDMap,
+  emptyIncremental,
+  encodeIncremental,
+  encodeOSDMap,
+  FEATURE_RESERVED,
+  OSDMAP_PREFIX,
+  type Incremental,
+  type OSDMap,
+} from '../osdmap/index.js';
+import { TransactionBuilder } from '../store/transaction.js';
+import type { Mutation } from './api.js';
+import { initialMonMap, initialOSDMap, PACIFIC_FEATURES } from './initial-maps.js';
+import { getVersion, kvKey, type Kv } from './kv.js';
+import { prepareMutation, type Prepared } from './osd-mutations.js';
+
+/** put_last_committed: first_committed too on the service's first version. */
+function putLastCommitted(tx: TransactionBuilder, kv: Kv, service: string, v: bigint): void {
+  tx.putVersion(service, 'last_committed', v);
+  if ((getVersion(kv, service, 'first_committed') ?? 0n) === 0n) tx.putVersion(service, 'first_committed', v);
+}
+
+export class OsdmapService {
+  /** The committed epoch (0 before epoch 1 commits). */
+  epoch = 0;
+  /** Decoded on first use: only a leader preparing commands reads the map. */
+  private decoded: OSDMap | undefined;
+  private pending: Incremental | undefined;
+  /** The committed map with the pending incremental applied: what commands read. */
+  private projected: OSDMap | undefined;
+
+  constructor(private readonly kv: Kv) {
+    this.refresh();
+  }
+
+  /** The committed map (undefined before epoch 1 commits). */
+  get map(): OSDMap | undefined {
+    if (this.decoded === undefined && this.epoch > 0) {
+      const full = this.kv.get(kvKey(OSDMAP_PREFIX, `full_${this.epoch}`));
+      if (full !== undefined) this.decoded = decodeOSDMap(full);
+    }
+    return this.decoded;
+  }
+
+  /** update_from_paxos: note the latest epoch and drop any pending change. */
+  refresh(): void {
+    const last = Number(getVersion(this.kv, OSDMAP_PREFIX, 'last_committed') ?? 0n);
+    if (last !== this.epoch) this.decoded = undefined;
+    this.epoch = last;
+    this.pending = undefined;
+    this.projected = undefined;
+  }
+
+  hasPending(): boolean {
+    return this.pending !== undefined;
+  }
+
+  private newPending(): Incremental {
+    const inc = emptyIncremental(this.map!.fsid, this.epoch + 1);
+    inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
+    return inc;
+  }
+
+  /** create_initial: epoch 1 carries the whole first map in `fullmap`. */
+  createInitial(fsid: string, now: UTime): void {
+    const inc = emptyIncremental(fsid, 1);
+    inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
+    inc.modified = { ...now };
+    inc.fullmap = encodeOSDMap(initialOSDMap(fsid, now), PACIFIC_FEATURES);
+    this.pending = inc;
+  }
+
+  /** prepare_command: edits the pending incremental, or refuses and leaves it as it was. */
+  prepare(q: Mutation, now: UTime): Prepared {
+    const map = this.map;
+    if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
+    const inc = this.pending === undefined ? this.newPending() : structuredClone(this.pending);
+    const base = this.projected ?? map;
+    const r = prepareMutation(base, inc, q, now);
+    if (!r.ok || !r.changed) return r;
+    inc.modified = { ...now };
+    this.projected = applyIncremental(map, inc);
+    this.pending = inc;
+    return r;
+  }
+
+  /** encode_pending: the epoch written, with the full map's CRC stored as the incremental's full_crc. */
+  encodePending(tx: TransactionBuilder): number {
+    const inc = this.pending!;
+    // The projected map is this very incremental applied (its modified stamp included).
+    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncremental(this.map!, inc));
+    const fullBytes = encodeOSDMap(full, PACIFIC_FEATURES);
+    inc.fullCrc = full.crc;
+    tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
+    tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_FEATURES));
+    putLastCommitted(tx, this.kv, OSDMAP_PREFIX, BigInt(inc.epoch));
+    return inc.epoch;
+  }
+
+  /**
+   * PaxosService::maybe_trim for the osdmap: keep `keep` epochs, trimming once `trimMin`
+   * more have piled up; OSDMonitor::encode_trim_extra re-puts the new first full map.
+   */
+  encodeTrim(tx: TransactionBuilder, keep: number, trimMin: number): boolean {
+    const first = Number(getVersion(this.kv, OSDMAP_PREFIX, 'first_committed') ?? 0n);
+    const last = this.epoch;
+    const trimTo = last - keep;
+    if (first === 0 || trimTo < first + trimMin) return false;
+    const fullFirst = this.kv.get(kvKey(OSDMAP_PREFIX, `full_${trimTo}`));
+    if (fullFirst !== undefined) tx.put(OSDMAP_PREFIX, `full_${trimTo}`, fullFirst);
+    for (let v = first; v < trimTo; v++) {
+      tx.erase(OSDMAP_PREFIX, String(v));
+      if (this.kv.has(kvKey(OSDMAP_PREFIX, `full_${v}`))) tx.erase(OSDMAP_PREFIX, `full_${v}`);
+    }
+    tx.putVersion(OSDMAP_PREFIX, 'first_committed', BigInt(trimTo));
+    tx.compactRange(OSDMAP_PREFIX, String(first - 1), String(trimTo));
+    tx.compactRange(OSDMAP_PREFIX, `full_${first - 1}`, `full_${trimTo}`);
+    return true;
+  }
+
+  /** What update_from_paxos writes locally after a commit moved last_committed. */
+  localWrites(tx: TransactionBuilder): void {
+    const last = getVersion(this.kv, OSDMAP_PREFIX, 'last_committed');
+    if (last !== undefined && last !== getVersion(this.kv, OSDMAP_PREFIX, 'full_latest')) tx.putVersion(OSDMAP_PREFIX, 'full_latest', last);
+  }
+}
+
+export class MonmapService {
+  map: MonMap | undefined;
+
+  constructor(private readonly kv: Kv) {
+    this.refresh();
+  }
+
+  get epoch(): number {
+    return Number(getVersion(this.kv, MONMAP_PREFIX, 'last_committed') ?? 0n);
+  }
+
+  refresh(): void {
+    const e = this.epoch;
+    const bytes = e > 0 ? this.kv.get(kvKey(MONMAP_PREFIX, String(e))) : undefined;
+    this.map = bytes === undefined ? undefined : decodeStoredMonMap(bytes, `monmap/${e}`);
+  }
+
+  /** MonmapMonitor::encode_pending for the mkfs map: `monmap/1`, last/first_committed. */
+  encodeInitial(tx: TransactionBuilder, fsid: string, names: string[], addrs: string[], now: UTime): void {
+    const m = initialMonMap(fsid, names, addrs, now);
+    const w = new Writer(256);
+    encodeMonMap(w, m);
+    tx.put(MONMAP_PREFIX, String(m.epoch), w.bytes());
+    putLastCommitted(tx, this.kv, MONMAP_PREFIX, BigInt(m.epoch));
+  }
+}

@@ -1,0 +1,58 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from './base-command.js';
+import type { Mutation } from './lib/quorum/api.js';
+import { clusterDirFrom, loadCluster, type Cluster } from './lib/quorum/host/cluster.js';
+import { QuorumClient, unavailable } from './lib/quorum/host/client.js';
+import { runningPid } from './lib/quorum/host/processes.js';
+import { parseMutation } from './lib/quorum/mutation-check.js';
+
+/** `--cluster D`: the embedded cluster's directory (default ./monctl-cluster or $MONCTL_CLUSTER). */
+export const clusterFlag = Flags.string({
+  char: 'c',
+  summary: 'The embedded cluster directory (default: ./monctl-cluster, or $MONCTL_CLUSTER).',
+  helpGroup: 'CLUSTER',
+});
+
+export const mutationFlags = {
+  cluster: clusterFlag,
+  timeout: Flags.integer({ summary: 'Give up after this many seconds without a commit.', default: 15, min: 1, max: 600, helpGroup: 'CLUSTER' }),
+};
+
+/** What a live osd command returns: the op, and the osdmap epoch it committed in. */
+export interface MutationResult {
+  op: Mutation['op'];
+  epoch?: number;
+  result?: unknown;
+  /** The leader that acknowledged it (rank). */
+  leader?: number;
+}
+
+/** Commands that talk to a running embedded quorum. */
+export abstract class QuorumCommand extends BaseCommand {
+  protected cluster(flag: string | undefined): Cluster {
+    return loadCluster(clusterDirFrom(flag));
+  }
+
+  /**
+   * Sends one mutation — the `ceph osd …` words, parsed by the core's parseMutation — through
+   * the leader and waits for its commit; prints `what` and the epoch.
+   */
+  protected async submit(flags: { cluster?: string; timeout: number }, words: string[], what: (r: MutationResult) => string): Promise<MutationResult> {
+    const mutation = parseMutation(words);
+    const cluster = this.cluster(flags.cluster);
+    // Nothing running: say so now rather than after --timeout seconds of retries.
+    if (cluster.config.names.every((n) => runningPid(cluster, n) === undefined)) throw unavailable(cluster, 'no monitor is running');
+    const client = new QuorumClient(cluster, { timeoutMs: flags.timeout * 1000 });
+    try {
+      const reply = await client.submit(mutation);
+      const out: MutationResult = { op: mutation.op, epoch: reply.epoch, ...(reply.result !== undefined ? { result: reply.result } : {}), leader: reply.leader };
+      this.log(`${what(out)} (committed in osdmap e${reply.epoch ?? '?'})`);
+      return out;
+    } finally {
+      client.close();
+    }
+  }
+}
+
+/** An OSD id argument: `3` or `osd.3`. */
+export const osdIdArg = Args.string({ required: true, description: 'OSD id (3 or osd.3).' });

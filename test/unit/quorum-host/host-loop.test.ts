@@ -1,0 +1,188 @@
+/**
+ * The host loop's contract with the core, over real sockets and a real LevelDB store: each
+ * Ready is persisted (synced batch) BEFORE its messages go to peers and its replies to
+ * clients, and advance() comes last; a bad client frame closes that connection only; a
+ * restarted host hands the node everything it persisted. The node here is a scripted
+ * recorder (the real core has its own tests); the store is made slow so that any reordering
+ * in the host would show.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Ready } from '../../../src/lib/quorum/api.js';
+import { decodeMessage, encodeMessage } from '../../../src/lib/quorum/message-codec.js';
+import { createCluster, type Cluster } from '../../../src/lib/quorum/host/cluster.js';
+import { QuorumClient } from '../../../src/lib/quorum/host/client.js';
+import { Conn } from '../../../src/lib/quorum/host/connection.js';
+import { FRAME, encodeFrame } from '../../../src/lib/quorum/host/frame.js';
+import { MonitorHost, type QuorumNode } from '../../../src/lib/quorum/host/monitor-host.js';
+import { LevelDbBackend } from '../../../src/lib/store/leveldb.js';
+import { MonStore, TransactionBuilder } from '../../../src/lib/store/index.js';
+import { tempDir } from '../../helpers/stores.js';
+
+const events: string[] = [];
+
+/** Answers each request with one Ready: write `test/<reqId>`, tell rank 1, ack the client. */
+class RecordingNode implements QuorumNode {
+  private queue: Ready[] = [];
+  readonly stored: Map<string, Uint8Array>;
+  constructor(
+    readonly config: MonitorConfig,
+    stored: Map<string, Uint8Array>,
+  ) {
+    this.stored = stored;
+  }
+  tick(): void {}
+  step(from: number, msg: QuorumMessage): void {
+    events.push(`step ${from} ${msg.type}`);
+  }
+  submit(req: ClientRequest): void {
+    const tx = new TransactionBuilder().put('test', String(req.reqId), Buffer.from(req.clientId)).tx;
+    const msg: QuorumMessage = { type: 'election', op: 'propose', epoch: req.reqId, quorum: [] };
+    this.queue.push({ transaction: tx, messages: [{ to: 1, msg }], replies: [{ clientId: req.clientId, reqId: req.reqId, ok: true, epoch: req.reqId }] });
+  }
+  hasReady(): boolean {
+    return this.queue.length > 0;
+  }
+  ready(): Ready {
+    return this.queue[0]!;
+  }
+  advance(): void {
+    events.push(`advance ${(this.queue.shift()!.replies[0]!.reqId)}`);
+  }
+  status(): QuorumStatus {
+    return {
+      rank: 0,
+      state: 'leader',
+      election_epoch: 1,
+      quorum: [0],
+      quorum_names: ['a'],
+      quorum_leader_name: 'a',
+      monmap: { epoch: 1, fsid: this.config.fsid, mons: [] },
+      paxos: { first_committed: 0, last_committed: this.stored.size },
+      osdmap_epoch: 0,
+    };
+  }
+}
+
+describe('monitor host loop', () => {
+  const tmp = tempDir('host-loop');
+  let cluster: Cluster;
+  let peer: Server;
+  let host: MonitorHost;
+  let store: MonStore;
+  let node: RecordingNode;
+  const logs: string[] = [];
+
+  const startHost = async (): Promise<void> => {
+    store = await MonStore.open(join(cluster.dir, 'mon.a'), { write: true });
+    const realApply = store.apply.bind(store);
+    // A slow disk: 30 ms per batch, so sending before persisting could not go unnoticed.
+    store.apply = async (tx) => {
+      await new Promise((r) => setTimeout(r, 30));
+      const r = await realApply(tx);
+      events.push(`persisted ${tx.ops[0]!.key}`);
+      return r;
+    };
+    host = new MonitorHost({
+      cluster,
+      rank: 0,
+      store,
+      createNode: (c, s) => (node = new RecordingNode(c, s)),
+      codec: { encodeMessage, decodeMessage },
+      log: (l) => logs.push(l),
+      onFatal: (e) => {
+        throw e;
+      },
+    });
+    await host.start();
+  };
+
+  beforeAll(async () => {
+    cluster = await createCluster(join(tmp.dir, 'c'), 2);
+    const db = join(cluster.dir, 'mon.a', 'store.db');
+    mkdirSync(db, { recursive: true });
+    await (await LevelDbBackend.create(db)).close();
+    writeFileSync(join(cluster.dir, 'mon.a', 'kv_backend'), 'leveldb\n');
+    // Rank 1 is this test: it records what the host sends it.
+    peer = createServer((s) =>
+      Conn.accept(s, cluster.secret, {
+        onAuthed: () => {},
+        onFrame: (_c, f) => f.kind === FRAME.QUORUM && events.push(`sent ${(decodeMessage(f.payload) as { epoch: number }).epoch}`),
+        onClose: () => {},
+      }),
+    );
+    await new Promise<void>((r) => peer.listen(cluster.config.ports[1], '127.0.0.1', r));
+    await startHost();
+  });
+  afterAll(async () => {
+    await host.stop();
+    await store.close();
+    await new Promise<void>((r) => peer.close(() => r()));
+    tmp.cleanup();
+  });
+
+  it('persists, then sends, then replies, then advances', async () => {
+    const client = new QuorumClient(cluster, { timeoutMs: 5_000 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const reply = await client.submit({ op: 'osd-out', id: i });
+        events.push(`reply ${reply.reqId}`);
+        expect(reply.epoch).toBe(reply.reqId);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      client.close();
+    }
+    for (const id of ['1', '2', '3']) {
+      const at = (e: string) => events.indexOf(`${e} ${id}`);
+      expect(at('persisted'), events.join(' | ')).toBeGreaterThanOrEqual(0);
+      expect(at('persisted')).toBeLessThan(at('sent'));
+      expect(at('persisted')).toBeLessThan(at('reply'));
+      expect(at('advance')).toBeGreaterThan(at('persisted'));
+      expect(Buffer.from((await store.get('test', id))!).toString()).toBe(client.clientId);
+    }
+  });
+
+  it('a malformed client request closes that connection only; the monitor keeps serving', async () => {
+    const bad = await Conn.dial(cluster.config.ports[0]!, cluster.secret, { role: 'client', rank: 0 }, { onFrame: () => {}, onClose: () => {} });
+    const closed = new Promise<void>((r) => bad.socket.on('close', () => r()));
+    bad.socket.write(encodeFrame(FRAME.REQUEST, Buffer.from('{"clientId":"x","reqId":1,"mutation":{"op":"rm -rf"}}')));
+    await closed;
+    expect(logs.at(-1)).toMatch(/malformed client frame: bad mutation: unknown op rm -rf/);
+    // A client may not speak for a peer either.
+    const spoof = await Conn.dial(cluster.config.ports[0]!, cluster.secret, { role: 'client', rank: 0 }, { onFrame: () => {}, onClose: () => {} });
+    const spoofClosed = new Promise<void>((r) => spoof.socket.on('close', () => r()));
+    spoof.send(FRAME.QUORUM, encodeMessage({ type: 'election', op: 'victory', epoch: 9, quorum: [0, 1] }));
+    await spoofClosed;
+    expect(events).not.toContain('step 0 election');
+    const client = new QuorumClient(cluster);
+    try {
+      expect((await client.status(0)).state).toBe('leader');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a peer with the secret but a garbage message, or claiming our own rank, is cut off', async () => {
+    const closedAfter = async (rank: number, send?: (c: Conn) => void): Promise<void> => {
+      const c = await Conn.dial(cluster.config.ports[0]!, cluster.secret, { role: 'peer', rank }, { onFrame: () => {}, onClose: () => {} });
+      const closed = new Promise<void>((r) => c.socket.on('close', () => r()));
+      send?.(c);
+      await closed;
+    };
+    await closedAfter(1, (c) => c.send(FRAME.QUORUM, Buffer.from([0xff, 0xff, 0xff])));
+    expect(logs.at(-1)).toMatch(/malformed peer frame/);
+    await closedAfter(0);
+    expect(logs.at(-1)).toMatch(/peer claims rank 0, not a peer of rank 0/);
+    expect(events.filter((e) => e.startsWith('step'))).toEqual([]);
+  });
+
+  it('a restarted host gives the node every key it persisted', async () => {
+    await host.stop();
+    await store.close();
+    await startHost();
+    expect([...node.stored.keys()].filter((k) => k.startsWith('test\0')).sort()).toEqual(['test\x001', 'test\x002', 'test\x003']);
+  });
+});
