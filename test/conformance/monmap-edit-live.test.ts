@@ -95,7 +95,8 @@ describe.skipIf(!cephAvailable())('monmap surgery on a real 3-mon cluster', () =
 
     // What monmaptool --rm b --rm c makes of the same map (the documented procedure).
     const before = join(scratch, 'before.bin');
-    expect((await runCommand(MonmapGet, ['-s', monA, '-o', before])).exitCode).toBe(0);
+    const got = await runCommand(MonmapGet, ['-s', monA, '-o', before]);
+    expect(got.exitCode, JSON.stringify(got)).toBe(0);
     const tool = runTool('monmaptool', ['--rm', 'b', '--rm', 'c', before]);
     expect(tool.code, tool.stderr).toBe(0);
 
