@@ -9,3 +9,4 @@ export * as monmap from './lib/monmap/index.js';
 export * as msg from './lib/msg/index.js';
 export * as render from './lib/render/index.js';
 export { mulberry32, type Prng } from './lib/random.js';
+export * as quorum from './lib/quorum/index.js';
