@@ -18,26 +18,12 @@ import { osdmapFlagString } from './dump.js';
 import { nothingToChange, type OsdmapEdit } from './edit.js';
 import type { Incremental } from './incremental-types.js';
 import { pgKey, pgMapSet, type PgMap } from './osdmap-codec.js';
-import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_STATE, effectiveFlags, type OSDMap } from './osdmap-types.js';
+import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_SET_FLAGS, OSD_STATE, effectiveFlags, type OSDMap } from './osdmap-types.js';
 import { parsePg, type PgId } from './pg.js';
 
 // ---- flags -----------------------------------------------------------------------------------
 
-/** The flags `ceph osd set|unset` takes in Pacific (`pause` is pauserd + pausewr). */
-const SETTABLE_FLAGS: Record<string, number> = {
-  pause: OSDMAP_FLAG.PAUSERD | OSDMAP_FLAG.PAUSEWR,
-  noup: OSDMAP_FLAG.NOUP,
-  nodown: OSDMAP_FLAG.NODOWN,
-  noout: OSDMAP_FLAG.NOOUT,
-  noin: OSDMAP_FLAG.NOIN,
-  nobackfill: OSDMAP_FLAG.NOBACKFILL,
-  norebalance: OSDMAP_FLAG.NOREBALANCE,
-  norecover: OSDMAP_FLAG.NORECOVER,
-  noscrub: OSDMAP_FLAG.NOSCRUB,
-  'nodeep-scrub': OSDMAP_FLAG.NODEEP_SCRUB,
-  notieragent: OSDMAP_FLAG.NOTIERAGENT,
-  nosnaptrim: OSDMAP_FLAG.NOSNAPTRIM,
-};
+const SETTABLE_FLAGS = OSD_SET_FLAGS;
 export const OSDMAP_EDIT_FLAGS = Object.keys(SETTABLE_FLAGS);
 
 function flagBits(name: string): number {

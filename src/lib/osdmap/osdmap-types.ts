@@ -35,6 +35,22 @@ export const OSDMAP_FLAG = {
   NOSNAPTRIM: 0x200000,
   PGLOG_HARDLIMIT: 0x400000,
 } as const;
+/** The flags `ceph osd set|unset` takes in Pacific, by name (`pause` is pauserd + pausewr). */
+export const OSD_SET_FLAGS: Readonly<Record<string, number>> = {
+  pause: OSDMAP_FLAG.PAUSERD | OSDMAP_FLAG.PAUSEWR,
+  noup: OSDMAP_FLAG.NOUP,
+  nodown: OSDMAP_FLAG.NODOWN,
+  noout: OSDMAP_FLAG.NOOUT,
+  noin: OSDMAP_FLAG.NOIN,
+  nobackfill: OSDMAP_FLAG.NOBACKFILL,
+  norebalance: OSDMAP_FLAG.NOREBALANCE,
+  norecover: OSDMAP_FLAG.NORECOVER,
+  noscrub: OSDMAP_FLAG.NOSCRUB,
+  'nodeep-scrub': OSDMAP_FLAG.NODEEP_SCRUB,
+  notieragent: OSDMAP_FLAG.NOTIERAGENT,
+  nosnaptrim: OSDMAP_FLAG.NOSNAPTRIM,
+};
+
 export const LEGACY_REQUIRE_FLAGS = OSDMAP_FLAG.REQUIRE_JEWEL | OSDMAP_FLAG.REQUIRE_KRAKEN | OSDMAP_FLAG.REQUIRE_LUMINOUS;
 
 /** CEPH_OSD_* state bits (formats.md §10.2). */

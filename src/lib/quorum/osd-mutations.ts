@@ -10,6 +10,7 @@ import {
   CEPH_OSD_OUT,
   OSD_STATE,
   OSDMAP_FLAG,
+  OSD_SET_FLAGS,
   POOL_FLAG,
   POOL_TYPE,
   defaultPool,
@@ -27,21 +28,8 @@ import { CRUSH_TYPE } from './initial-maps.js';
 /** `retry`: the command must wait for the pending proposal to commit (Ceph's wait_for_finished_proposal). */
 export type Prepared = { ok: true; changed: boolean; result?: unknown } | { ok: false; error: string; retry?: boolean };
 
-const FLAGS: Record<string, number> = {
-  full: OSDMAP_FLAG.FULL,
-  pause: OSDMAP_FLAG.PAUSERD | OSDMAP_FLAG.PAUSEWR,
-  noup: OSDMAP_FLAG.NOUP,
-  nodown: OSDMAP_FLAG.NODOWN,
-  noout: OSDMAP_FLAG.NOOUT,
-  noin: OSDMAP_FLAG.NOIN,
-  nobackfill: OSDMAP_FLAG.NOBACKFILL,
-  norebalance: OSDMAP_FLAG.NOREBALANCE,
-  norecover: OSDMAP_FLAG.NORECOVER,
-  noscrub: OSDMAP_FLAG.NOSCRUB,
-  'nodeep-scrub': OSDMAP_FLAG.NODEEP_SCRUB,
-  notieragent: OSDMAP_FLAG.NOTIERAGENT,
-  nosnaptrim: OSDMAP_FLAG.NOSNAPTRIM,
-};
+// The live quorum also takes `full` (a test cluster has no OSDs to report it).
+const FLAGS: Record<string, number> = { full: OSDMAP_FLAG.FULL, ...OSD_SET_FLAGS };
 
 const POOL_BOOL_FLAGS: Record<string, bigint> = { nodelete: 1n << 4n, nopgchange: 1n << 5n, nosizechange: 1n << 6n, noscrub: 1n << 8n, 'nodeep-scrub': 1n << 9n };
 // pg_pool_t::pg_autoscale_mode_t: OFF 0, WARN 1, ON 2.
