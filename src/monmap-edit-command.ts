@@ -1,7 +1,15 @@
-import { WriteCommand, writeFlags, type WriteOutcome } from './base-command.js';
+import { Flags } from '@oclif/core';
+import { WriteCommand, writeFlags as baseWriteFlags, type WriteOutcome } from './base-command.js';
 import { dumpMonMap, planMonmapEdit, utimeFromDate, type MonMapDump, type MonmapEdit, type MonmapEditPlan } from './lib/monmap/index.js';
 
-export { writeFlags };
+/** The write flags, plus the lost-quorum escape hatch for a survivor that died mid-proposal. */
+export const writeFlags = {
+  ...baseWriteFlags,
+  'discard-pending': Flags.boolean({
+    summary: 'Drop an uncommitted paxos proposal (pending_v > last_committed) instead of refusing: for a survivor of a lost quorum.',
+    helpGroup: 'WRITE',
+  }),
+};
 
 export interface MonmapEditOutcome extends WriteOutcome {
   epoch?: number;
@@ -13,12 +21,12 @@ export interface MonmapEditOutcome extends WriteOutcome {
 /** The monmap write commands: one edit → a new monmap epoch committed as a paxos version. */
 export abstract class MonmapEditCommand extends WriteCommand {
   protected async runMonmapEdit(
-    flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string },
+    flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string; 'discard-pending'?: boolean },
     edit: MonmapEdit,
   ): Promise<MonmapEditOutcome> {
     let plan: MonmapEditPlan | undefined;
     const outcome = await this.runWrite(flags, async (store) => {
-      plan = await planMonmapEdit(store, edit, utimeFromDate(new Date()));
+      plan = await planMonmapEdit(store, edit, utimeFromDate(new Date()), { discardPending: flags['discard-pending'] ?? false });
       return plan.transaction;
     });
     if (!plan) return outcome;

@@ -149,6 +149,27 @@ describe.each(['rocksdb', 'leveldb'] as const)('monmap edit commands on the %s f
     });
   });
 
+  it('a survivor that died mid-proposal: refused with the way out, then --discard-pending commits over the uncommitted value', async () => {
+    const mon = await fresh('pending');
+    await MonStore.with(mon, { write: true }, async (s) => {
+      const { TransactionBuilder } = await import('../../src/lib/store/index.js');
+      await s.apply(new TransactionBuilder().put('paxos', String(paxosLast + 1n), new Uint8Array([9])).putVersion('paxos', 'pending_v', paxosLast + 1n).tx);
+    });
+    const refused = await runCommand(MonmapAdd, ['b', '127.0.0.1:40021', '-s', mon, '--no-backup', '--json']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stdout).toContain('--discard-pending');
+    const r = JSON.parse((await runCommand(MonmapAdd, ['b', '127.0.0.1:40021', '-s', mon, '--no-backup', '--discard-pending', '--json'])).stdout) as EditJson;
+    expect(r.applied).toBe(true);
+    expect(BigInt(r.paxos_version)).toBe(paxosLast + 1n);
+    await MonStore.with(mon, {}, async (s) => {
+      const st = await readPaxosState(s);
+      expect(st.last_committed).toBe(paxosLast + 1n);
+      expect(st.pending_v).toBe(paxosLast + 1n);
+      expect((await readMonMap(s)).map.ranks).toContain('b');
+    });
+    expect((await runCommand(StoreCheck, ['-s', mon])).exitCode).toBe(0);
+  });
+
   it('is refused while another process holds the store', async () => {
     const mon = await fresh('locked');
     const holder = await MonStore.open(mon, { write: true });

@@ -74,12 +74,12 @@ export function monmapServiceTransaction(m: MonMap, opts: { rewriteLatest: boole
 }
 
 /** Plans one monmap edit on `store` as a new monmap epoch committed as a new paxos version. */
-export async function planMonmapEdit(store: MonStore, edit: MonmapEdit, now: UTime): Promise<MonmapEditPlan> {
+export async function planMonmapEdit(store: MonStore, edit: MonmapEdit, now: UTime, opts: { discardPending?: boolean } = {}): Promise<MonmapEditPlan> {
   const stored = await readMonMap(store);
   const before = { ...stored.map, epoch: stored.epoch };
   const after = applyMonmapEdit(before, edit, now);
   const rewriteLatest = (await store.get(MONMAP_PREFIX, 'latest')) !== undefined;
-  const commit = planPaxosCommit(await readPaxosState(store), monmapServiceTransaction(after, { rewriteLatest }));
+  const commit = planPaxosCommit(await readPaxosState(store), monmapServiceTransaction(after, { rewriteLatest }), opts);
   const tx = new TransactionBuilder().append(commit.transaction);
   if ((await store.get('mon_sync', 'temp_newer_monmap')) !== undefined) tx.erase('mon_sync', 'temp_newer_monmap');
   return { before, after, epoch: after.epoch, paxosVersion: commit.version, diff: diffMonMaps(before, after), transaction: tx.tx };

@@ -18,17 +18,23 @@ export interface PaxosCommitPlan {
  * the decoded value to the commit transaction). A store with a pending, uncommitted
  * proposal (pending_v > last_committed) is refused: committing over it would fork history.
  */
-export function planPaxosCommit(state: PaxosState, service: Transaction): PaxosCommitPlan {
+export function planPaxosCommit(state: PaxosState, service: Transaction, opts: { discardPending?: boolean } = {}): PaxosCommitPlan {
   const last = state.last_committed ?? 0n;
   const pending = state.pending_v;
-  if (pending !== undefined && pending > last) {
+  const uncommitted = pending !== undefined && pending > last;
+  if (uncommitted && !opts.discardPending) {
     throw new MonctlError('BAD_ARGUMENT', `paxos has an uncommitted proposal (pending_v ${pending} > last_committed ${last})`, {
       key: 'paxos/pending_v',
-      actions: ['Start the monitor once so it recovers the pending proposal, stop it, then retry.'],
+      actions: [
+        'If the monitor can reach a quorum: start it once so it recovers the proposal, stop it, then retry.',
+        'If it cannot (a lost quorum): retry with --discard-pending; the uncommitted value is dropped, as a new leader drops a value no majority accepted.',
+      ],
     });
   }
   const version = last + 1n;
   const tx = new TransactionBuilder();
+  // The uncommitted value sits at last + 1 (overwritten below); anything above it is dropped too.
+  if (uncommitted) for (let v = version + 1n; v <= pending; v++) tx.erase(PAXOS_PREFIX, v.toString());
   tx.put(PAXOS_PREFIX, version.toString(), transactionToBytes(service));
   // Paxos::begin leaves pending_v/pending_pn naming the accepted value; a live leader's store
   // keeps them after the commit, so an offline commit leaves the same bookkeeping.

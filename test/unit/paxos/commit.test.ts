@@ -28,4 +28,12 @@ describe('planPaxosCommit', () => {
   it('refuses a store with an uncommitted proposal', () => {
     expect(() => planPaxosCommit({ last_committed: 10n, pending_v: 11n }, serviceTx())).toThrow(MonctlError);
   });
+
+  it('with discardPending, overwrites the uncommitted value and drops any above it', () => {
+    const plan = planPaxosCommit({ first_committed: 1n, last_committed: 10n, pending_v: 12n }, serviceTx(), { discardPending: true });
+    expect(plan.version).toBe(11n);
+    const ops = plan.transaction.ops.map((o) => `${o.type}:${o.prefix}/${o.key}`);
+    expect(ops.slice(0, 3)).toEqual(['2:paxos/12', '1:paxos/11', '1:paxos/pending_v']);
+    expect(plan.transaction.ops[2]!.value).toEqual(new Uint8Array([11, 0, 0, 0, 0, 0, 0, 0]));
+  });
 });
