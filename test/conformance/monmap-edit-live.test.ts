@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import MonmapAdd from '../../src/commands/monmap/add.js';
 import MonmapGet from '../../src/commands/monmap/get.js';
 import MonmapInject from '../../src/commands/monmap/inject.js';
@@ -76,7 +76,11 @@ describe.skipIf(!cephAvailable())('monmap edits vs monmaptool', () => {
 describe.skipIf(!cephAvailable())('monmap surgery on a real 3-mon cluster', () => {
   let cluster: Cluster | undefined;
   const running: RunningMon[] = [];
-  const scratch = makeTempDir('monctl-monmap-edit-');
+  // Made in beforeAll: the first suite's afterAll removes every temp dir made before it runs.
+  let scratch = '';
+  beforeAll(() => {
+    scratch = makeTempDir('monctl-monmap-edit-');
+  });
   let monA = '';
   let portA = 0;
   afterAll(async () => {
