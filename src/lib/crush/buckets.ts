@@ -35,6 +35,8 @@ export interface RuntimeBucket {
   weightSet: Uint32Array[] | null;
   /** straw2 choose_args: the ids hashed instead of items, or null. */
   hashIds: Int32Array | null;
+  /** straw2: every item weight is the same non-zero value (the common case: a host of like disks). */
+  equalWeights: boolean;
 }
 
 const u32s = (xs: readonly number[], n = xs.length): Uint32Array => {
@@ -61,7 +63,12 @@ export function runtimeBucket(b: CrushBucket, arg: ChooseArg | undefined): Runti
     straws: b.alg === BUCKET_STRAW ? u32s(b.straws, size) : empty,
     weightSet: null,
     hashIds: null,
+    equalWeights: false,
   };
+  if (b.alg === BUCKET_STRAW2 && size > 0) {
+    const w0 = rb.itemWeights[0]!;
+    rb.equalWeights = w0 !== 0 && rb.itemWeights.every((w) => w === w0);
+  }
   // Ceph consults choose_args in straw2 buckets only (the others ignore the argument).
   if (arg !== undefined && b.alg === BUCKET_STRAW2) {
     // A weight vector shorter than the bucket reads as zeros beyond its end.
@@ -159,6 +166,7 @@ function straw2Choose(b: RuntimeBucket, x: number, r: number, position: number):
   if (ws !== null) weights = ws[position < ws.length ? position : ws.length - 1]!;
   const ids = b.hashIds ?? b.items;
   const rj = b.hash === 0;
+  if (ws === null && b.equalWeights && rj) return straw2EqualWeights(b, x, r, ln, ids);
   let high = 0;
   let highDraw = -Infinity;
   for (let i = 0; i < b.size; i++) {
@@ -170,6 +178,29 @@ function straw2Choose(b: RuntimeBucket, x: number, r: number, position: number):
       draw = Math.trunc(ln[u]! / w);
     }
     if (i === 0 || draw > highDraw) {
+      high = i;
+      highDraw = draw;
+    }
+  }
+  return b.items[high]!;
+}
+
+/**
+ * straw2 when all weights are one value w > 0: trunc(l / w) never decreases as l grows, so an
+ * item whose ln is not above the largest seen cannot beat the current draw; only a new largest
+ * ln needs the division (about ln(size) of them per bucket, against one per item).
+ */
+function straw2EqualWeights(b: RuntimeBucket, x: number, r: number, ln: Float64Array, ids: Int32Array): number {
+  const w = b.itemWeights[0]!;
+  let high = 0;
+  let maxLn = ln[hash32_3Low16(x, ids[0]!, r)]!;
+  let highDraw = Math.trunc(maxLn / w);
+  for (let i = 1; i < b.size; i++) {
+    const l = ln[hash32_3Low16(x, ids[i]!, r)]!;
+    if (l <= maxLn) continue;
+    maxLn = l;
+    const draw = Math.trunc(l / w);
+    if (draw > highDraw) {
       high = i;
       highDraw = draw;
     }

@@ -8,6 +8,7 @@
  * seeds into a `PgTally` (and, for the dump, the text of their lines); tallies of consecutive
  * ranges add up (`mergeTally`); `summarizePgs` turns the total into osdmaptool's statistics.
  */
+import { AsciiOut } from './ascii-out.js';
 import { bucketItemWeight, type CrushMap } from '../crush/types.js';
 import type { OSDMap } from './osdmap-types.js';
 import { OSD_STATE } from './osdmap-types.js';
@@ -75,7 +76,7 @@ export function mapPgRange(mapper: PgActingMapper, range: PgRange, tally: PgTall
   const n = count.length;
   const acting = mapper.acting;
   const prefix = `${range.pool}.`;
-  let text = '';
+  const out = lines ? new AsciiOut(Math.max(64, (range.to - range.from) * 24)) : null;
   for (let ps = range.from; ps < range.to; ps++) {
     mapper.map(ps);
     const len = mapper.length;
@@ -87,13 +88,22 @@ export function mapPgRange(mapper: PgActingMapper, range: PgRange, tally: PgTall
     }
     if (len > 0 && acting[0] !== CRUSH_ITEM_NONE && acting[0]! < n) first[acting[0]!]!++;
     if (p >= 0 && p < n) primary[p]!++;
-    if (lines) {
-      let v = '';
-      for (let i = 0; i < len; i++) v += i === 0 ? `${acting[i]}` : `,${acting[i]}`;
-      text += `${prefix}${ps.toString(16)}\t[${v}]\t${p}\n`;
+    if (out !== null) {
+      out.ascii(prefix);
+      out.hex(ps);
+      out.byte(9); // \t
+      out.byte(91); // [
+      for (let i = 0; i < len; i++) {
+        if (i > 0) out.byte(44); // ,
+        out.int(acting[i]!);
+      }
+      out.byte(93); // ]
+      out.byte(9);
+      out.int(p);
+      out.byte(10);
     }
   }
-  return text;
+  return out === null ? '' : out.toString();
 }
 
 /** A map whose pools carry the --pg_num override (osdmaptool edits its in-memory pools). */
