@@ -15,6 +15,7 @@
  *  - --show-utilization turns statistics on; a replica count whose total device weight is 0 is
  *    skipped silently (no mappings printed either).
  */
+import { AsciiOut } from '../ascii-out.js';
 import { hash32_2 } from './hash.js';
 import { createCrushContext, doRuleInto, CRUSH_ITEM_NONE, type CrushContext } from './mapper.js';
 import { effectiveMaxDevices, type CrushMap } from './types.js';
@@ -169,25 +170,44 @@ export function mapXRange(s: XRangeSetup, req: XRangeRequest, onMapping?: (m: Cr
   const per = new Float64Array(weight.length);
   const sizes = new Float64Array(nr + 1);
   const prefix = `CRUSH rule ${r} x `;
-  let text = '';
+  const bad = `bad mapping rule ${r} x `;
+  const badRep = ` num_rep ${nr} result [`;
+  const text = new AsciiOut(s.showMappings ? Math.max(64, Math.min(1 << 26, (req.maxX - req.minX + 1) * (prefix.length + 8 + 6 * nr))) : 4096);
   for (let x = req.minX; x <= req.maxX; x++) {
     const realX = poolId !== -1 ? hash32_2(x, poolId) : x;
     const n = doRuleInto(ctx, r, realX, nr, weight);
     const out = ctx.scratch.result; // read after the call: scratch may have grown during it
     let hasNone = false;
-    let v = '';
     for (let i = 0; i < n; i++) {
       const item = out[i]!;
       if (item !== CRUSH_ITEM_NONE) per[item]!++;
       else hasNone = true;
-      v += i === 0 ? `${item}` : `,${item}`;
     }
     sizes[n]!++;
-    if (s.showMappings) text += `${prefix}${x} [${v}]\n`;
-    if (s.showBadMappings && (n !== nr || hasNone)) text += `bad mapping rule ${r} x ${x} num_rep ${nr} result [${v}]\n`;
+    if (s.showMappings) {
+      text.ascii(prefix);
+      text.int(x);
+      writeList(text, out, n);
+    }
+    if (s.showBadMappings && (n !== nr || hasNone)) {
+      text.ascii(bad);
+      text.int(x);
+      text.ascii(badRep);
+      writeList(text, out, n, false);
+    }
     if (onMapping !== undefined) onMapping({ rule: r, num_rep: nr, x, result: Array.from(out.subarray(0, n)) });
   }
-  return { text, per, sizes };
+  return { text: text.toString(), per, sizes };
+}
+
+/** ` [a,b,c]\n` (or `a,b,c]\n` after a caller-written `[`). */
+function writeList(text: AsciiOut, out: Int32Array, n: number, open = true): void {
+  if (open) text.ascii(' [');
+  for (let i = 0; i < n; i++) {
+    if (i > 0) text.byte(44);
+    text.int(out[i]!);
+  }
+  text.ascii(']\n');
 }
 
 /**

@@ -8,7 +8,7 @@
  * seeds into a `PgTally` (and, for the dump, the text of their lines); tallies of consecutive
  * ranges add up (`mergeTally`); `summarizePgs` turns the total into osdmaptool's statistics.
  */
-import { AsciiOut } from './ascii-out.js';
+import { AsciiOut } from '../ascii-out.js';
 import { bucketItemWeight, type CrushMap } from '../crush/types.js';
 import type { OSDMap } from './osdmap-types.js';
 import { OSD_STATE } from './osdmap-types.js';

@@ -1,14 +1,14 @@
 /**
- * A growable byte buffer for ASCII text written a number at a time: the PG dump writes hundreds
- * of thousands of short lines, and building each as a JS string made the garbage collector the
- * third-largest item of its profile. Digits go straight into a Uint8Array; the text becomes one
+ * A growable byte buffer for ASCII text written a number at a time: the PG dump and `crush test`
+ * write hundreds of thousands of short lines, and building each as a JS string made the garbage
+ * collector the third-largest item of their profiles. Digits go straight into a Uint8Array; the text becomes one
  * string only once, at the end.
  */
 export class AsciiOut {
   private buf: Uint8Array;
   private len = 0;
   /** Scratch for the digits of one number, least significant first. */
-  private readonly digits = new Uint8Array(12);
+  private readonly digits = new Uint8Array(24);
 
   constructor(initialBytes = 1 << 16) {
     this.buf = new Uint8Array(initialBytes);
@@ -39,9 +39,9 @@ export class AsciiOut {
     for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
   }
 
-  /** A 32-bit signed integer in decimal, as `${n}` prints it. */
+  /** An integer (|n| < 2^53) in decimal, as `${n}` prints it. */
   int(n: number): void {
-    this.reserve(12);
+    this.reserve(24);
     let v = n;
     if (v < 0) {
       this.buf[this.len++] = 45; // '-'
@@ -52,7 +52,7 @@ export class AsciiOut {
 
   /** A non-negative integer in lower-case hexadecimal, as n.toString(16) prints it. */
   hex(n: number): void {
-    this.reserve(12);
+    this.reserve(24);
     this.unsigned(n, 16);
   }
 

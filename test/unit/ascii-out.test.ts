@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AsciiOut } from '../../../src/lib/osdmap/ascii-out.js';
-import { mulberry32 } from '../../../src/lib/random.js';
+import { AsciiOut } from '../../src/lib/ascii-out.js';
+import { mulberry32 } from '../../src/lib/random.js';
 
 describe('AsciiOut', () => {
   it('writes integers as template strings and toString(16) do, growing as it goes', () => {
