@@ -57,7 +57,7 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
     file: 'osdmap',
     args: 0,
     run: async (f) => {
-      const [views, map] = await Promise.all([import('../lib/cli/osdmap-views.js'), readOSDMapFile(f.osdmap!)]);
+      const [views, map] = await Promise.all([import('../lib/cli/osdmap-tree-view.js'), readOSDMapFile(f.osdmap!)]);
       return views.osdmapTreeView(map);
     },
   },

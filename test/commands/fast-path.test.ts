@@ -65,7 +65,7 @@ describe('the fast path of bin/run.js', () => {
       const bytes = readFileSync(file(name));
       writeFileSync(file(`${name}.truncated`), bytes.subarray(0, Math.floor(bytes.length / 2)));
       const garbage = Buffer.from(bytes);
-      for (let i = 8; i < garbage.length; i += 7) garbage[i] ^= 0x5a;
+      for (let i = 8; i < garbage.length; i += 7) garbage[i] = garbage[i]! ^ 0x5a;
       writeFileSync(file(`${name}.garbage`), garbage);
     }
     writeFileSync(file('empty'), '');
@@ -76,49 +76,56 @@ describe('the fast path of bin/run.js', () => {
   });
 
   it('osdmap print, tree and dump: same bytes, errors and exit codes as oclif', async () => {
-    const cases: string[][] = [];
-    for (const cmd of ['print', 'tree', 'dump']) {
-      for (const f of ['osdmap', 'osdmap.truncated', 'osdmap.garbage', 'empty', 'missing']) {
-        cases.push(['osdmap', cmd, '--osdmap', file(f)]);
-        cases.push(['osdmap', cmd, `--osdmap=${file(f)}`, '--json']);
-      }
-    }
-    cases.push(['osdmap', 'print', '-m', file('osdmap')], ['osdmap', 'tree', `-m${file('osdmap')}`]);
+    const m = file('osdmap');
+    const cases: string[][] = [
+      ['osdmap', 'print', '--osdmap', m],
+      ['osdmap', 'print', `--osdmap=${m}`, '--json'],
+      ['osdmap', 'tree', `-m${m}`],
+      ['osdmap', 'tree', '-m', m, '--json'],
+      ['osdmap', 'dump', '--json', '--osdmap', m],
+      ['osdmap', 'print', '--osdmap', file('missing')],
+      ['osdmap', 'print', '--osdmap', file('osdmap.truncated')],
+      ['osdmap', 'print', '--osdmap', file('osdmap.garbage')],
+      ['osdmap', 'tree', '--osdmap', file('empty'), '--json'],
+      ['osdmap', 'dump', '--osdmap', file('osdmap.garbage'), '--json'],
+      ['osdmap', 'dump', '--osdmap', file('missing'), '--json'],
+    ];
     const r = await expectSame(cases);
     expect(r[0]!.code).toBe(0);
     expect(r[0]!.stdout).toMatch(/^epoch 31\n/);
     expect(r.find((x) => x.code === 4)?.stderr).toMatch(/^monctl: IO_ERROR: cannot read .*missing/);
     expect(r.some((x) => x.code === 7 && x.stderr.startsWith('monctl: DECODE_'))).toBe(true);
-  }, 300_000);
+  }, 180_000);
 
   it('pg map, crush decompile and dump, monmap print', async () => {
     const cases: string[][] = [
       ['pg', 'map', '1.0', '--osdmap', file('osdmap')],
       ['pg', 'map', '2.7', '--osdmap', file('osdmap'), '--json'],
       ['pg', 'map', '9.0', '--osdmap', file('osdmap')],
-      ['pg', 'map', '9.0', '-m', file('osdmap'), '--json'],
       ['pg', 'map', 'x.y', '--osdmap', file('missing')],
       ['pg', 'map', '1.0', '--osdmap', file('osdmap.truncated')],
       ['monmap', 'print', '--monmap', file('monmap')],
       ['monmap', 'print', '--monmap', file('monmap'), '--json'],
-      ['monmap', 'print', '--monmap', file('monmap.truncated')],
-      ['monmap', 'print', '-m', file('monmap.garbage'), '--json'],
+      ['monmap', 'print', '-m', file('monmap.garbage')],
     ];
-    for (const cmd of ['decompile', 'dump']) {
-      for (const f of ['crush', 'crush.truncated', 'crush.garbage', 'missing']) {
-        cases.push(['crush', cmd, '--crushmap', file(f)]);
-        cases.push(['crush', cmd, '-i', file(f), '--json']);
-      }
-    }
+    cases.push(
+      ['crush', 'decompile', '--crushmap', file('crush')],
+      ['crush', 'decompile', '-i', file('crush'), '--json'],
+      ['crush', 'dump', '--crushmap', file('crush')],
+      ['crush', 'decompile', '-i', file('crush.truncated')],
+      ['crush', 'dump', '-i', file('crush.garbage'), '--json'],
+      ['crush', 'dump', '--crushmap', file('missing')],
+    );
     const r = await expectSame(cases);
     expect(r[0]!.stdout).toMatch(/^osdmap e31 pg 1\.0 \(1\.0\) -> up \[/);
     expect(r[2]!.code).toBe(2);
+    expect(r.some((x) => x.code === 7 && x.stdout.startsWith('{\n    "error": {\n        "code": "DECODE_'))).toBe(true);
     // -o: the same file written, the same (empty) stdout.
     const fast = await run(['crush', 'decompile', '-i', file('crush'), '-o', file('fast.txt'), '--json'], {});
     const oclif = await run(['crush', 'decompile', '-i', file('crush'), '-o', file('oclif.txt'), '--json'], { MONCTL_NO_FAST: '1' });
     expect(fast.stdout.replace('fast.txt', 'X')).toBe(oclif.stdout.replace('oclif.txt', 'X'));
     expect(readFileSync(file('fast.txt'), 'utf8')).toBe(readFileSync(file('oclif.txt'), 'utf8'));
-  }, 300_000);
+  }, 180_000);
 
   it('argv it does not fully understand goes to oclif unchanged', async () => {
     const m = file('osdmap');
@@ -146,13 +153,10 @@ describe('the fast path of bin/run.js', () => {
     expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_NO_FAST: '1' })).toBeUndefined();
     expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_STORE: '/x' })?.flags).toEqual({ osdmap: m });
     expect(parseFast(['pg', 'map', '--json', '1.0', '-m', m], {})).toMatchObject({ flags: { osdmap: m }, args: ['1.0'], json: true });
-    await expectSame([
-      ['osdmap', 'print', '--osdmap', m, '--store', join(tmp.dir, 'nonexistent')],
-      ['osdmap', 'print', '--osdmap', m, 'extra'],
-    ]);
-    // $MONCTL_STORE alone does not conflict with a file.
+    // $MONCTL_STORE alone does not conflict with a file; --store does (oclif says so).
     await expectSame([['osdmap', 'tree', '--osdmap', m]], { MONCTL_STORE: join(tmp.dir, 'nonexistent') });
-  }, 300_000);
+    await expectSame([['osdmap', 'print', '--osdmap', m, '--store', join(tmp.dir, 'nonexistent')]]);
+  }, 180_000);
 
   it('takes only flags the command classes define, with their short names', async () => {
     for (const [id, fast] of Object.entries(FAST_COMMANDS)) {
@@ -173,16 +177,14 @@ describe('the fast path of bin/run.js', () => {
   });
 
   it.skipIf(corpusObjects('OSDMap').length === 0)('corpus maps: the same on both paths', async () => {
-    const maps = corpusObjects('OSDMap').filter((_, i) => i % 40 === 0);
-    const crush = corpusObjects('CrushWrapper').filter((_, i) => i % 60 === 0);
-    const monmaps = corpusObjects('MonMap').filter((_, i) => i % 30 === 0);
-    await expectSame([
-      ...maps.flatMap((o) => [
-        ['osdmap', 'print', '--osdmap', o.path],
-        ['osdmap', 'tree', '--osdmap', o.path, '--json'],
-      ]),
-      ...crush.map((o) => ['crush', 'dump', '--crushmap', o.path]),
-      ...monmaps.map((o) => ['monmap', 'print', '--monmap', o.path]),
+    // The largest map (a real cluster's), one CRUSH map, one MonMap.
+    const map = corpusObjects('OSDMap').sort((a, b) => b.bytes.length - a.bytes.length)[0]!;
+    const r = await expectSame([
+      ['osdmap', 'print', '--osdmap', map.path],
+      ['osdmap', 'tree', '--osdmap', map.path],
+      ['crush', 'dump', '--crushmap', corpusObjects('CrushWrapper')[0]!.path],
+      ['monmap', 'print', '--monmap', corpusObjects('MonMap')[0]!.path],
     ]);
-  }, 300_000);
+    expect(r[0]!.code).toBe(0);
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import type { CrushTreeJson } from '../../lib/crush/index.js';
-import { osdmapTreeView } from '../../lib/cli/osdmap-views.js';
+import { osdmapTreeView } from '../../lib/cli/osdmap-tree-view.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
 export default class OsdmapTree extends OSDMapSourceCommand {
