@@ -1,10 +1,11 @@
 /**
  * `monctl osdmap print` against `osdmaptool --print` on one 2,000-OSD map
- * (`osdmaptool --createsimple 2000 --with-default-pool`), in one run: both outputs must be
+ * (`osdmaptool --createsimple 2000 --with-default-pool`), in one run: the outputs must be
  * identical, then each tool runs --runs times (interleaved, stdout to /dev/null) and the
  * medians of wall time and of CPU time (user + sys, from /usr/bin/time's rusage, of the child)
  * are compared; `node -e 0` is timed the same way, since Node's own start-up bounds the ratio.
- * Target: monctl ≤ 1.5 × osdmaptool.
+ * `monctl` is bin/run.js's fast path (no oclif); `monctl (oclif)` the same command with
+ * MONCTL_NO_FAST=1, through oclif. Target: monctl ≤ 1.5 × osdmaptool.
  *
  *   npm run bench:startup [-- --runs 11 --osds 2000]
  *
@@ -37,10 +38,13 @@ function main(): void {
     execFileSync('osdmaptool', ['--createsimple', String(osds), '--with-default-pool', '--clobber', map], { stdio: 'ignore' });
     const tools: Record<string, [string, string[]]> = {
       osdmaptool: ['osdmaptool', [map, '--print']],
-      monctl: [process.execPath, [CLI, 'osdmap', 'print', '--osdmap', map]],
+      // Both monctl rows go through env(1), so they pay the same extra exec.
+      monctl: ['env', ['-u', 'MONCTL_NO_FAST', process.execPath, CLI, 'osdmap', 'print', '--osdmap', map]],
+      'monctl (oclif)': ['env', ['MONCTL_NO_FAST=1', process.execPath, CLI, 'osdmap', 'print', '--osdmap', map]],
       'node -e 0': [process.execPath, ['-e', '0']],
     };
-    const identical = sha(...tools.osdmaptool!) === sha(...tools.monctl!);
+    const reference = sha(...tools.osdmaptool!);
+    const identical = sha(...tools.monctl!) === reference && sha(...tools['monctl (oclif)']!) === reference;
     const wall: Record<string, number[]> = {};
     const cpu: Record<string, number[]> = {};
     for (const [cmd, args] of Object.values(tools)) timeWithCpu(cmd, args); // warm the page cache
@@ -59,6 +63,7 @@ function main(): void {
       outputsIdentical: identical,
       osdmaptool: row('osdmaptool'),
       monctl: row('monctl'),
+      monctlOclif: row('monctl (oclif)'),
       node: row('node -e 0'),
       ratioWall: med(wall.monctl) / med(wall.osdmaptool),
       ratioCpu: med(cpu.monctl) / med(cpu.osdmaptool),
@@ -67,8 +72,8 @@ function main(): void {
     };
     const f = (n: number) => n.toFixed(0).padStart(6);
     console.log(`osdmap print on ${osds} OSDs, median of ${runs} (outputs ${identical ? 'identical' : 'DIFFER'})`);
-    console.log('                 wall ms   cpu ms');
-    for (const name of Object.keys(tools)) console.log(`${name.padEnd(14)} ${f(med(wall[name]))}   ${f(med(cpu[name]))}`);
+    console.log('                  wall ms   cpu ms');
+    for (const name of Object.keys(tools)) console.log(`${name.padEnd(15)} ${f(med(wall[name]))}   ${f(med(cpu[name]))}`);
     console.log(`monctl / osdmaptool: ${result.ratioWall.toFixed(2)}x wall, ${result.ratioCpu.toFixed(2)}x CPU (target ${TARGET_RATIO}x); node -e 0 alone is ${result.nodeAloneRatioWall.toFixed(2)}x`);
     mkdirSync(join(ROOT, '.bench'), { recursive: true });
     writeFileSync(join(ROOT, '.bench', 'startup.json'), JSON.stringify(result, null, 2) + '\n');

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `monctl --version` is answered here, in oclif's format, without loading oclif (most of the
-// start-up time); everything else goes through oclif, which finds commands via its manifest.
+// start-up time); so are the hot read-only file commands (dist/fast/dispatch.js: `osdmap print
+// --osdmap FILE` and the like), unless MONCTL_NO_FAST is set. Everything else, and any argv the
+// fast path does not fully understand, goes through oclif, which finds commands via its manifest.
 const argv = process.argv.slice(2);
+const FAST_TOPICS = ['osdmap', 'crush', 'monmap', 'pg'];
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
-} else {
+} else if (!(FAST_TOPICS.includes(argv[0]) && !process.env.MONCTL_NO_FAST && (await (await import('../dist/fast/dispatch.js')).runFast(argv)))) {
   const { execute } = await import('@oclif/core');
   await execute({ dir: import.meta.url });
 }

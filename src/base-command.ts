@@ -1,5 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { MonctlError } from './lib/errors.js';
+import { reportError } from './lib/cli/report.js';
+import type { View } from './lib/cli/view.js';
 import { toJson } from './lib/render/json.js';
 import { formatTransaction } from './lib/render/value.js';
 import { OutputSink } from './lib/render/output.js';
@@ -8,9 +10,6 @@ import { listingChunks, listingEntries, type ListingKind } from './lib/store/lis
 import { MonStore, dumpTransaction, prefixKeyRange, writeTransaction, type OpenOptions, type Transaction } from './lib/store/index.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
-
-/** Exit code for bugs (EX_SOFTWARE): not the user's fault, please report. */
-const INTERNAL_ERROR_EXIT = 70;
 
 /**
  * Every monctl command: `--json` (the value `run()` returns is the JSON contract), errors
@@ -29,32 +28,25 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(toJson(json) + '\n');
   }
 
+  /** Writes a view's text (unless --json) and returns its --json value. */
+  protected show<T>(view: View<T>): T {
+    if (view.text !== undefined && !this.jsonEnabled()) process.stdout.write(view.text);
+    return view.json();
+  }
+
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
-    if (err instanceof MonctlError) {
-      if (this.jsonEnabled()) {
-        this.logJson({ error: err.toJSON() });
-      } else {
-        process.stderr.write(`monctl: ${err.describe()}\n`);
-        for (const a of err.actions) process.stderr.write(`  → ${a}\n`);
-      }
-      if (process.env.MONCTL_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
-      this.exit(err.exitCode);
-    }
     // this.exit(n): not an error, just the exit code.
     if ((err as { code?: string }).code === 'EEXIT') throw err;
     // oclif's own errors (bad flags, missing args) print one clean line; JSON gets ours.
-    if (err.oclif !== undefined) {
+    if (err.oclif !== undefined && !(err instanceof MonctlError)) {
       if (!this.jsonEnabled()) return super.catch(err);
       this.logJson({ error: { code: 'BAD_ARGUMENT', message: err.message, actions: [`See \`monctl ${(this.id ?? '').replace(/:/g, ' ')} --help\`.`] } });
       this.exit(err.oclif.exit ?? 2);
     }
-    if (this.jsonEnabled()) {
-      this.logJson({ error: { code: 'INTERNAL', message: err.message } });
-    } else {
-      process.stderr.write(`monctl: internal error: ${err.message}\n  → This is a bug in monctl; rerun with MONCTL_DEBUG=1 and report the output.\n`);
-    }
-    if (process.env.MONCTL_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
-    this.exit(INTERNAL_ERROR_EXIT);
+    const r = reportError(err, this.jsonEnabled(), Boolean(process.env.MONCTL_DEBUG));
+    if (r.stdout) process.stdout.write(r.stdout);
+    if (r.stderr) process.stderr.write(r.stderr);
+    this.exit(r.exitCode);
   }
 }
 

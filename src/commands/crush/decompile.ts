@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CrushSourceCommand, crushSourceFlags } from '../../map-sources.js';
-import { decodeCrushMap, decompileCrushMap } from '../../lib/crush/index.js';
+import { crushDecompileView } from '../../lib/cli/crush-views.js';
 import { writeOutputFile } from '../../files.js';
 
 export default class CrushDecompile extends CrushSourceCommand {
@@ -17,12 +17,8 @@ export default class CrushDecompile extends CrushSourceCommand {
   async run(): Promise<{ crushmap: string; out?: string; text?: string }> {
     const { flags } = await this.parse(CrushDecompile);
     const { source, bytes } = await this.loadCrushBytes(flags);
-    const text = decompileCrushMap(decodeCrushMap(bytes));
-    if (flags.out !== undefined) {
-      writeOutputFile(flags.out, text);
-      return { crushmap: source, out: flags.out };
-    }
-    if (!this.jsonEnabled()) process.stdout.write(text);
-    return { crushmap: source, text };
+    const view = crushDecompileView(source, bytes, flags.out);
+    if (flags.out !== undefined) writeOutputFile(flags.out, view.decompiled);
+    return this.show(view);
   }
 }

@@ -1,6 +1,6 @@
 import { CrushSourceCommand, crushSourceFlags } from '../../map-sources.js';
-import { decodeCrushMap, dumpCrushMap, type JsonValue } from '../../lib/crush/index.js';
-import { toJson } from '../../lib/render/index.js';
+import type { JsonValue } from '../../lib/crush/index.js';
+import { crushDumpView } from '../../lib/cli/crush-views.js';
 
 export default class CrushDump extends CrushSourceCommand {
   static override summary = 'Dump a CRUSH map as JSON, exactly as `crushtool -i FILE --dump` does (always JSON).';
@@ -12,9 +12,6 @@ export default class CrushDump extends CrushSourceCommand {
   async run(): Promise<{ [key: string]: JsonValue }> {
     const { flags } = await this.parse(CrushDump);
     const { bytes } = await this.loadCrushBytes(flags);
-    const dump = dumpCrushMap(decodeCrushMap(bytes));
-    // crushtool ends its dump with an empty line.
-    this.log(`${toJson(dump)}\n`);
-    return dump;
+    return this.show(crushDumpView(bytes));
   }
 }

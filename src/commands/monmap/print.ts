@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
-import { printMonMap } from '../../lib/monmap/index.js';
-import { dumpMonMap, type MonMapDump } from '../../lib/monmap/dump.js';
+import { monmapPrintView } from '../../lib/cli/monmap-views.js';
+import type { MonMapDump } from '../../lib/monmap/dump.js';
 import { decodeStoredMonMap, readMonMap } from '../../lib/monmap/store.js';
 import { readInputFile } from '../../files.js';
 
@@ -31,11 +31,9 @@ export default class MonmapPrint extends StoreCommand {
       }
       const bytes = readInputFile(flags.monmap);
       const map = decodeStoredMonMap(bytes);
-      this.log(printMonMap(map, flags.monmap).trimEnd());
-      return dumpMonMap(map);
+      return this.show(monmapPrintView(map, { file: flags.monmap }));
     }
     const { key, map } = await this.withStore(flags.store, (store) => readMonMap(store, flags.epoch));
-    this.log(`monctl: monmap key ${key}\n${printMonMap(map).trimEnd()}`);
-    return dumpMonMap(map);
+    return this.show(monmapPrintView(map, { key }));
   }
 }

@@ -1,5 +1,4 @@
-import { dumpOSDMap } from '../../lib/osdmap/index.js';
-import { cephJsonText } from '../../lib/osdmap/print.js';
+import { osdmapDumpView } from '../../lib/cli/osdmap-views.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
 export default class OsdmapDump extends OSDMapSourceCommand {
@@ -12,8 +11,6 @@ export default class OsdmapDump extends OSDMapSourceCommand {
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(OsdmapDump);
     const { map } = await this.loadMap(flags);
-    const dump = dumpOSDMap(map);
-    this.log(cephJsonText(dump));
-    return dump;
+    return this.show(osdmapDumpView(map));
   }
 }

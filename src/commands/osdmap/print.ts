@@ -1,6 +1,5 @@
-import { dumpOSDMap } from '../../lib/osdmap/index.js';
+import { osdmapPrintView } from '../../lib/cli/osdmap-views.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
-import { printOSDMap } from '../../lib/osdmap/print.js';
 
 export default class OsdmapPrint extends OSDMapSourceCommand {
   static override summary = 'Print an OSDMap as `osdmaptool --print` (and `ceph osd dump`) do; --json as `osdmaptool --dump json`.';
@@ -16,7 +15,6 @@ export default class OsdmapPrint extends OSDMapSourceCommand {
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(OsdmapPrint);
     const { map } = await this.loadMap(flags);
-    if (!this.jsonEnabled()) process.stdout.write(printOSDMap(map));
-    return dumpOSDMap(map);
+    return this.show(osdmapPrintView(map));
   }
 }

@@ -1,5 +1,5 @@
 import type { CrushTreeJson } from '../../lib/crush/index.js';
-import { osdTree, formatOSDTreeTable } from '../../lib/osdmap/tree.js';
+import { osdmapTreeView } from '../../lib/cli/osdmap-tree-view.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
 export default class OsdmapTree extends OSDMapSourceCommand {
@@ -12,8 +12,6 @@ export default class OsdmapTree extends OSDMapSourceCommand {
   async run(): Promise<CrushTreeJson> {
     const { flags } = await this.parse(OsdmapTree);
     const { map } = await this.loadMap(flags);
-    const tree = osdTree(map);
-    if (!this.jsonEnabled()) process.stdout.write(formatOSDTreeTable(tree.rows));
-    return tree.json;
+    return this.show(osdmapTreeView(map));
   }
 }

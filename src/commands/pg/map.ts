@@ -1,18 +1,9 @@
 import { Args } from '@oclif/core';
-import { MonctlError } from '../../lib/errors.js';
-import { formatOsdVector, pgToUpActing, rawPgToPg } from '../../lib/osdmap/placement.js';
-import { formatPg, parsePg } from '../../lib/osdmap/pg.js';
+import { pgMapView, type PgMapJson } from '../../lib/cli/pg-views.js';
+import { parsePg } from '../../lib/osdmap/pg.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
-export interface PgMapJson {
-  epoch: number;
-  raw_pgid: string;
-  pgid: string;
-  up: number[];
-  up_primary: number;
-  acting: number[];
-  acting_primary: number;
-}
+export type { PgMapJson };
 
 export default class PgMap extends OSDMapSourceCommand {
   static override summary = 'Show the up and acting OSDs of a placement group, as `ceph pg map` does.';
@@ -29,27 +20,6 @@ export default class PgMap extends OSDMapSourceCommand {
     const { args, flags } = await this.parse(PgMap);
     const raw = parsePg(args.pgid);
     const { map } = await this.loadMap(flags);
-    const pool = map.pools.get(raw.pool);
-    if (pool === undefined) {
-      throw new MonctlError('BAD_ARGUMENT', `pg '${args.pgid}' does not exist`, {
-        actions: [`Pool ${raw.pool} is not in osdmap epoch ${map.epoch}; \`monctl osdmap print\` lists the pools.`],
-      });
-    }
-    const pg = rawPgToPg(pool, raw);
-    const p = pgToUpActing(map, raw);
-    if (!this.jsonEnabled()) {
-      process.stdout.write(
-        `osdmap e${map.epoch} pg ${formatPg(raw)} (${formatPg(pg)}) -> up ${formatOsdVector(p.up)} acting ${formatOsdVector(p.acting)}\n`,
-      );
-    }
-    return {
-      epoch: map.epoch,
-      raw_pgid: formatPg(raw),
-      pgid: formatPg(pg),
-      up: p.up,
-      up_primary: p.upPrimary,
-      acting: p.acting,
-      acting_primary: p.actingPrimary,
-    };
+    return this.show(pgMapView(map, raw, args.pgid));
   }
 }

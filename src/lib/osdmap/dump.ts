@@ -5,7 +5,8 @@
  * pg_t are printed as Ceph prints them. Inside array sections Ceph's JSON formatter drops
  * the names, which is why primary_temp is a flat list.
  */
-import { crushFeatureUse, getBucket, RuleOp, type CrushMap } from '../crush/index.js';
+import { crushFeatureUse } from '../crush/dump.js';
+import { getBucket, RuleOp, type CrushMap } from '../crush/types.js';
 import { dumpEntityAddrvec, formatEntityAddr, formatLegacyStr } from '../msg/entity-addr.js';
 import { formatUTimeCeph } from '../msg/utime.js';
 import { dumpOsdInfo, dumpOsdXinfo } from './osd-info.js';

@@ -2,7 +2,7 @@
  * The client-usable section of a full OSDMap (formats.md §6.1): envelope compat 1, v9 in
  * Pacific (v10 from Reef: pg_upmap_primaries). Older feature sets get v3, v6 or v7.
  */
-import { decodeCrushMap } from '../crush/index.js';
+import { decodeCrushMap } from '../crush/codec.js';
 import { Reader, Writer, decodeUTime, decodeUuid, encodeUTime, encodeUuid } from '../encoding/index.js';
 import { MonctlError } from '../errors.js';
 import { FEATURE, hasFeature } from '../msg/features.js';

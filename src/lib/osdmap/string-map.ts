@@ -6,7 +6,13 @@ import { Reader, Writer } from '../encoding/index.js';
 
 const utf8 = new TextEncoder();
 
+/** UTF-16 code units that sort differently from their UTF-8 bytes: surrogates vs U+E000–U+FFFF. */
+const HIGH_UNITS = /[\ud800-\uffff]/;
+
 export function compareBytewise(a: string, b: string): number {
+  // Below U+D800, UTF-16 code-unit order is code-point order, which is UTF-8 byte order; most
+  // names are ASCII, so skip the two encodings (OSDMap::dump sorts every OSD's state names).
+  if (!HIGH_UNITS.test(a) && !HIGH_UNITS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(utf8.encode(a), utf8.encode(b));
 }
 

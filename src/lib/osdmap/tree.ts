@@ -9,7 +9,8 @@
  * NAME, each column padded to its widest cell (empty cells too, so bucket rows end in spaces),
  * two spaces between columns.
  */
-import { crushTree, itemClass, type CrushTreeJson } from '../crush/index.js';
+import { itemClass } from '../crush/dump.js';
+import { crushTree, type CrushTreeJson } from '../crush/tree.js';
 import { formatFixed, osdExists, osdIsUp, primaryAffinity, weightFloat16 } from './print.js';
 import { OSD_STATE, type OSDMap } from './osdmap-types.js';
 
