@@ -4,7 +4,8 @@
  * identical, then each tool runs --runs times (interleaved, stdout to /dev/null) and the
  * medians of wall time and of CPU time (user + sys, from /usr/bin/time's rusage, of the child)
  * are compared; `node -e 0` is timed the same way, since Node's own start-up bounds the ratio.
- * `monctl` is bin/run.js's fast path (no oclif); `monctl (oclif)` the same command with
+ * `monctl` is bin/run.js run through its #! line (which drops NODE_EXTRA_CA_CERTS: monctl makes no
+ * TLS connection) on its fast path (no oclif); `monctl (oclif)` the same command with
  * MONCTL_NO_FAST=1, through oclif. Target: monctl ≤ 1.5 × osdmaptool.
  *
  *   npm run bench:startup [-- --runs 11 --osds 2000]
@@ -39,9 +40,13 @@ function main(): void {
     const tools: Record<string, [string, string[]]> = {
       osdmaptool: ['osdmaptool', [map, '--print']],
       // Both monctl rows go through env(1), so they pay the same extra exec.
-      monctl: ['env', ['-u', 'MONCTL_NO_FAST', process.execPath, CLI, 'osdmap', 'print', '--osdmap', map]],
-      'monctl (oclif)': ['env', ['MONCTL_NO_FAST=1', process.execPath, CLI, 'osdmap', 'print', '--osdmap', map]],
+      // Run as the installed `monctl` runs: bin/run.js through its #! line.
+      monctl: ['env', ['-u', 'MONCTL_NO_FAST', CLI, 'osdmap', 'print', '--osdmap', map]],
+      'monctl (oclif)': ['env', ['MONCTL_NO_FAST=1', CLI, 'osdmap', 'print', '--osdmap', map]],
       'node -e 0': [process.execPath, ['-e', '0']],
+      // What bin/run.js's #! line starts: Node without NODE_EXTRA_CA_CERTS (when it is set,
+      // Node parses that certificate file at every start, before any script runs).
+      'node -e 0 (#!)': ['env', ['-u', 'NODE_EXTRA_CA_CERTS', process.execPath, '-e', '0']],
     };
     const reference = sha(...tools.osdmaptool!);
     const identical = sha(...tools.monctl!) === reference && sha(...tools['monctl (oclif)']!) === reference;
@@ -65,16 +70,18 @@ function main(): void {
       monctl: row('monctl'),
       monctlOclif: row('monctl (oclif)'),
       node: row('node -e 0'),
+      nodeShebang: row('node -e 0 (#!)'),
       ratioWall: med(wall.monctl) / med(wall.osdmaptool),
       ratioCpu: med(cpu.monctl) / med(cpu.osdmaptool),
       nodeAloneRatioWall: med(wall['node -e 0']) / med(wall.osdmaptool),
+      nodeShebangRatioWall: med(wall['node -e 0 (#!)']) / med(wall.osdmaptool),
       targetRatio: TARGET_RATIO,
     };
     const f = (n: number) => n.toFixed(0).padStart(6);
     console.log(`osdmap print on ${osds} OSDs, median of ${runs} (outputs ${identical ? 'identical' : 'DIFFER'})`);
     console.log('                  wall ms   cpu ms');
-    for (const name of Object.keys(tools)) console.log(`${name.padEnd(15)} ${f(med(wall[name]))}   ${f(med(cpu[name]))}`);
-    console.log(`monctl / osdmaptool: ${result.ratioWall.toFixed(2)}x wall, ${result.ratioCpu.toFixed(2)}x CPU (target ${TARGET_RATIO}x); node -e 0 alone is ${result.nodeAloneRatioWall.toFixed(2)}x`);
+    for (const name of Object.keys(tools)) console.log(`${name.padEnd(17)} ${f(med(wall[name]))}   ${f(med(cpu[name]))}`);
+    console.log(`monctl / osdmaptool: ${result.ratioWall.toFixed(2)}x wall, ${result.ratioCpu.toFixed(2)}x CPU (target ${TARGET_RATIO}x); node -e 0 alone is ${result.nodeAloneRatioWall.toFixed(2)}x (${result.nodeShebangRatioWall.toFixed(2)}x as bin/run.js's #! starts it)`);
     mkdirSync(join(ROOT, '.bench'), { recursive: true });
     writeFileSync(join(ROOT, '.bench', 'startup.json'), JSON.stringify(result, null, 2) + '\n');
   } finally {

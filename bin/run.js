@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
+// The #! line drops NODE_EXTRA_CA_CERTS: when it is set, Node reads and parses that certificate
+// file at every start (about 70 ms of CPU), and monctl never makes a TLS connection.
 // `monctl --version` is answered here, in oclif's format, without loading oclif (most of the
 // start-up time); so are the hot read-only file commands (dist/fast/dispatch.js: `osdmap print
 // --osdmap FILE` and the like), unless MONCTL_NO_FAST is set. Everything else, and any argv the
