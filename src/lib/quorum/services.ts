@@ -13,8 +13,9 @@ import type { UTime } from '../encoding/index.js';
 import { Writer } from '../encoding/index.js';
 import { decodeStoredMonMap, encodeMonMap, type MonMap, MONMAP_PREFIX } from '../monmap/index.js';
 import {
-  applyIncremental,
+  applyIncrementalShared,
   decodeOSDMap,
+  EncodeCache,
   emptyIncremental,
   encodeIncremental,
   encodeOSDMap,
@@ -41,8 +42,16 @@ export class OsdmapService {
   /** Decoded on first use: only a leader preparing commands reads the map. */
   private decoded: OSDMap | undefined;
   private pending: Incremental | undefined;
-  /** The committed map with the pending incremental applied: what commands read. */
-  private projected: OSDMap | undefined;
+  /**
+   * The committed map with the pending incremental applied (what commands read) and its
+   * encoding. Maps are never modified once built: each epoch shares what did not change with
+   * the one before, so projecting one more command costs what it touched, not the whole map.
+   */
+  private projected: { map: OSDMap; bytes: Uint8Array } | undefined;
+  /** The last map this leader proposed, adopted as the committed map if those very bytes commit. */
+  private proposed: { epoch: number; map: OSDMap; bytes: Uint8Array } | undefined;
+  /** Encoded parts carried from one projected map to the next (most commands touch one OSD). */
+  private readonly encodeCache = new EncodeCache();
 
   constructor(private readonly kv: Kv) {
     this.refresh();
@@ -60,10 +69,19 @@ export class OsdmapService {
   /** update_from_paxos: note the latest epoch and drop any pending change. */
   refresh(): void {
     const last = Number(getVersion(this.kv, OSDMAP_PREFIX, 'last_committed') ?? 0n);
-    if (last !== this.epoch) this.decoded = undefined;
+    if (last !== this.epoch) this.decoded = this.adoptProposed(last);
     this.epoch = last;
     this.pending = undefined;
     this.projected = undefined;
+  }
+
+  /** The map this leader proposed for `epoch`, when the committed full map is byte for byte its encoding. */
+  private adoptProposed(epoch: number): OSDMap | undefined {
+    const p = this.proposed;
+    this.proposed = undefined;
+    if (p === undefined || p.epoch !== epoch) return undefined;
+    const full = this.kv.get(kvKey(OSDMAP_PREFIX, `full_${epoch}`));
+    return full !== undefined && Buffer.compare(full, p.bytes) === 0 ? p.map : undefined;
   }
 
   hasPending(): boolean {
@@ -90,21 +108,30 @@ export class OsdmapService {
     const map = this.map;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
     const inc = this.pending === undefined ? this.newPending() : structuredClone(this.pending);
-    const base = this.projected ?? map;
+    const base = this.projected?.map ?? map;
     const r = prepareMutation(base, inc, q, now);
     if (!r.ok || !r.changed) return r;
     inc.modified = { ...now };
-    this.projected = applyIncremental(map, inc);
+    this.projected = this.project(map, inc);
     this.pending = inc;
     return r;
+  }
+
+  /** `map` with `inc` applied, and its bytes copied out of the cache's reused buffer. */
+  private project(map: OSDMap, inc: Incremental): { map: OSDMap; bytes: Uint8Array } {
+    const applied = applyIncrementalShared(map, inc, this.encodeCache);
+    return { map: applied.map, bytes: applied.bytes.slice() };
   }
 
   /** encode_pending: the epoch written, with the full map's CRC stored as the incremental's full_crc. */
   encodePending(tx: TransactionBuilder): number {
     const inc = this.pending!;
-    // The projected map is this very incremental applied (its modified stamp included).
-    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncremental(this.map!, inc));
-    const fullBytes = encodeOSDMap(full, PACIFIC_FEATURES);
+    // The projected map is this very incremental applied (its modified stamp included), already
+    // encoded with the incremental's features, which encode as PACIFIC_FEATURES do.
+    const projected = inc.epoch === 1 ? undefined : (this.projected ?? this.project(this.map!, inc));
+    const full = projected?.map ?? decodeOSDMap(inc.fullmap);
+    const fullBytes = projected?.bytes ?? encodeOSDMap(full, PACIFIC_FEATURES);
+    this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
     tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_FEATURES));
