@@ -13,8 +13,9 @@ import type { UTime } from '../encoding/index.js';
 import { Writer } from '../encoding/index.js';
 import { decodeStoredMonMap, encodeMonMap, type MonMap, MONMAP_PREFIX } from '../monmap/index.js';
 import {
-  applyIncrementalShared,
+  applyIncrementalUnencoded,
   decodeOSDMap,
+  encodeApplied,
   EncodeCache,
   emptyIncremental,
   encodeIncremental,
@@ -43,11 +44,11 @@ export class OsdmapService {
   private decoded: OSDMap | undefined;
   private pending: Incremental | undefined;
   /**
-   * The committed map with the pending incremental applied (what commands read) and its
-   * encoding. Maps are never modified once built: each epoch shares what did not change with
-   * the one before, so projecting one more command costs what it touched, not the whole map.
+   * The committed map with the pending incremental applied: what commands read. It shares
+   * what did not change with the committed map (neither is modified once built), so projecting
+   * one more command costs what the incremental touched; only the proposal encodes it.
    */
-  private projected: { map: OSDMap; bytes: Uint8Array } | undefined;
+  private projected: OSDMap | undefined;
   /** The last map this leader proposed, adopted as the committed map if those very bytes commit. */
   private proposed: { epoch: number; map: OSDMap; bytes: Uint8Array } | undefined;
   /** Encoded parts carried from one projected map to the next (most commands touch one OSD). */
@@ -108,29 +109,23 @@ export class OsdmapService {
     const map = this.map;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
     const inc = this.pending === undefined ? this.newPending() : structuredClone(this.pending);
-    const base = this.projected?.map ?? map;
+    const base = this.projected ?? map;
     const r = prepareMutation(base, inc, q, now);
     if (!r.ok || !r.changed) return r;
     inc.modified = { ...now };
-    this.projected = this.project(map, inc);
+    this.projected = applyIncrementalUnencoded(map, inc);
     this.pending = inc;
     return r;
-  }
-
-  /** `map` with `inc` applied, and its bytes copied out of the cache's reused buffer. */
-  private project(map: OSDMap, inc: Incremental): { map: OSDMap; bytes: Uint8Array } {
-    const applied = applyIncrementalShared(map, inc, this.encodeCache);
-    return { map: applied.map, bytes: applied.bytes.slice() };
   }
 
   /** encode_pending: the epoch written, with the full map's CRC stored as the incremental's full_crc. */
   encodePending(tx: TransactionBuilder): number {
     const inc = this.pending!;
-    // The projected map is this very incremental applied (its modified stamp included), already
-    // encoded with the incremental's features, which encode as PACIFIC_FEATURES do.
-    const projected = inc.epoch === 1 ? undefined : (this.projected ?? this.project(this.map!, inc));
-    const full = projected?.map ?? decodeOSDMap(inc.fullmap);
-    const fullBytes = projected?.bytes ?? encodeOSDMap(full, PACIFIC_FEATURES);
+    // The projected map is this very incremental applied (its modified stamp included); the
+    // incremental's features encode it as PACIFIC_FEATURES do. The cache's buffer is reused by
+    // the next encoding, hence the copy.
+    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncrementalUnencoded(this.map!, inc));
+    const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
     this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
@@ -178,8 +173,10 @@ export class MonmapService {
     return Number(getVersion(this.kv, MONMAP_PREFIX, 'last_committed') ?? 0n);
   }
 
+  /** Decodes the map again only when the epoch moved (every commit calls this). */
   refresh(): void {
     const e = this.epoch;
+    if (this.map !== undefined && this.map.epoch === e) return;
     const bytes = e > 0 ? this.kv.get(kvKey(MONMAP_PREFIX, String(e))) : undefined;
     this.map = bytes === undefined ? undefined : decodeStoredMonMap(bytes, `monmap/${e}`);
   }
