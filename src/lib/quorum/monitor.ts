@@ -13,12 +13,14 @@ import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumSt
 import { Elector } from './elector.js';
 import { applyTransaction, getVersion, type Kv } from './kv.js';
 import { Paxos } from './paxos.js';
+import { encodeRequestLog, RequestLog } from './request-log.js';
 import { RequestQueue, replyFor, requestKey, type Tracked } from './requests.js';
 import { MonmapService, OsdmapService } from './services.js';
 import { applySnapshotTransaction, syncSnapshot } from './sync.js';
 
 export const MONITOR_PREFIX = 'monitor';
-const DEFAULTS = { electionTimeoutTicks: 100, leaseTicks: 50, paxosKeep: 500, osdmapKeep: 500 };
+/** MonitorConfig's documented defaults (api.ts); the host runs with them (10 ms ticks: 500 ms, 300 ms). */
+export const MONITOR_DEFAULTS = { electionTimeoutTicks: 50, leaseTicks: 30, paxosKeep: 500, osdmapKeep: 500 } as const;
 
 export interface MonitorOptions {
   /** Stamps map created/modified times; the core has no clock of its own. Default: zero time. */
@@ -34,6 +36,8 @@ export class MonitorNode {
   private readonly osdmap: OsdmapService;
   private readonly monmap: MonmapService;
   private readonly requests = new RequestQueue();
+  /** Committed request ids (from the store), so a retried request is not applied twice. */
+  private readonly requestLog: RequestLog;
   /** Requests this monitor forwarded to the leader, by requestKey, with the tick they expire. */
   private readonly forwarded = new Map<string, { req: ClientRequest; expiresAt: number }>();
   private now = 0;
@@ -48,11 +52,12 @@ export class MonitorNode {
 
   constructor(config: MonitorConfig, stored: Map<string, Uint8Array>, opts: MonitorOptions = {}) {
     this.rank = config.rank;
-    this.cfg = { ...DEFAULTS, ...config };
+    this.cfg = { ...MONITOR_DEFAULTS, ...config };
     this.clock = opts.clock ?? (() => ({ sec: 0, nsec: 0 }));
     this.kv = new Map(stored);
     this.osdmap = new OsdmapService(this.kv);
     this.monmap = new MonmapService(this.kv);
+    this.requestLog = new RequestLog(this.kv);
     const rng = mulberry32((config.seed ^ Math.imul(config.rank + 1, 0x9e3779b1)) >>> 0);
     const storedEpoch = Number(getVersion(this.kv, MONITOR_PREFIX, 'election_epoch') ?? 0n);
     this.paxos = new Paxos(this.rank, this.kv, this.cfg.leaseTicks, {
@@ -164,6 +169,17 @@ export class MonitorNode {
       this.reply(t, { ok: false, error: 'EAGAIN: not the leader', ...(this.elector.leader >= 0 ? { leader: this.elector.leader } : {}) });
       return;
     }
+    const done = this.requestLog.lookup(t.request, this.osdmap.epoch);
+    if (done !== undefined) {
+      this.reply(t, { ok: true, epoch: done.epoch, ...(done.result === undefined ? {} : { result: done.result }) });
+      return;
+    }
+    const pending = this.requests.find(t.request);
+    if (pending !== undefined) {
+      // A retry of a request still on its way: answer it where the client now waits.
+      pending.via = t.via;
+      return;
+    }
     this.requests.queued.push(t);
     this.proposePending();
   }
@@ -180,6 +196,7 @@ export class MonitorNode {
       this.prepareQueued(now);
     }
     const epoch = this.osdmap.hasPending() ? this.osdmap.encodePending(tx) : this.osdmap.epoch;
+    if (epoch > this.osdmap.epoch) encodeRequestLog(tx, epoch, this.requests.inFlight.map((t) => ({ ...t.request, result: t.result })));
     if (tx.tx.ops.length > 0) {
       if (this.osdmap.epoch > 0) this.osdmap.encodeTrim(tx, this.cfg.osdmapKeep, trimMin(this.cfg.osdmapKeep));
       this.encodePaxosTrim(tx);

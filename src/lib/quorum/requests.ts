@@ -22,6 +22,12 @@ export class RequestQueue {
   inFlight: Tracked[] = [];
   version = 0n;
 
+  /** The request with this id already queued or in flight (a client's retry of it). */
+  find(r: { clientId: string; reqId: number }): Tracked | undefined {
+    const match = (t: Tracked): boolean => t.request.reqId === r.reqId && t.request.clientId === r.clientId;
+    return this.inFlight.find(match) ?? this.queued.find(match);
+  }
+
   /** Everything this leader holds, failed with `error` (leadership lost): the client retries. */
   drain(): Tracked[] {
     const all = [...this.inFlight, ...this.queued];

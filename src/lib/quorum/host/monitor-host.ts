@@ -11,6 +11,7 @@ import { appendFile } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready } from '../api.js';
 import type { MonStore } from '../../store/index.js';
+import { MONITOR_DEFAULTS } from './core.js';
 import { monAddr, type Cluster } from './cluster.js';
 import { Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
@@ -74,11 +75,12 @@ interface Peer {
 }
 
 /**
- * Timeouts in 10 ms ticks: a 300 ms lease and a 500 ms election timeout (api.ts's documented
- * defaults) put a new leader in place about a second after the old one dies.
+ * Timeouts in 10 ms ticks: a 300 ms lease and a 500 ms election timeout (MonitorConfig's
+ * documented defaults, one table in monitor.ts) put a new leader in place about a second
+ * after the old one dies.
  */
-export const ELECTION_TIMEOUT_TICKS = 50;
-export const LEASE_TICKS = 30;
+export const ELECTION_TIMEOUT_TICKS = MONITOR_DEFAULTS.electionTimeoutTicks;
+export const LEASE_TICKS = MONITOR_DEFAULTS.leaseTicks;
 
 /** The MonitorConfig of rank `rank` in a cluster. */
 export function monitorConfigOf(cluster: Cluster, rank: Rank): MonitorConfig {
