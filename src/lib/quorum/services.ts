@@ -26,10 +26,16 @@ import {
   type OSDMap,
 } from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
-import type { Mutation } from './api.js';
+import type { Mutation, MutationOp } from './api.js';
 import { initialMonMap, initialOSDMap, PACIFIC_FEATURES } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
 import { prepareMutation, type Prepared } from './osd-mutations.js';
+
+/**
+ * Commands whose prepare refuses before touching the incremental (osd-mutations.ts), so they
+ * edit the pending one in place; the others edit a copy that replaces it only if accepted.
+ */
+const WRITES_ONLY_IF_ACCEPTED = new Set<MutationOp>(['osd-create', 'osd-out', 'osd-in', 'osd-down', 'osd-reweight', 'osd-set', 'osd-unset']);
 
 /** put_last_committed: first_committed too on the service's first version. */
 function putLastCommitted(tx: TransactionBuilder, kv: Kv, service: string, v: bigint): void {
@@ -108,7 +114,7 @@ export class OsdmapService {
   prepare(q: Mutation, now: UTime): Prepared {
     const map = this.map;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
-    const inc = this.pending === undefined ? this.newPending() : structuredClone(this.pending);
+    const inc = this.pending === undefined ? this.newPending() : WRITES_ONLY_IF_ACCEPTED.has(q.op) ? this.pending : structuredClone(this.pending);
     const base = this.projected ?? map;
     const r = prepareMutation(base, inc, q, now);
     if (!r.ok || !r.changed) return r;
