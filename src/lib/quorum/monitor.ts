@@ -181,7 +181,10 @@ export class MonitorNode {
       return;
     }
     this.requests.queued.push(t);
-    this.proposePending();
+    // Idle: propose at once. A proposal of mine in flight: prepare on top of it now, so the
+    // next proposal is ready when this one commits (Ceph waits; the result is the same).
+    if (this.paxos.isActiveLeader()) this.proposePending();
+    else if (this.osdmap.proposalInFlight) this.prepareQueued(this.clock());
   }
 
   /** Paxos is active: build the next value from everything pending and propose it. */
@@ -196,12 +199,14 @@ export class MonitorNode {
       this.prepareQueued(now);
     }
     const epoch = this.osdmap.hasPending() ? this.osdmap.encodePending(tx) : this.osdmap.epoch;
-    if (epoch > this.osdmap.epoch) encodeRequestLog(tx, epoch, this.requests.inFlight.map((t) => ({ ...t.request, result: t.result })));
+    if (epoch > this.osdmap.epoch) encodeRequestLog(tx, epoch, this.requests.prepared.map((t) => ({ ...t.request, result: t.result })));
     if (tx.tx.ops.length > 0) {
       if (this.osdmap.epoch > 0) this.osdmap.encodeTrim(tx, this.cfg.osdmapKeep, trimMin(this.cfg.osdmapKeep));
       this.encodePaxosTrim(tx);
     }
     if (tx.tx.ops.length === 0) return;
+    this.requests.inFlight.push(...this.requests.prepared);
+    this.requests.prepared = [];
     for (const t of this.requests.inFlight) t.epoch ??= epoch;
     this.requests.version = this.paxos.log.lastCommitted + 1n;
     this.paxos.propose(transactionToBytes(tx.tx));
@@ -214,7 +219,7 @@ export class MonitorNode {
       if (!r.ok && r.retry) waiting.push(t);
       else if (!r.ok) this.reply(t, { ok: false, error: r.error, epoch: this.osdmap.epoch });
       else if (!r.changed) this.reply(t, { ok: true, epoch: this.osdmap.epoch, result: r.result });
-      else this.requests.inFlight.push({ ...t, result: r.result });
+      else this.requests.prepared.push({ ...t, result: r.result });
     }
     this.requests.queued = waiting;
   }
@@ -237,6 +242,11 @@ export class MonitorNode {
     if (local.tx.ops.length > 0) this.write(local.tx);
     this.osdmap.refresh();
     this.monmap.refresh();
+    if (this.requests.prepared.length > 0 && !this.osdmap.hasPending()) {
+      // Prepared on a proposal that is not what committed: prepare them again.
+      this.requests.queued.unshift(...this.requests.prepared);
+      this.requests.prepared = [];
+    }
     if (this.requests.inFlight.length > 0 && this.paxos.log.lastCommitted >= this.requests.version) {
       for (const t of this.requests.inFlight) {
         this.reply(t, { ok: true, epoch: t.epoch, ...(t.result === undefined ? {} : { result: t.result }) });
@@ -247,6 +257,7 @@ export class MonitorNode {
 
   private leaveQuorum(): void {
     this.paxos.stop();
+    this.osdmap.dropPending();
     this.osdmap.refresh();
     for (const t of this.requests.drain()) this.reply(t, { ok: false, error: 'EAGAIN: leader changed; the outcome is unknown, retry' });
     this.expireForwarded(Infinity, 'EAGAIN: quorum changed; the outcome is unknown, retry');
@@ -276,6 +287,7 @@ export class MonitorNode {
     }
     if (from !== this.syncingFrom) return;
     this.write(applySnapshotTransaction(this.kv, msg.entries));
+    this.osdmap.dropPending();
     this.osdmap.refresh();
     this.monmap.refresh();
     this.finishSync();

@@ -18,6 +18,8 @@ export interface Tracked {
 export class RequestQueue {
   /** Waiting for the next proposal. */
   queued: Tracked[] = [];
+  /** Prepared into the pending incremental (on top of the proposal in flight, if any). */
+  prepared: Tracked[] = [];
   /** Prepared into the proposal of paxos version `version`. */
   inFlight: Tracked[] = [];
   version = 0n;
@@ -25,13 +27,14 @@ export class RequestQueue {
   /** The request with this id already queued or in flight (a client's retry of it). */
   find(r: { clientId: string; reqId: number }): Tracked | undefined {
     const match = (t: Tracked): boolean => t.request.reqId === r.reqId && t.request.clientId === r.clientId;
-    return this.inFlight.find(match) ?? this.queued.find(match);
+    return this.inFlight.find(match) ?? this.prepared.find(match) ?? this.queued.find(match);
   }
 
   /** Everything this leader holds, failed with `error` (leadership lost): the client retries. */
   drain(): Tracked[] {
-    const all = [...this.inFlight, ...this.queued];
+    const all = [...this.inFlight, ...this.prepared, ...this.queued];
     this.queued = [];
+    this.prepared = [];
     this.inFlight = [];
     return all;
   }

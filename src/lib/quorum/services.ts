@@ -73,13 +73,26 @@ export class OsdmapService {
     return this.decoded;
   }
 
-  /** update_from_paxos: note the latest epoch and drop any pending change. */
+  /**
+   * update_from_paxos: note the latest epoch. Commands prepared on top of this leader's
+   * proposal stay pending when that very map is what committed; anything else drops them.
+   */
   refresh(): void {
     const last = Number(getVersion(this.kv, OSDMAP_PREFIX, 'last_committed') ?? 0n);
-    if (last !== this.epoch) this.decoded = this.adoptProposed(last);
+    if (last === this.epoch) return;
+    this.decoded = this.adoptProposed(last);
     this.epoch = last;
+    if (this.decoded === undefined || this.pending?.epoch !== last + 1) {
+      this.pending = undefined;
+      this.projected = undefined;
+    }
+  }
+
+  /** Out of the quorum (or its store replaced): nothing pending or proposed survives. */
+  dropPending(): void {
     this.pending = undefined;
     this.projected = undefined;
+    this.proposed = undefined;
   }
 
   /** The map this leader proposed for `epoch`, when the committed full map is byte for byte its encoding. */
@@ -91,12 +104,23 @@ export class OsdmapService {
     return full !== undefined && Buffer.compare(full, p.bytes) === 0 ? p.map : undefined;
   }
 
+  /** A proposal of this leader that changes the osdmap is in flight: new commands can build on it. */
+  get proposalInFlight(): boolean {
+    return this.proposed !== undefined;
+  }
+
+  /** What new commands build on: the map this leader has in flight, else the committed one. */
+  private get base(): OSDMap | undefined {
+    return this.proposed?.map ?? this.map;
+  }
+
   hasPending(): boolean {
     return this.pending !== undefined;
   }
 
   private newPending(): Incremental {
-    const inc = emptyIncremental(this.map!.fsid, this.epoch + 1);
+    const base = this.base!;
+    const inc = emptyIncremental(base.fsid, base.epoch + 1);
     inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
     return inc;
   }
@@ -112,7 +136,7 @@ export class OsdmapService {
 
   /** prepare_command: edits the pending incremental, or refuses and leaves it as it was. */
   prepare(q: Mutation, now: UTime): Prepared {
-    const map = this.map;
+    const map = this.base;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
     const inc = this.pending === undefined ? this.newPending() : WRITES_ONLY_IF_ACCEPTED.has(q.op) ? this.pending : structuredClone(this.pending);
     const base = this.projected ?? map;
@@ -130,9 +154,12 @@ export class OsdmapService {
     // The projected map is this very incremental applied (its modified stamp included); the
     // incremental's features encode it as PACIFIC_FEATURES do. The cache's buffer is reused by
     // the next encoding, hence the copy.
-    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncrementalUnencoded(this.map!, inc));
+    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncrementalUnencoded(this.base!, inc));
     const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
+    // The proposal is in flight: the next commands build a new pending on top of it.
     this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };
+    this.pending = undefined;
+    this.projected = undefined;
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
     tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_FEATURES));
