@@ -1,8 +1,10 @@
 /**
- * Client requests on their way through the leader: queued until the leader can propose,
- * prepared into the pending incremental when a proposal is built (so everything queued
- * batches into one epoch), answered when that proposal commits. Each remembers which monitor
- * it came through so the answer is routed back (MForward / MRoute).
+ * Client requests on their way through the leader: queued, then prepared into the pending
+ * incremental — at once when the leader is idle (it proposes them), on top of its proposal in
+ * flight when there is one (so everything that arrives during a round batches into the next
+ * epoch, ready the moment the round commits) — then in flight, answered when that proposal
+ * commits. Each remembers which monitor it came through so the answer is routed back
+ * (MForward / MRoute). A retried (clientId, reqId) already here is not queued twice.
  */
 import type { ClientReply, ClientRequest, Rank } from './api.js';
 
