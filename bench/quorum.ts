@@ -9,7 +9,7 @@
  *   node --import tsx bench/quorum.ts [--latency 300] [--clients 256] [--seconds 5]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClassicLevel } from 'classic-level';
@@ -62,6 +62,7 @@ const reweight = (i: number): Mutation => ({ op: 'osd-reweight', id: i % OSDS, w
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'monctl-bench-quorum-'));
+  const loadBefore = loadavg()[0]!;
   const pids: number[] = [];
   try {
     const fsync = await fsyncCost(root, 0);
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     const commits = status.paxos.last_committed - paxosBefore;
 
     console.log('embedded quorum, 3 monitors on 127.0.0.1, every Ready one synced LevelDB batch');
+    console.log(`  machine: 1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (the numbers below are only comparable at a similar load)`);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`  fsync (synced classic-level batch, ${fsync.length} writes back to back): p50 ${fmt(percentile(fsync, 50))}  p99 ${fmt(percentile(fsync, 99))}  mean ${fmt(mean(fsync))}`);
     console.log(`  fsync (each after ${FSYNC_IDLE_MS} ms idle, ${fsyncIdle.length} writes):        p50 ${fmt(percentile(fsyncIdle, 50))}  p99 ${fmt(percentile(fsyncIdle, 99))}  mean ${fmt(mean(fsyncIdle))}`);

@@ -91,8 +91,9 @@ describe('quorum failover with real processes', () => {
       await MonStore.with(monPath(cluster, 'a'), {}, async (store) => {
         const { map } = await readFullMap(store, undefined);
         const existing = [...Array(map.maxOsd).keys()].filter((i) => ((map.osdState[i] ?? 0) & OSD_STATE.EXISTS) !== 0);
-        // No acknowledged create lost; an extra OSD can only come from a retry whose first
-        // attempt's outcome was unknown (the core keeps no (clientId, reqId) dedupe table).
+        // No acknowledged create lost. A retry reuses its (clientId, reqId) and is answered from
+        // the committed request log, so an extra OSD can only come from a create the client
+        // gave up on with its outcome unknown (still bounded by the ambiguous attempts).
         const extra = existing.filter((i) => !ids.includes(i));
         for (const id of ids) expect(existing, `acknowledged osd.${id}`).toContain(id);
         console.log(`quorum-failover: ${acks.length} acked, ${extra.length} extra OSDs, ${client.ambiguousRetries} retries with an unknown outcome`);

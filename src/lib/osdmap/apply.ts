@@ -383,8 +383,22 @@ export interface AppliedMap {
  * neither may be modified afterwards. `cache` carries encoded parts from one epoch to the next.
  */
 export function applyIncrementalShared(full: OSDMap, inc: Incremental, cache?: EncodeCache): AppliedMap {
+  if (inc.fullmap.length > 0) {
+    checkChain(full, inc);
+    return { map: decodeOSDMap(inc.fullmap), bytes: inc.fullmap };
+  }
+  const m = applyIncrementalUnencoded(full, inc);
+  return { map: m, bytes: encodeApplied(m, inc, cache) };
+}
+
+/**
+ * applyIncrementalShared without the encoding: the map's `crc` is not yet set (still `full`'s)
+ * until encodeApplied runs. A monitor preparing many commands into one incremental projects
+ * each and encodes only the last.
+ */
+export function applyIncrementalUnencoded(full: OSDMap, inc: Incremental): OSDMap {
   checkChain(full, inc);
-  if (inc.fullmap.length > 0) return { map: decodeOSDMap(inc.fullmap), bytes: inc.fullmap };
+  if (inc.fullmap.length > 0) return decodeOSDMap(inc.fullmap);
 
   const m: OSDMap = { ...full };
   const c = new Cow(m);
@@ -410,9 +424,14 @@ export function applyIncrementalShared(full: OSDMap, inc: Incremental, cache?: E
   m.structV = 8;
   delete m.clientTail;
   delete m.osdTail;
-  const bytes = encodeOSDMap(m, f, cache);
+  return m;
+}
+
+/** Encodes a map from applyIncrementalUnencoded with the incremental's features and sets its CRC. */
+export function encodeApplied(m: OSDMap, inc: Incremental, cache?: EncodeCache): Uint8Array {
+  const bytes = encodeOSDMap(m, inc.encodeFeatures, cache);
   m.crc = crcField(bytes);
-  return { map: m, bytes };
+  return bytes;
 }
 
 /** The map of epoch `inc.epoch` (throws BAD_ARGUMENT when the epochs or fsids do not chain). */

@@ -17,7 +17,7 @@ export {
   type PgMap,
 } from './osdmap-codec.js';
 export * from './incremental.js';
-export { applyIncremental, applyIncrementalShared, type AppliedMap, intervalSubtract, intervalUnion, setMaxOsd } from './apply.js';
+export { applyIncremental, applyIncrementalShared, applyIncrementalUnencoded, encodeApplied, type AppliedMap, intervalSubtract, intervalUnion, setMaxOsd } from './apply.js';
 export { dumpOSDMap, minCompatClient, osdStateSet, osdmapFlagSet, osdmapFlagString } from './dump.js';
 export { printOSDMap, formatPgPool, cephJsonText } from './print.js';
 export { printOSDTree } from './tree.js';

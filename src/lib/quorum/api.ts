@@ -19,9 +19,9 @@ export interface MonitorConfig {
   fsid: string;
   /** Seeds the node's PRNG (election back-off jitter); same seed, same run. */
   seed: number;
-  /** Ticks without a leader's lease (or election progress) before calling an election. Default 100. */
+  /** Ticks without a leader's lease (or election progress) before calling an election. Default 50 (500 ms in the host). */
   electionTimeoutTicks?: number;
-  /** Lease length in ticks (mon_lease); renewed at 3/5 of it, as Ceph's lease_renew_interval_factor. Default 50. */
+  /** Lease length in ticks (mon_lease); renewed at 3/5 of it, as Ceph's lease_renew_interval_factor. Default 30 (300 ms in the host). */
   leaseTicks?: number;
   /** paxos_min: versions kept behind last_committed by a trim (which starts once half as many more pile up). Default 500. */
   paxosKeep?: number;

@@ -13,12 +13,14 @@ import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumSt
 import { Elector } from './elector.js';
 import { applyTransaction, getVersion, type Kv } from './kv.js';
 import { Paxos } from './paxos.js';
+import { encodeRequestLog, RequestLog } from './request-log.js';
 import { RequestQueue, replyFor, requestKey, type Tracked } from './requests.js';
 import { MonmapService, OsdmapService } from './services.js';
 import { applySnapshotTransaction, syncSnapshot } from './sync.js';
 
 export const MONITOR_PREFIX = 'monitor';
-const DEFAULTS = { electionTimeoutTicks: 100, leaseTicks: 50, paxosKeep: 500, osdmapKeep: 500 };
+/** MonitorConfig's documented defaults (api.ts); the host runs with them (10 ms ticks: 500 ms, 300 ms). */
+export const MONITOR_DEFAULTS = { electionTimeoutTicks: 50, leaseTicks: 30, paxosKeep: 500, osdmapKeep: 500 } as const;
 
 export interface MonitorOptions {
   /** Stamps map created/modified times; the core has no clock of its own. Default: zero time. */
@@ -34,6 +36,8 @@ export class MonitorNode {
   private readonly osdmap: OsdmapService;
   private readonly monmap: MonmapService;
   private readonly requests = new RequestQueue();
+  /** Committed request ids (from the store), so a retried request is not applied twice. */
+  private readonly requestLog: RequestLog;
   /** Requests this monitor forwarded to the leader, by requestKey, with the tick they expire. */
   private readonly forwarded = new Map<string, { req: ClientRequest; expiresAt: number }>();
   private now = 0;
@@ -48,11 +52,12 @@ export class MonitorNode {
 
   constructor(config: MonitorConfig, stored: Map<string, Uint8Array>, opts: MonitorOptions = {}) {
     this.rank = config.rank;
-    this.cfg = { ...DEFAULTS, ...config };
+    this.cfg = { ...MONITOR_DEFAULTS, ...config };
     this.clock = opts.clock ?? (() => ({ sec: 0, nsec: 0 }));
     this.kv = new Map(stored);
     this.osdmap = new OsdmapService(this.kv);
     this.monmap = new MonmapService(this.kv);
+    this.requestLog = new RequestLog(this.kv);
     const rng = mulberry32((config.seed ^ Math.imul(config.rank + 1, 0x9e3779b1)) >>> 0);
     const storedEpoch = Number(getVersion(this.kv, MONITOR_PREFIX, 'election_epoch') ?? 0n);
     this.paxos = new Paxos(this.rank, this.kv, this.cfg.leaseTicks, {
@@ -164,8 +169,22 @@ export class MonitorNode {
       this.reply(t, { ok: false, error: 'EAGAIN: not the leader', ...(this.elector.leader >= 0 ? { leader: this.elector.leader } : {}) });
       return;
     }
+    const done = this.requestLog.lookup(t.request, this.osdmap.epoch);
+    if (done !== undefined) {
+      this.reply(t, { ok: true, epoch: done.epoch, ...(done.result === undefined ? {} : { result: done.result }) });
+      return;
+    }
+    const pending = this.requests.find(t.request);
+    if (pending !== undefined) {
+      // A retry of a request still on its way: answer it where the client now waits.
+      pending.via = t.via;
+      return;
+    }
     this.requests.queued.push(t);
-    this.proposePending();
+    // Idle: propose at once. A proposal of mine in flight: prepare on top of it now, so the
+    // next proposal is ready when this one commits (Ceph waits; the result is the same).
+    if (this.paxos.isActiveLeader()) this.proposePending();
+    else if (this.osdmap.proposalInFlight) this.prepareQueued(this.clock());
   }
 
   /** Paxos is active: build the next value from everything pending and propose it. */
@@ -180,11 +199,14 @@ export class MonitorNode {
       this.prepareQueued(now);
     }
     const epoch = this.osdmap.hasPending() ? this.osdmap.encodePending(tx) : this.osdmap.epoch;
+    if (epoch > this.osdmap.epoch) encodeRequestLog(tx, epoch, this.requests.prepared.map((t) => ({ ...t.request, result: t.result })));
     if (tx.tx.ops.length > 0) {
       if (this.osdmap.epoch > 0) this.osdmap.encodeTrim(tx, this.cfg.osdmapKeep, trimMin(this.cfg.osdmapKeep));
       this.encodePaxosTrim(tx);
     }
     if (tx.tx.ops.length === 0) return;
+    this.requests.inFlight.push(...this.requests.prepared);
+    this.requests.prepared = [];
     for (const t of this.requests.inFlight) t.epoch ??= epoch;
     this.requests.version = this.paxos.log.lastCommitted + 1n;
     this.paxos.propose(transactionToBytes(tx.tx));
@@ -197,7 +219,7 @@ export class MonitorNode {
       if (!r.ok && r.retry) waiting.push(t);
       else if (!r.ok) this.reply(t, { ok: false, error: r.error, epoch: this.osdmap.epoch });
       else if (!r.changed) this.reply(t, { ok: true, epoch: this.osdmap.epoch, result: r.result });
-      else this.requests.inFlight.push({ ...t, result: r.result });
+      else this.requests.prepared.push({ ...t, result: r.result });
     }
     this.requests.queued = waiting;
   }
@@ -220,6 +242,11 @@ export class MonitorNode {
     if (local.tx.ops.length > 0) this.write(local.tx);
     this.osdmap.refresh();
     this.monmap.refresh();
+    if (this.requests.prepared.length > 0 && !this.osdmap.hasPending()) {
+      // Prepared on a proposal that is not what committed: prepare them again.
+      this.requests.queued.unshift(...this.requests.prepared);
+      this.requests.prepared = [];
+    }
     if (this.requests.inFlight.length > 0 && this.paxos.log.lastCommitted >= this.requests.version) {
       for (const t of this.requests.inFlight) {
         this.reply(t, { ok: true, epoch: t.epoch, ...(t.result === undefined ? {} : { result: t.result }) });
@@ -230,6 +257,7 @@ export class MonitorNode {
 
   private leaveQuorum(): void {
     this.paxos.stop();
+    this.osdmap.dropPending();
     this.osdmap.refresh();
     for (const t of this.requests.drain()) this.reply(t, { ok: false, error: 'EAGAIN: leader changed; the outcome is unknown, retry' });
     this.expireForwarded(Infinity, 'EAGAIN: quorum changed; the outcome is unknown, retry');
@@ -259,6 +287,7 @@ export class MonitorNode {
     }
     if (from !== this.syncingFrom) return;
     this.write(applySnapshotTransaction(this.kv, msg.entries));
+    this.osdmap.dropPending();
     this.osdmap.refresh();
     this.monmap.refresh();
     this.finishSync();

@@ -1,8 +1,10 @@
 /**
- * Client requests on their way through the leader: queued until the leader can propose,
- * prepared into the pending incremental when a proposal is built (so everything queued
- * batches into one epoch), answered when that proposal commits. Each remembers which monitor
- * it came through so the answer is routed back (MForward / MRoute).
+ * Client requests on their way through the leader: queued, then prepared into the pending
+ * incremental — at once when the leader is idle (it proposes them), on top of its proposal in
+ * flight when there is one (so everything that arrives during a round batches into the next
+ * epoch, ready the moment the round commits) — then in flight, answered when that proposal
+ * commits. Each remembers which monitor it came through so the answer is routed back
+ * (MForward / MRoute). A retried (clientId, reqId) already here is not queued twice.
  */
 import type { ClientReply, ClientRequest, Rank } from './api.js';
 
@@ -18,14 +20,23 @@ export interface Tracked {
 export class RequestQueue {
   /** Waiting for the next proposal. */
   queued: Tracked[] = [];
+  /** Prepared into the pending incremental (on top of the proposal in flight, if any). */
+  prepared: Tracked[] = [];
   /** Prepared into the proposal of paxos version `version`. */
   inFlight: Tracked[] = [];
   version = 0n;
 
+  /** The request with this id already queued or in flight (a client's retry of it). */
+  find(r: { clientId: string; reqId: number }): Tracked | undefined {
+    const match = (t: Tracked): boolean => t.request.reqId === r.reqId && t.request.clientId === r.clientId;
+    return this.inFlight.find(match) ?? this.prepared.find(match) ?? this.queued.find(match);
+  }
+
   /** Everything this leader holds, failed with `error` (leadership lost): the client retries. */
   drain(): Tracked[] {
-    const all = [...this.inFlight, ...this.queued];
+    const all = [...this.inFlight, ...this.prepared, ...this.queued];
     this.queued = [];
+    this.prepared = [];
     this.inFlight = [];
     return all;
   }

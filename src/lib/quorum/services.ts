@@ -13,8 +13,10 @@ import type { UTime } from '../encoding/index.js';
 import { Writer } from '../encoding/index.js';
 import { decodeStoredMonMap, encodeMonMap, type MonMap, MONMAP_PREFIX } from '../monmap/index.js';
 import {
-  applyIncremental,
+  applyIncrementalUnencoded,
   decodeOSDMap,
+  encodeApplied,
+  EncodeCache,
   emptyIncremental,
   encodeIncremental,
   encodeOSDMap,
@@ -24,10 +26,16 @@ import {
   type OSDMap,
 } from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
-import type { Mutation } from './api.js';
+import type { Mutation, MutationOp } from './api.js';
 import { initialMonMap, initialOSDMap, PACIFIC_FEATURES } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
 import { prepareMutation, type Prepared } from './osd-mutations.js';
+
+/**
+ * Commands whose prepare refuses before touching the incremental (osd-mutations.ts), so they
+ * edit the pending one in place; the others edit a copy that replaces it only if accepted.
+ */
+const WRITES_ONLY_IF_ACCEPTED = new Set<MutationOp>(['osd-create', 'osd-out', 'osd-in', 'osd-down', 'osd-reweight', 'osd-set', 'osd-unset']);
 
 /** put_last_committed: first_committed too on the service's first version. */
 function putLastCommitted(tx: TransactionBuilder, kv: Kv, service: string, v: bigint): void {
@@ -41,8 +49,16 @@ export class OsdmapService {
   /** Decoded on first use: only a leader preparing commands reads the map. */
   private decoded: OSDMap | undefined;
   private pending: Incremental | undefined;
-  /** The committed map with the pending incremental applied: what commands read. */
+  /**
+   * The committed map with the pending incremental applied: what commands read. It shares
+   * what did not change with the committed map (neither is modified once built), so projecting
+   * one more command costs what the incremental touched; only the proposal encodes it.
+   */
   private projected: OSDMap | undefined;
+  /** The last map this leader proposed, adopted as the committed map if those very bytes commit. */
+  private proposed: { epoch: number; map: OSDMap; bytes: Uint8Array } | undefined;
+  /** Encoded parts carried from one projected map to the next (most commands touch one OSD). */
+  private readonly encodeCache = new EncodeCache();
 
   constructor(private readonly kv: Kv) {
     this.refresh();
@@ -57,13 +73,45 @@ export class OsdmapService {
     return this.decoded;
   }
 
-  /** update_from_paxos: note the latest epoch and drop any pending change. */
+  /**
+   * update_from_paxos: note the latest epoch. Commands prepared on top of this leader's
+   * proposal stay pending when that very map is what committed; anything else drops them.
+   */
   refresh(): void {
     const last = Number(getVersion(this.kv, OSDMAP_PREFIX, 'last_committed') ?? 0n);
-    if (last !== this.epoch) this.decoded = undefined;
+    if (last === this.epoch) return;
+    this.decoded = this.adoptProposed(last);
     this.epoch = last;
+    if (this.decoded === undefined || this.pending?.epoch !== last + 1) {
+      this.pending = undefined;
+      this.projected = undefined;
+    }
+  }
+
+  /** Out of the quorum (or its store replaced): nothing pending or proposed survives. */
+  dropPending(): void {
     this.pending = undefined;
     this.projected = undefined;
+    this.proposed = undefined;
+  }
+
+  /** The map this leader proposed for `epoch`, when the committed full map is byte for byte its encoding. */
+  private adoptProposed(epoch: number): OSDMap | undefined {
+    const p = this.proposed;
+    this.proposed = undefined;
+    if (p === undefined || p.epoch !== epoch) return undefined;
+    const full = this.kv.get(kvKey(OSDMAP_PREFIX, `full_${epoch}`));
+    return full !== undefined && Buffer.compare(full, p.bytes) === 0 ? p.map : undefined;
+  }
+
+  /** A proposal of this leader that changes the osdmap is in flight: new commands can build on it. */
+  get proposalInFlight(): boolean {
+    return this.proposed !== undefined;
+  }
+
+  /** What new commands build on: the map this leader has in flight, else the committed one. */
+  private get base(): OSDMap | undefined {
+    return this.proposed?.map ?? this.map;
   }
 
   hasPending(): boolean {
@@ -71,7 +119,8 @@ export class OsdmapService {
   }
 
   private newPending(): Incremental {
-    const inc = emptyIncremental(this.map!.fsid, this.epoch + 1);
+    const base = this.base!;
+    const inc = emptyIncremental(base.fsid, base.epoch + 1);
     inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
     return inc;
   }
@@ -87,14 +136,14 @@ export class OsdmapService {
 
   /** prepare_command: edits the pending incremental, or refuses and leaves it as it was. */
   prepare(q: Mutation, now: UTime): Prepared {
-    const map = this.map;
+    const map = this.base;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
-    const inc = this.pending === undefined ? this.newPending() : structuredClone(this.pending);
+    const inc = this.pending === undefined ? this.newPending() : WRITES_ONLY_IF_ACCEPTED.has(q.op) ? this.pending : structuredClone(this.pending);
     const base = this.projected ?? map;
     const r = prepareMutation(base, inc, q, now);
     if (!r.ok || !r.changed) return r;
     inc.modified = { ...now };
-    this.projected = applyIncremental(map, inc);
+    this.projected = applyIncrementalUnencoded(map, inc);
     this.pending = inc;
     return r;
   }
@@ -102,9 +151,15 @@ export class OsdmapService {
   /** encode_pending: the epoch written, with the full map's CRC stored as the incremental's full_crc. */
   encodePending(tx: TransactionBuilder): number {
     const inc = this.pending!;
-    // The projected map is this very incremental applied (its modified stamp included).
-    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncremental(this.map!, inc));
-    const fullBytes = encodeOSDMap(full, PACIFIC_FEATURES);
+    // The projected map is this very incremental applied (its modified stamp included); the
+    // incremental's features encode it as PACIFIC_FEATURES do. The cache's buffer is reused by
+    // the next encoding, hence the copy.
+    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncrementalUnencoded(this.base!, inc));
+    const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
+    // The proposal is in flight: the next commands build a new pending on top of it.
+    this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };
+    this.pending = undefined;
+    this.projected = undefined;
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
     tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_FEATURES));
@@ -151,8 +206,10 @@ export class MonmapService {
     return Number(getVersion(this.kv, MONMAP_PREFIX, 'last_committed') ?? 0n);
   }
 
+  /** Decodes the map again only when the epoch moved (every commit calls this). */
   refresh(): void {
     const e = this.epoch;
+    if (this.map !== undefined && this.map.epoch === e) return;
     const bytes = e > 0 ? this.kv.get(kvKey(MONMAP_PREFIX, String(e))) : undefined;
     this.map = bytes === undefined ? undefined : decodeStoredMonMap(bytes, `monmap/${e}`);
   }

@@ -10,8 +10,9 @@ import { OSDMAP_PREFIX } from '../osdmap/index.js';
 import { PAXOS_PREFIX, isVersionKey } from '../paxos/keys.js';
 import { TransactionBuilder, type Transaction } from '../store/transaction.js';
 import { getVersion, kvKey, prefixEntries, splitKvKey, type Kv } from './kv.js';
+import { REQUEST_LOG_PREFIX } from './request-log.js';
 
-export const SYNCED_PREFIXES = [PAXOS_PREFIX, OSDMAP_PREFIX, MONMAP_PREFIX] as const;
+export const SYNCED_PREFIXES = [PAXOS_PREFIX, OSDMAP_PREFIX, MONMAP_PREFIX, REQUEST_LOG_PREFIX] as const;
 const OWN_PAXOS_KEYS = new Set(['pending_v', 'pending_pn', 'accepted_pn', 'last_pn']);
 
 /** The committed state of the synced prefixes. */

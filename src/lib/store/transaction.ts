@@ -112,7 +112,9 @@ export function transactionToBytes(tx: Transaction): Uint8Array {
 
 const utf8 = new TextEncoder();
 function byteLength(s: string): bigint {
-  return BigInt(utf8.encode(s).length);
+  // Store keys are nearly always ASCII: count them without encoding.
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return BigInt(utf8.encode(s).length);
+  return BigInt(s.length);
 }
 
 /**

@@ -45,8 +45,9 @@ export class QuorumClient {
   private leaderHint: Rank = 0;
   /**
    * Attempts whose outcome was unknown (connection lost or timed out after sending, or the
-   * leader changed mid-proposal) and were retried. The core has no (clientId, reqId) dedupe
-   * table, so each of these may have applied the mutation once more than acknowledged.
+   * leader changed mid-proposal) and were retried with the same (clientId, reqId). The
+   * leader answers such a retry from the committed request log (request-log.ts) for 500
+   * osdmap epochs, so it is applied once.
    */
   ambiguousRetries = 0;
   private readonly timeoutMs: number;

@@ -3,6 +3,8 @@ import type { UTime } from '../../encoding/index.js';
 import type { MonitorConfig } from '../api.js';
 import { decodeMessage, encodeMessage } from '../message-codec.js';
 import { MonitorNode } from '../monitor.js';
+
+export { MONITOR_DEFAULTS } from '../monitor.js';
 import type { QuorumCodec, QuorumNode } from './monitor-host.js';
 
 /** Wall-clock time for map `created`/`modified` stamps (the core has no clock of its own). */

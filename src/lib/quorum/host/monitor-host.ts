@@ -7,9 +7,11 @@
  * while a batch is being synced are stepped into the node at once and come out in the next
  * Ready, so one fsync covers everything that queued up behind it (batching).
  */
+import { appendFile } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready } from '../api.js';
 import type { MonStore } from '../../store/index.js';
+import { MONITOR_DEFAULTS } from './core.js';
 import { monAddr, type Cluster } from './cluster.js';
 import { Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
@@ -20,6 +22,23 @@ export const TICK_MS = 10;
 const REDIAL_MS = 100;
 const MAX_CATCH_UP_TICKS = 10;
 const MAX_QUEUED_PER_PEER = 1024;
+
+/**
+ * MONCTL_QUORUM_TRACE=<file>: every input, persist and output with a wall-clock time in µs
+ * (comparable across the monitor processes), buffered and appended once per tick, to break
+ * one mutation's latency down hop by hop. Off (no cost but a branch) unless set.
+ */
+const TRACE_FILE = process.env.MONCTL_QUORUM_TRACE;
+const traceLines: string[] = [];
+function trace(rank: Rank, what: string): void {
+  traceLines.push(`${Math.round((performance.timeOrigin + performance.now()) * 1000)} ${rank} ${what}`);
+}
+function flushTrace(): void {
+  if (TRACE_FILE === undefined || traceLines.length === 0) return;
+  appendFile(TRACE_FILE, traceLines.join('\n') + '\n', () => {});
+  traceLines.length = 0;
+}
+const describeMsg = (m: QuorumMessage): string => (m.type === 'paxos' || m.type === 'election' || m.type === 'sync' ? `${m.type}.${m.op}` : m.type);
 
 /** What the host needs from the core (MonitorNode satisfies it). */
 export interface QuorumNode {
@@ -56,11 +75,12 @@ interface Peer {
 }
 
 /**
- * Timeouts in 10 ms ticks: a 300 ms lease and a 500 ms election timeout (api.ts's documented
- * defaults) put a new leader in place about a second after the old one dies.
+ * Timeouts in 10 ms ticks: a 300 ms lease and a 500 ms election timeout (MonitorConfig's
+ * documented defaults, one table in monitor.ts) put a new leader in place about a second
+ * after the old one dies.
  */
-export const ELECTION_TIMEOUT_TICKS = 50;
-export const LEASE_TICKS = 30;
+export const ELECTION_TIMEOUT_TICKS = MONITOR_DEFAULTS.electionTimeoutTicks;
+export const LEASE_TICKS = MONITOR_DEFAULTS.leaseTicks;
 
 /** The MonitorConfig of rank `rank` in a cluster. */
 export function monitorConfigOf(cluster: Cluster, rank: Rank): MonitorConfig {
@@ -151,6 +171,7 @@ export class MonitorHost {
     const owed = Math.min(MAX_CATCH_UP_TICKS, Math.max(1, Math.floor((now - this.lastTickAt) / TICK_MS)));
     this.lastTickAt = owed === MAX_CATCH_UP_TICKS ? now : this.lastTickAt + owed * TICK_MS;
     for (let i = 0; i < owed; i++) this.node.tick();
+    flushTrace();
     if ((this.ticks += owed) % 10 < owed) this.logStateChange();
     for (const [r, p] of this.peers) if (!p.conn && !p.dialing && Date.now() - p.lastDial >= REDIAL_MS) this.dial(r);
     this.kick();
@@ -167,6 +188,7 @@ export class MonitorHost {
     if (this.drainScheduled || this.stopping) return;
     this.drainScheduled = true;
     setImmediate(() => {
+      if (TRACE_FILE) trace(this.o.rank, 'drain');
       this.drainScheduled = false;
       void this.drain();
     });
@@ -178,7 +200,9 @@ export class MonitorHost {
     try {
       while (!this.stopping && this.node.hasReady()) {
         const rd = this.node.ready();
+        if (TRACE_FILE) trace(this.o.rank, `ready ops=${rd.transaction?.ops.length ?? 0} msgs=${rd.messages.length} replies=${rd.replies.length}`);
         if (rd.transaction && rd.transaction.ops.length > 0) await this.o.store.apply(rd.transaction);
+        if (TRACE_FILE) trace(this.o.rank, 'persisted');
         for (const m of rd.messages) this.sendPeer(m.to, m.msg);
         for (const r of rd.replies) this.reply(r);
         this.node.advance();
@@ -194,6 +218,7 @@ export class MonitorHost {
     const p = this.peers.get(to);
     if (p === undefined) return;
     const payload = this.o.codec.encodeMessage(msg);
+    if (TRACE_FILE) trace(this.o.rank, `send ${to} ${describeMsg(msg)} ${payload.length}B`);
     if (p.conn?.isOpen) {
       p.conn.send(FRAME.QUORUM, payload);
       return;
@@ -206,6 +231,7 @@ export class MonitorHost {
 
   private reply(r: ClientReply): void {
     const conn = this.clients.get(r.clientId);
+    if (TRACE_FILE) trace(this.o.rank, `reply ${r.reqId}`);
     if (conn?.isOpen) conn.send(FRAME.REPLY, toJsonBytes(r));
   }
 
@@ -259,11 +285,16 @@ export class MonitorHost {
     const claim = c.claim!;
     try {
       if (claim.role === 'peer' && f.kind === FRAME.QUORUM) {
-        this.node.step(claim.rank, this.o.codec.decodeMessage(f.payload));
+        const msg = this.o.codec.decodeMessage(f.payload);
+        if (TRACE_FILE) trace(this.o.rank, `recv ${claim.rank} ${describeMsg(msg)}`);
+        this.node.step(claim.rank, msg);
+        if (TRACE_FILE) trace(this.o.rank, `stepped`);
       } else if (claim.role === 'client' && f.kind === FRAME.REQUEST) {
         const req = parseClientRequest(f.payload);
         this.clients.set(req.clientId, c);
+        if (TRACE_FILE) trace(this.o.rank, `request ${req.reqId}`);
         this.node.submit(req);
+        if (TRACE_FILE) trace(this.o.rank, `submitted`);
       } else if (claim.role === 'client' && f.kind === FRAME.STATUS) {
         const { id } = parseJsonPayload(f.payload) as { id?: unknown };
         c.send(FRAME.STATUS_REPLY, toJsonBytes({ id, status: { ...this.node.status(), name: this.name, pid: process.pid } }));

@@ -1,0 +1,32 @@
+/**
+ * Commands that reach the leader while a proposal is in flight are prepared on top of it at
+ * once and go out, together, in the next proposal as soon as it commits: each sees the map
+ * the previous proposal makes (two creates get two ids), and a refusal is answered at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../../../src/lib/quorum/sim/cluster.js';
+import { mulberry32 } from '../../../src/lib/random.js';
+
+describe('commands behind a proposal in flight', () => {
+  it('build on the proposal in flight and commit in the next epoch', () => {
+    const c = new Cluster(
+      { size: 3, seed: 5, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: 500, osdmapKeep: 500, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 1 }, crashAfterPersistChance: 0 },
+      mulberry32(5),
+    );
+    for (let t = 0; t < 40; t++) c.step();
+    const l = c.up.find((r) => c.nodes[r]!.leader === r)!;
+    const node = c.nodes[l]!;
+    node.submit({ clientId: 'a', reqId: 1, mutation: { op: 'osd-create' } });
+    expect(node.paxosState).toBe('leader:updating');
+    node.submit({ clientId: 'b', reqId: 1, mutation: { op: 'osd-create' } });
+    node.submit({ clientId: 'c', reqId: 1, mutation: { op: 'osd-reweight', id: 0, weight: 0.5 } });
+    node.submit({ clientId: 'd', reqId: 1, mutation: { op: 'osd-out', id: 9 } });
+    c.flush(l);
+    expect(c.replies).toEqual([{ clientId: 'd', reqId: 1, ok: false, error: 'osd.9 does not exist', epoch: expect.any(Number) }]);
+    for (let t = 0; t < 10; t++) c.step();
+    const by = (id: string) => c.replies.find((r) => r.clientId === id)!;
+    expect(by('a')).toMatchObject({ ok: true, result: 0 });
+    expect(by('b')).toMatchObject({ ok: true, result: 1, epoch: by('a').epoch! + 1 });
+    expect(by('c')).toMatchObject({ ok: true, epoch: by('b').epoch });
+  });
+});
