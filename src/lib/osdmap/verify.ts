@@ -60,7 +60,7 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number | undefined {
   return n;
 }
 
-function resolveRange(range: OsdmapRange, opts: VerifyOptions): { from: number; to: number } {
+export function resolveRange(range: OsdmapRange, opts: VerifyOptions): { from: number; to: number } {
   const from = opts.from ?? range.first;
   const to = opts.to ?? range.last;
   if (range.last === 0) {
