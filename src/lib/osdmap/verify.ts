@@ -79,8 +79,23 @@ interface EpochValues {
   full: Uint8Array | undefined;
 }
 
-/** Reads epochs from..to in order, keeping READ_AHEAD epochs' reads in flight. */
+/** Epochs read synchronously between turns of the event loop (progress, worker messages). */
+const SYNC_BATCH = 16;
+
+/**
+ * Reads epochs from..to in order: synchronously when the store can (one core does the reads
+ * and the checks, no thread-pool hand-off per value), else keeping READ_AHEAD epochs' reads
+ * in flight.
+ */
 async function* readEpochs(store: MonStore, from: number, to: number): AsyncGenerator<[number, EpochValues]> {
+  const get = await store.syncGetter();
+  if (get) {
+    for (let e = from; e <= to; e++) {
+      if ((e - from) % SYNC_BATCH === SYNC_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+      yield [e, { inc: get(OSDMAP_PREFIX, String(e)), full: get(OSDMAP_PREFIX, `full_${e}`) }];
+    }
+    return;
+  }
   const read = async (e: number): Promise<EpochValues> => {
     const [inc, full] = await Promise.all([store.get(OSDMAP_PREFIX, String(e)), store.get(OSDMAP_PREFIX, `full_${e}`)]);
     return { inc, full };
