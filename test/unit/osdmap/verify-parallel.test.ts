@@ -10,15 +10,15 @@ import { osdmapHistory, type HistoryEpoch } from '../../../bench/osdmap-history.
 import { writeHistoryStore } from '../../../bench/verify-store.js';
 import { decodeOSDMap } from '../../../src/lib/osdmap/index.js';
 import { verifyHistory } from '../../../src/lib/osdmap/verify.js';
-import { verifyHistoryParallel } from '../../../src/lib/osdmap/verify-parallel.js';
+import { splitPoint, verifyHistoryParallel } from '../../../src/lib/osdmap/verify-parallel.js';
 import { mulberry32 } from '../../../src/lib/random.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
 import { tempDir } from '../../helpers/stores.js';
 
 const EPOCHS = 120;
-/** Epochs 1..121: the split is the midpoint of 2..121, 2 + floor(119 / 2) = 61. */
-const SPLIT = 61;
+/** Epochs 1..121: the first epoch rebuilt is 2, so the split is splitPoint(2, 121). */
+const SPLIT = splitPoint(2, EPOCHS + 1);
 const parallel = { threads: 2, minEpochs: 0 };
 
 describe('osdmap verify on two threads', () => {
@@ -27,7 +27,7 @@ describe('osdmap verify on two threads', () => {
   let n = 0;
 
   /** A copy of the history with byte `offset` of full_<e> flipped, for each [e, offset]. */
-  async function corrupted(flips: Array<[number, number]>): Promise<string> {
+  async function corrupted(flips: Array<[number, number]>, dels: string[] = []): Promise<string> {
     const mon = join(tmp.dir, `bad-${n++}`);
     await writeHistoryStore(mon, history);
     const db = new ClassicLevel<string, Uint8Array>(join(mon, 'store.db'), { valueEncoding: 'view' });
@@ -38,6 +38,7 @@ describe('osdmap verify on two threads', () => {
         bad[offset] = bad[offset]! ^ 0x40;
         await db.put(`osdmap\0full_${e}`, bad);
       }
+      for (const k of dels) await db.del(`osdmap\0${k}`);
     } finally {
       await db.close();
     }
@@ -70,13 +71,15 @@ describe('osdmap verify on two threads', () => {
   });
 
   it('finds a flipped byte in a middle epoch of the second share', async () => {
-    const { seq, par } = await both(await corrupted([[90, 1000]]));
-    expect(par.mismatch).toMatchObject({ epoch: 90, key: 'osdmap/full_90', reason: 'bytes', offset: 1000 });
+    expect(SPLIT).toBeGreaterThan(50);
+    expect(SPLIT).toBeLessThan(80);
+    const { seq, par } = await both(await corrupted([[95, 1000]]));
+    expect(par.mismatch).toMatchObject({ epoch: 95, key: 'osdmap/full_95', reason: 'bytes', offset: 1000 });
     expect(par).toEqual(seq);
   });
 
   it('reports the lowest epoch when both shares have a mismatch', async () => {
-    const { seq, par } = await both(await corrupted([[40, 500], [100, 800]]));
+    const { seq, par } = await both(await corrupted([[40, 500], [105, 800]]));
     expect(par.mismatch).toMatchObject({ epoch: 40, offset: 500 });
     expect(par).toEqual(seq);
   });
@@ -90,6 +93,20 @@ describe('osdmap verify on two threads', () => {
   it('finds a mismatch right after the split epoch (the second share\'s first epoch)', async () => {
     const { seq, par } = await both(await corrupted([[SPLIT + 1, 1000]]));
     expect(par.mismatch).toMatchObject({ epoch: SPLIT + 1, offset: 1000 });
+    expect(par).toEqual(seq);
+  });
+
+  it('a missing incremental in the second share fails as the single-threaded run does', async () => {
+    const mon = await corrupted([], ['100']);
+    const seqError = await MonStore.with(mon, {}, (s) => verifyHistory(s)).catch((e: unknown) => e);
+    const parError = await MonStore.with(mon, {}, (s) => verifyHistoryParallel(s, parallel)).catch((e: unknown) => e);
+    expect(seqError).toMatchObject({ code: 'KEY_NOT_FOUND', key: 'osdmap/100' });
+    expect(parError).toMatchObject({ code: 'KEY_NOT_FOUND', key: 'osdmap/100', message: (seqError as Error).message, actions: (seqError as { actions: string[] }).actions });
+  });
+
+  it('a mismatch in the first share wins over a missing incremental in the second', async () => {
+    const { seq, par } = await both(await corrupted([[20, 700]], ['100']));
+    expect(par.mismatch).toMatchObject({ epoch: 20, offset: 700 });
     expect(par).toEqual(seq);
   });
 });
