@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { verifyHistory, type HistoryReport } from '../../lib/osdmap/verify.js';
+import type { HistoryReport } from '../../lib/osdmap/verify.js';
+import { verifyHistoryParallel } from '../../lib/osdmap/verify-parallel.js';
 import { Progress } from '../../lib/render/progress.js';
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -19,7 +20,7 @@ export default class OsdmapVerify extends StoreCommand {
     const { flags } = await this.parse(OsdmapVerify);
     let progress: Progress | undefined;
     const report = await this.withStore(flags.store, (store) =>
-      verifyHistory(store, {
+      verifyHistoryParallel(store, {
         from: flags.from,
         to: flags.to,
         onProgress: (done, total) => {

@@ -60,7 +60,7 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number | undefined {
   return n;
 }
 
-function resolveRange(range: OsdmapRange, opts: VerifyOptions): { from: number; to: number } {
+export function resolveRange(range: OsdmapRange, opts: VerifyOptions): { from: number; to: number } {
   const from = opts.from ?? range.first;
   const to = opts.to ?? range.last;
   if (range.last === 0) {
@@ -79,8 +79,23 @@ interface EpochValues {
   full: Uint8Array | undefined;
 }
 
-/** Reads epochs from..to in order, keeping READ_AHEAD epochs' reads in flight. */
+/** Epochs read synchronously between turns of the event loop (progress, worker messages). */
+const SYNC_BATCH = 16;
+
+/**
+ * Reads epochs from..to in order: synchronously when the store can (one core does the reads
+ * and the checks, no thread-pool hand-off per value), else keeping READ_AHEAD epochs' reads
+ * in flight.
+ */
 async function* readEpochs(store: MonStore, from: number, to: number): AsyncGenerator<[number, EpochValues]> {
+  const get = await store.syncGetter();
+  if (get) {
+    for (let e = from; e <= to; e++) {
+      if ((e - from) % SYNC_BATCH === SYNC_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+      yield [e, { inc: get(OSDMAP_PREFIX, String(e)), full: get(OSDMAP_PREFIX, `full_${e}`) }];
+    }
+    return;
+  }
   const read = async (e: number): Promise<EpochValues> => {
     const [inc, full] = await Promise.all([store.get(OSDMAP_PREFIX, String(e)), store.get(OSDMAP_PREFIX, `full_${e}`)]);
     return { inc, full };

@@ -32,6 +32,11 @@ export interface KvBackend {
   readonly kind: BackendKind;
   readonly writable: boolean;
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  /**
+   * Optional fast path for long runs of point lookups (osdmap verify): a synchronous `get`
+   * that runs on the calling thread (no thread pool hand-off, no promise per value).
+   */
+  syncGetter?(): Promise<(key: Uint8Array) => Uint8Array | undefined>;
   /** Entries in key order, in chunks (arrays) to keep per-entry overhead low. */
   chunks(range: RawRange): AsyncIterable<RawEntry[]>;
   /**

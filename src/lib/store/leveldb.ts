@@ -87,6 +87,11 @@ export class LevelDbBackend implements KvBackend {
     return (await (await this.classic()).get(key, { fillCache: false })) ?? undefined;
   }
 
+  async syncGetter(): Promise<(key: Uint8Array) => Uint8Array | undefined> {
+    const db = await this.classic();
+    return (key) => db.getSync(key, { fillCache: false }) ?? undefined;
+  }
+
   chunks(range: RawRange): AsyncIterable<RawEntry[]> {
     return this.reader ? readerChunks(this.reader, range, () => this.classicChunks(range)) : this.classicChunks(range);
   }

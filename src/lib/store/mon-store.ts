@@ -86,6 +86,13 @@ export class MonStore {
     return this.db.get(rawKey(prefix, key));
   }
 
+  /** A synchronous `get` when the backend has one (see KvBackend.syncGetter), else undefined. */
+  async syncGetter(): Promise<((prefix: string, key: string) => Uint8Array | undefined) | undefined> {
+    if (!this.db.syncGetter) return undefined;
+    const get = await this.db.syncGetter();
+    return (prefix, key) => get(rawKey(prefix, key));
+  }
+
   async require(prefix: string, key: string): Promise<Uint8Array> {
     const v = await this.get(prefix, key);
     if (v === undefined) {
