@@ -159,7 +159,8 @@ export class Paxos {
 
   private sendBegin(): void {
     const p = this.proposal!;
-    for (const r of this.peons()) if (!this.accepted.has(r)) this.hooks.send(r, this.msg('begin', { values: [p] }));
+    const begin = this.msg('begin', { values: [p] }); // one message object for every peon (the host encodes it once)
+    for (const r of this.peons()) if (!this.accepted.has(r)) this.hooks.send(r, begin);
     this.armResend();
   }
 
@@ -233,7 +234,8 @@ export class Paxos {
     const v = this.log.lastCommitted + 1n;
     const value = this.log.value(v)!;
     this.commitValues([{ version: v, value }]);
-    for (const r of this.peons()) this.hooks.send(r, this.msg('commit', { values: [{ version: v, value }] }));
+    const commit = this.msg('commit', { values: [{ version: v, value }] });
+    for (const r of this.peons()) this.hooks.send(r, commit);
     this.phaseDeadline = this.resendAt = Infinity;
     this.proposal = undefined;
     this.state = 'active';
@@ -244,7 +246,8 @@ export class Paxos {
   private extendLease(): void {
     this.leaseAcked.clear();
     this.leaseAcked.add(this.rank);
-    for (const r of this.peons()) this.hooks.send(r, this.msg('lease', { leaseTicks: this.leaseTicks }));
+    const lease = this.msg('lease', { leaseTicks: this.leaseTicks });
+    for (const r of this.peons()) this.hooks.send(r, lease);
     this.leaseRenewAt = this.now + Math.max(1, Math.floor((this.leaseTicks * 3) / 5));
     if (this.leaseAckDeadline === Infinity) this.leaseAckDeadline = this.now + 2 * this.leaseTicks;
   }

@@ -203,8 +203,15 @@ export class MonitorHost {
         if (TRACE_FILE) trace(this.o.rank, `ready ops=${rd.transaction?.ops.length ?? 0} msgs=${rd.messages.length} replies=${rd.replies.length}`);
         if (rd.transaction && rd.transaction.ops.length > 0) await this.o.store.apply(rd.transaction);
         if (TRACE_FILE) trace(this.o.rank, 'persisted');
-        for (const m of rd.messages) this.sendPeer(m.to, m.msg);
+        // Replies first: they wait only for the persist above, and a client's next request
+        // should not queue behind the commit and lease frames to every peer.
         for (const r of rd.replies) this.reply(r);
+        const encoded = new Map<QuorumMessage, Uint8Array>(); // one encoding per message sent to several peers
+        for (const m of rd.messages) {
+          let payload = encoded.get(m.msg);
+          if (payload === undefined) encoded.set(m.msg, (payload = this.o.codec.encodeMessage(m.msg)));
+          this.sendPeer(m.to, m.msg, payload);
+        }
         this.node.advance();
       }
     } catch (e) {
@@ -214,10 +221,9 @@ export class MonitorHost {
     }
   }
 
-  private sendPeer(to: Rank, msg: QuorumMessage): void {
+  private sendPeer(to: Rank, msg: QuorumMessage, payload: Uint8Array): void {
     const p = this.peers.get(to);
     if (p === undefined) return;
-    const payload = this.o.codec.encodeMessage(msg);
     if (TRACE_FILE) trace(this.o.rank, `send ${to} ${describeMsg(msg)} ${payload.length}B`);
     if (p.conn?.isOpen) {
       p.conn.send(FRAME.QUORUM, payload);
