@@ -39,37 +39,28 @@ async function readFile(path: string): Promise<Uint8Array> {
 }
 
 const osdmapFile = { osdmap: { char: 'm' } };
+
+type DecodedOSDMap = Awaited<ReturnType<typeof readOSDMapFile>>;
+
+/** A command that only renders the OSDMap file --osdmap names (its view module loads while the map is read). */
+function osdmapFileCommand(loadView: () => Promise<(map: DecodedOSDMap) => View<unknown>>): FastCommand {
+  return {
+    flags: osdmapFile,
+    file: 'osdmap',
+    args: 0,
+    run: async (f) => {
+      const [view, map] = await Promise.all([loadView(), readOSDMapFile(f.osdmap!)]);
+      return view(map);
+    },
+  };
+}
 const crushmapFile = { crushmap: { char: 'i' } };
 
 /** Keyed by the command id as typed: `topic command`. */
 export const FAST_COMMANDS: Record<string, FastCommand> = {
-  'osdmap print': {
-    flags: osdmapFile,
-    file: 'osdmap',
-    args: 0,
-    run: async (f) => {
-      const [views, map] = await Promise.all([import('../lib/cli/osdmap-views.js'), readOSDMapFile(f.osdmap!)]);
-      return views.osdmapPrintView(map);
-    },
-  },
-  'osdmap tree': {
-    flags: osdmapFile,
-    file: 'osdmap',
-    args: 0,
-    run: async (f) => {
-      const [views, map] = await Promise.all([import('../lib/cli/osdmap-tree-view.js'), readOSDMapFile(f.osdmap!)]);
-      return views.osdmapTreeView(map);
-    },
-  },
-  'osdmap dump': {
-    flags: osdmapFile,
-    file: 'osdmap',
-    args: 0,
-    run: async (f) => {
-      const [views, map] = await Promise.all([import('../lib/cli/osdmap-views.js'), readOSDMapFile(f.osdmap!)]);
-      return views.osdmapDumpView(map);
-    },
-  },
+  'osdmap print': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapPrintView),
+  'osdmap tree': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-tree-view.js')).osdmapTreeView),
+  'osdmap dump': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapDumpView),
   'pg map': {
     flags: osdmapFile,
     file: 'osdmap',

@@ -39,14 +39,20 @@ function osdCount(c: Cluster, rank: number): number {
 
 const create = (reqId: number): ClientRequest => ({ clientId: 'client-1', reqId, mutation: { op: 'osd-create' } });
 
+/** A calm cluster whose leader has committed and acknowledged request 1 (osd create → osd.0). */
+function createdOnce() {
+  const c = calmCluster();
+  const l = leaderOf(c);
+  c.nodes[l]!.submit(create(1));
+  run(c, 5);
+  const first = c.replies.find((r) => r.reqId === 1)!;
+  expect(first).toMatchObject({ ok: true, result: 0 });
+  return { c, l, first };
+}
+
 describe('client request ids', () => {
   it('answers a retry of a committed request with its first result', () => {
-    const c = calmCluster();
-    const l = leaderOf(c);
-    c.nodes[l]!.submit(create(1));
-    run(c, 5);
-    const first = c.replies.find((r) => r.reqId === 1)!;
-    expect(first).toMatchObject({ ok: true, result: 0 });
+    const { c, l, first } = createdOnce();
     const epoch = c.nodes[l]!.status().osdmap_epoch;
 
     c.replies.length = 0;
@@ -62,12 +68,7 @@ describe('client request ids', () => {
   });
 
   it('a new leader knows what the dead one committed but never acknowledged', () => {
-    const c = calmCluster();
-    const l = leaderOf(c);
-    c.nodes[l]!.submit(create(1));
-    run(c, 5);
-    const first = c.replies.find((r) => r.reqId === 1)!;
-    expect(first).toMatchObject({ ok: true, result: 0 });
+    const { c, l, first } = createdOnce();
     c.crash(l); // as if the ack never left
     run(c, 80);
     const l2 = leaderOf(c);
