@@ -6,9 +6,12 @@
  *   - throughput with many concurrent clients (acked mutations per second).
  * Every phase is bounded in count and in time; every monitor is killed by pid at the end.
  *
- *   node --import tsx bench/quorum.ts [--latency 300] [--clients 256] [--seconds 5]
+ *   node --import tsx bench/quorum.ts [--warmup 1000] [--latency 1000] [--clients 256] [--seconds 5]
+ *
+ * MONCTL_MON_NODE_FLAGS="--cpu-prof" (or --trace-gc, --perf-basic-prof) profiles the monitors;
+ * MONCTL_QUORUM_TRACE=<file> records every hop of every mutation (see monitor-host.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,13 +24,15 @@ import { percentile } from './proc.js';
 
 const { values } = parseArgs({
   options: {
-    latency: { type: 'string', default: '300' },
+    latency: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '1000' },
     clients: { type: 'string', default: '256' },
     seconds: { type: 'string', default: '5' },
     fsyncs: { type: 'string', default: '100' },
   },
 });
 const LATENCY_N = Math.min(Number(values.latency), 5_000);
+const WARMUP_N = Math.min(Number(values.warmup), 5_000);
 const CLIENTS = Math.min(Number(values.clients), 512);
 const THROUGHPUT_MS = Math.min(Number(values.seconds), 60) * 1000;
 const FSYNC_N = Math.min(Number(values.fsyncs), 5_000);
@@ -58,6 +63,17 @@ async function fsyncCost(dir: string, idleMs: number): Promise<number[]> {
   return times;
 }
 
+/** CPU ms (user + system) a live process has used so far, from /proc/<pid>/stat; 0 off Linux. */
+function cpuMsOf(pid: number | 'self'): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 const reweight = (i: number): Mutation => ({ op: 'osd-reweight', id: i % OSDS, weight: ((i * 7919) % 1000) / 1000 });
 
 async function main(): Promise<void> {
@@ -72,14 +88,21 @@ async function main(): Promise<void> {
     const setup = new QuorumClient(cluster);
     for (let i = 0; i < OSDS; i++) await setup.submit({ op: 'osd-create' });
 
+    // Warm-up: the same loop, unmeasured, so the latency below is the steady state (code
+    // optimised by the JIT, heaps grown, a paxos trim or two done), not start-up.
+    const warmDeadline = hr() + 30_000;
+    for (let i = 0; i < WARMUP_N && hr() < warmDeadline; i++) await setup.submit(reweight(i));
+
     // Latency: one mutation in flight.
     const lat: number[] = [];
+    const cpuBefore = [...pids, 'self' as const].map(cpuMsOf);
     const latDeadline = hr() + 60_000;
     for (let i = 0; i < LATENCY_N && hr() < latDeadline; i++) {
       const t0 = hr();
       await setup.submit(reweight(i));
       lat.push(hr() - t0);
     }
+    const cpuPerMutation = [...pids, 'self' as const].map((p, i) => (cpuMsOf(p) - cpuBefore[i]!) / Math.max(1, lat.length));
     setup.close();
 
     const probe = new QuorumClient(cluster);
@@ -109,10 +132,12 @@ async function main(): Promise<void> {
     console.log(`  fsync (synced classic-level batch, ${fsync.length} writes back to back): p50 ${fmt(percentile(fsync, 50))}  p99 ${fmt(percentile(fsync, 99))}  mean ${fmt(mean(fsync))}`);
     console.log(`  fsync (each after ${FSYNC_IDLE_MS} ms idle, ${fsyncIdle.length} writes):        p50 ${fmt(percentile(fsyncIdle, 50))}  p99 ${fmt(percentile(fsyncIdle, 99))}  mean ${fmt(mean(fsyncIdle))}`);
     console.log('  (a commit waits for 3 synced batches in turn: leader begin, peon accept, leader commit)');
-    console.log(`  commit latency (1 client, ${lat.length} mutations):    p50 ${fmt(percentile(lat, 50))}  p99 ${fmt(percentile(lat, 99))}  (targets 2 ms / 10 ms)`);
+    console.log(`  commit latency (1 client, ${lat.length} mutations after ${WARMUP_N} unmeasured): p50 ${fmt(percentile(lat, 50))}  p99 ${fmt(percentile(lat, 99))}  (targets 2 ms / 10 ms)`);
     console.log(`  commit latency mean ${fmt(mean(lat))}`);
+    const names = [...cluster.config.names.map((n) => `mon.${n}`), 'client'];
+    console.log(`  CPU per mutation in the latency phase: ${cpuPerMutation.map((c, i) => `${names[i]} ${c.toFixed(2)} ms`).join(', ')}`);
     console.log(`  throughput (${CLIENTS} clients, ${seconds.toFixed(1)} s):           ${Math.round(acked / seconds)} acked mutations/s (target 5000), ${(acked / Math.max(1, commits)).toFixed(1)} mutations per paxos commit`);
-    console.log(`  final: paxos last_committed ${status.paxos.last_committed}, osdmap e${status.osdmap_epoch} (${acked + lat.length + OSDS} mutations acked)`);
+    console.log(`  final: paxos last_committed ${status.paxos.last_committed}, osdmap e${status.osdmap_epoch} (${acked + lat.length + WARMUP_N + OSDS} mutations acked)`);
     await downCluster(cluster);
   } finally {
     for (const pid of pids) {

@@ -29,6 +29,15 @@ export interface OpenOptions {
   write?: boolean;
 }
 
+export interface ApplyOptions {
+  /**
+   * Run the transaction's compactions after apply() returns, one at a time, as Ceph's
+   * MonitorDBStore does (compact_range_async once the batch is synced). close() waits for
+   * them. Default: apply() waits for them.
+   */
+  backgroundCompaction?: boolean;
+}
+
 export interface ApplyResult {
   puts: number;
   erases: number;
@@ -46,6 +55,10 @@ export class MonStore {
     readonly location: StoreLocation,
     private readonly db: KvBackend,
   ) {}
+
+  /** The tail of the background compactions queued by apply(); close() waits for it. */
+  private compacting: Promise<void> = Promise.resolve();
+  private compactionError: unknown;
 
   static async open(path: string | undefined, opts: OpenOptions = {}): Promise<MonStore> {
     const location = locateStore(path);
@@ -68,7 +81,8 @@ export class MonStore {
     return this.db.writable;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.compacting;
     return this.db.close();
   }
 
@@ -160,8 +174,9 @@ export class MonStore {
    * Applies a MonitorDBStore::Transaction as one atomic batch, then its COMPACT ops, the
    * order MonitorDBStore::apply_transaction uses.
    */
-  async apply(tx: Transaction): Promise<ApplyResult> {
+  async apply(tx: Transaction, opts: ApplyOptions = {}): Promise<ApplyResult> {
     if (!this.db.writable) throw new Error('assertion: apply() on a store opened read-only');
+    if (this.compactionError !== undefined) throw this.compactionError;
     const batch: RawBatchOp[] = [];
     const compactions: Array<[Uint8Array, Uint8Array]> = [];
     let puts = 0;
@@ -196,7 +211,13 @@ export class MonStore {
       }
     }
     if (batch.length > 0) await this.db.batch(batch);
-    for (const [start, end] of compactions) await this.db.compactRange(start, end);
+    if (opts.backgroundCompaction) {
+      // Compaction changes no key or value; a failure is reported by the next apply().
+      for (const [start, end] of compactions)
+        this.compacting = this.compacting.then(() => this.db.compactRange(start, end)).catch((e: unknown) => void (this.compactionError ??= e));
+    } else {
+      for (const [start, end] of compactions) await this.db.compactRange(start, end);
+    }
     return { puts, erases, compactions: compactions.length };
   }
 

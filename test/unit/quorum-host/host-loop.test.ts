@@ -7,7 +7,7 @@
  * in the host would show.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { Socket, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Ready } from '../../../src/lib/quorum/api.js';
@@ -40,7 +40,10 @@ class RecordingNode implements QuorumNode {
   submit(req: ClientRequest): void {
     const tx = new TransactionBuilder().put('test', String(req.reqId), Buffer.from(req.clientId)).tx;
     const msg: QuorumMessage = { type: 'election', op: 'propose', epoch: req.reqId, quorum: [] };
-    this.queue.push({ transaction: tx, messages: [{ to: 1, msg }], replies: [{ clientId: req.clientId, reqId: req.reqId, ok: true, epoch: req.reqId }] });
+    const messages: Ready['messages'] = [{ to: 1, msg }];
+    // `osd in` stands for a commit: two messages to the same peer in one Ready.
+    if (req.mutation.op === 'osd-in') messages.push({ to: 1, msg: { ...msg, epoch: 1000 + req.reqId } });
+    this.queue.push({ transaction: tx, messages, replies: [{ clientId: req.clientId, reqId: req.reqId, ok: true, epoch: req.reqId }] });
   }
   hasReady(): boolean {
     return this.queue.length > 0;
@@ -142,6 +145,40 @@ describe('monitor host loop', () => {
       expect(at('persisted')).toBeLessThan(at('reply'));
       expect(at('advance')).toBeGreaterThan(at('persisted'));
       expect(Buffer.from((await store.get('test', id))!).toString()).toBe(client.clientId);
+    }
+  });
+
+  it("a Ready's messages to one peer leave in one write", async () => {
+    // Every socket write of this process, as the epochs of the QUORUM frames it carried.
+    const writes: number[][] = [];
+    const epochsIn = (bufs: Uint8Array[]): number[] => {
+      const all = Buffer.concat(bufs);
+      const out: number[] = [];
+      for (let at = 0; at + 5 <= all.length; at += 4 + all.readUInt32LE(at))
+        if (all[at + 4] === FRAME.QUORUM) out.push((decodeMessage(all.subarray(at + 5, at + 4 + all.readUInt32LE(at))) as { epoch: number }).epoch);
+      return out;
+    };
+    type Chunk = { chunk: Uint8Array };
+    const proto = Socket.prototype as unknown as { _write(c: Uint8Array, e: string, cb: () => void): void; _writev(cs: Chunk[], cb: () => void): void };
+    const { _write, _writev } = proto;
+    proto._write = function (c, e, cb) {
+      writes.push(epochsIn([c]));
+      return _write.call(this, c, e, cb);
+    };
+    proto._writev = function (cs, cb) {
+      writes.push(epochsIn(cs.map((c) => c.chunk)));
+      return _writev.call(this, cs, cb);
+    };
+    const client = new QuorumClient(cluster, { timeoutMs: 5_000 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { reqId } = await client.submit({ op: 'osd-in', id: i });
+        expect(writes.find((w) => w.includes(reqId)), JSON.stringify(writes)).toEqual([reqId, 1000 + reqId]);
+      }
+    } finally {
+      proto._write = _write;
+      proto._writev = _writev;
+      client.close();
     }
   });
 

@@ -107,6 +107,46 @@ describe.each(['leveldb', 'rocksdb'] as const)('MonStore on %s (one contract, ev
     expect(keys.filter((k) => /full_\d/.test(k)).sort()).toEqual(['osdmap/full_1', 'osdmap/full_10', 'osdmap/full_5', 'osdmap/full_6', 'osdmap/full_7', 'osdmap/full_8', 'osdmap/full_9']);
   });
 
+  it("background compaction: apply returns once the batch is written, close waits for it, a failure fails the next apply", async () => {
+    const copy = join(tmp.dir, 'copy-bg');
+    await copyStore(mon, copy);
+    const store = await MonStore.open(copy, { write: true });
+    const db = (store as unknown as { db: { compactRange(a: Uint8Array, b: Uint8Array): Promise<void> } }).db;
+    const realCompact = db.compactRange.bind(db);
+    const calls: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    db.compactRange = async (a, b) => {
+      calls.push('start');
+      await gate;
+      await realCompact(a, b);
+      calls.push('done');
+    };
+    const tx = new TransactionBuilder().put('bg', 'k', Buffer.from('v')).compactPrefix('osdmap').compactPrefix('paxos').tx;
+    expect(await store.apply(tx, { backgroundCompaction: true })).toEqual({ puts: 1, erases: 0, compactions: 2 });
+    expect(Buffer.from((await store.get('bg', 'k'))!).toString()).toBe('v');
+    let closed = false;
+    const closing = store.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(closed).toBe(false);
+    expect(calls).toEqual(['start']); // one at a time
+    release();
+    await closing;
+    expect(calls).toEqual(['start', 'done', 'start', 'done']);
+
+    const again = await MonStore.open(copy, { write: true });
+    try {
+      const db2 = (again as unknown as { db: { compactRange(): Promise<void> } }).db;
+      db2.compactRange = () => Promise.reject(new Error('disk full'));
+      await again.apply(new TransactionBuilder().compactPrefix('osdmap').tx, { backgroundCompaction: true });
+      await new Promise((r) => setTimeout(r, 10));
+      await expect(again.apply(new TransactionBuilder().put('bg', 'k2', Buffer.from('v')).tx)).rejects.toThrow('disk full');
+      expect(await again.get('bg', 'k2')).toBeUndefined();
+    } finally {
+      await again.close();
+    }
+  });
+
   it('refuses to write a store that another open holds (a live monitor)', async () => {
     const holder = await MonStore.open(mon, { write: true });
     try {

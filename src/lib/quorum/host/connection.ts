@@ -39,6 +39,15 @@ export class Conn {
     return this.socket.write(encodeFrame(kind, payload));
   }
 
+  /** Holds this connection's writes until uncork(): the frames in between go out in one write. */
+  cork(): void {
+    if (!this.closed) this.socket.cork();
+  }
+
+  uncork(): void {
+    if (!this.closed) this.socket.uncork();
+  }
+
   sendJson(kind: number, value: unknown): boolean {
     return this.send(kind, Buffer.from(JSON.stringify(value)));
   }

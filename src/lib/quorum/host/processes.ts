@@ -23,7 +23,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `node [--import tsx] mon-main <cluster> <name>`: run from source under tsx (tests, dev). */
 export function monitorCommand(cluster: Cluster, name: string): string[] {
   const loader = ENTRY.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
-  return [...loader, fileURLToPath(ENTRY), cluster.dir, name];
+  // MONCTL_MON_NODE_FLAGS: extra Node flags for each monitor (e.g. --cpu-prof, --trace-gc) when profiling.
+  const flags = (process.env.MONCTL_MON_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f.startsWith('--'));
+  return [...flags, ...loader, fileURLToPath(ENTRY), cluster.dir, name];
 }
 
 function isOurMonitor(pid: number, cluster: Cluster, name: string): boolean {
