@@ -169,11 +169,7 @@ export class MonitorNode {
       this.reply(t, { ok: false, error: 'EAGAIN: not the leader', ...(this.elector.leader >= 0 ? { leader: this.elector.leader } : {}) });
       return;
     }
-    const done = this.requestLog.lookup(t.request, this.osdmap.epoch);
-    if (done !== undefined) {
-      this.reply(t, { ok: true, epoch: done.epoch, ...(done.result === undefined ? {} : { result: done.result }) });
-      return;
-    }
+    if (this.answeredFromLog(t)) return;
     const pending = this.requests.find(t.request);
     if (pending !== undefined) {
       // A retry of a request still on its way: answer it where the client now waits.
@@ -185,6 +181,14 @@ export class MonitorNode {
     // next proposal is ready when this one commits (Ceph waits; the result is the same).
     if (this.paxos.isActiveLeader()) this.proposePending();
     else if (this.osdmap.proposalInFlight) this.prepareQueued(this.clock());
+  }
+
+  /** A request already committed (a retry) gets its first result again; true if so. */
+  private answeredFromLog(t: Tracked): boolean {
+    const done = this.requestLog.lookup(t.request, this.osdmap.epoch);
+    if (done === undefined) return false;
+    this.reply(t, { ok: true, epoch: done.epoch, ...(done.result === undefined ? {} : { result: done.result }) });
+    return true;
   }
 
   /** Paxos is active: build the next value from everything pending and propose it. */
@@ -215,6 +219,10 @@ export class MonitorNode {
   private prepareQueued(now: UTime): void {
     const waiting: Tracked[] = [];
     for (const t of this.requests.queued) {
+      // Asked again here, not only on arrival: a request queued while this leader was still
+      // recovering may be in the value that recovery has since committed (a retry of a
+      // proposal the previous leader never acknowledged).
+      if (this.answeredFromLog(t)) continue;
       const r = this.osdmap.prepare(t.request.mutation, now);
       if (!r.ok && r.retry) waiting.push(t);
       else if (!r.ok) this.reply(t, { ok: false, error: r.error, epoch: this.osdmap.epoch });

@@ -81,6 +81,29 @@ describe('client request ids', () => {
     expect(osdCount(c, l2)).toBe(1);
   });
 
+  it('a retry that reaches a new leader while it is still recovering the dead one\'s proposal is applied once', () => {
+    const c = calmCluster();
+    const l = leaderOf(c);
+    c.nodes[l]!.submit(create(1));
+    run(c, 1); // the begin is on both peons' disks; no commit yet
+    const peon = (l + 1) % 3;
+    expect(c.nodes[peon]!.status().osdmap_epoch).toBe(c.nodes[l]!.status().osdmap_epoch);
+    c.crash(l);
+    // The moment a new leader wins, it still has to collect and re-propose the accepted
+    // value, which holds request 1; the retry arrives in that window.
+    let l2 = -1;
+    for (let t = 0; t < 200 && l2 < 0; t++) {
+      c.step();
+      l2 = c.up.find((x) => c.nodes[x]!.leader === x) ?? -1;
+    }
+    expect(l2).toBeGreaterThanOrEqual(0);
+    c.replies.length = 0;
+    c.nodes[l2]!.submit(create(1));
+    run(c, 20);
+    expect(c.replies.filter((r) => r.reqId === 1)).toEqual([expect.objectContaining({ ok: true, result: 0 })]);
+    expect(osdCount(c, l2)).toBe(1);
+  });
+
   it('a retry that arrives while the first attempt is in flight is answered once, applied once', () => {
     const c = calmCluster();
     const l = leaderOf(c);
