@@ -26,16 +26,13 @@ import {
   type OSDMap,
 } from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
-import type { Mutation, MutationOp } from './api.js';
+import type { Mutation } from './api.js';
 import { initialMonMap, initialOSDMap, PACIFIC_FEATURES } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
-import { prepareMutation, type Prepared } from './osd-mutations.js';
+import { applyEdit, prepareMutation, type Prepared } from './osd-mutations.js';
 
-/**
- * Commands whose prepare refuses before touching the incremental (osd-mutations.ts), so they
- * edit the pending one in place; the others edit a copy that replaces it only if accepted.
- */
-const WRITES_ONLY_IF_ACCEPTED = new Set<MutationOp>(['osd-create', 'osd-out', 'osd-in', 'osd-down', 'osd-reweight', 'osd-set', 'osd-unset']);
+/** The new_state a command reads when nothing is pending yet. */
+const NO_PENDING_STATES: ReadonlyMap<number, number> = new Map();
 
 /** put_last_committed: first_committed too on the service's first version. */
 function putLastCommitted(tx: TransactionBuilder, kv: Kv, service: string, v: bigint): void {
@@ -134,18 +131,34 @@ export class OsdmapService {
     this.pending = inc;
   }
 
-  /** prepare_command: edits the pending incremental, or refuses and leaves it as it was. */
+  /**
+   * prepare_command: edits the pending incremental in place, or refuses and leaves it as it was.
+   * The command decides before anything is written (osd-mutations.ts hands back an edit); the
+   * edit is undone should projecting the edited incremental throw, so no half-made change stays.
+   */
   prepare(q: Mutation, now: UTime): Prepared {
     const map = this.base;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
-    const inc = this.pending === undefined ? this.newPending() : WRITES_ONLY_IF_ACCEPTED.has(q.op) ? this.pending : structuredClone(this.pending);
-    const base = this.projected ?? map;
-    const r = prepareMutation(base, inc, q, now);
-    if (!r.ok || !r.changed) return r;
-    inc.modified = { ...now };
-    this.projected = applyIncrementalUnencoded(map, inc);
+    const d = prepareMutation(this.projected ?? map, this.pending?.newState ?? NO_PENDING_STATES, q, now);
+    if (!d.ok || !d.changed) return d;
+    const { edit, ...answer } = d;
+    const inc = this.pending ?? this.newPending();
+    const undo = applyEdit(inc, { ...edit, modified: { ...now } });
+    try {
+      this.projected = applyIncrementalUnencoded(map, inc);
+    } catch (e) {
+      // An accepted change the map cannot take after all (a CRUSH map with an empty bucket
+      // name encodes but does not decode): the pending incremental must not keep it.
+      undo();
+      throw e;
+    }
     this.pending = inc;
-    return r;
+    return answer;
+  }
+
+  /** The pending incremental, to look at (tests); undefined when nothing is pending. */
+  get pendingIncremental(): Readonly<Incremental> | undefined {
+    return this.pending;
   }
 
   /** encode_pending: the epoch written, with the full map's CRC stored as the incremental's full_crc. */
