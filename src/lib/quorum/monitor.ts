@@ -223,7 +223,13 @@ export class MonitorNode {
       // recovering may be in the value that recovery has since committed (a retry of a
       // proposal the previous leader never acknowledged).
       if (this.answeredFromLog(t)) continue;
-      const r = this.osdmap.prepare(t.request.mutation, now);
+      let r: ReturnType<OsdmapService['prepare']>;
+      try {
+        r = this.osdmap.prepare(t.request.mutation, now);
+      } catch (e) {
+        // A change the map cannot take (prepare has undone it): refused, never a dead monitor.
+        r = { ok: false, error: `EINVAL: ${(e as Error).message}` };
+      }
       if (!r.ok && r.retry) waiting.push(t);
       else if (!r.ok) this.reply(t, { ok: false, error: r.error, epoch: this.osdmap.epoch });
       else if (!r.changed) this.reply(t, { ok: true, epoch: this.osdmap.epoch, result: r.result });

@@ -8,6 +8,9 @@ import type { Mutation } from './api.js';
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+/** CrushWrapper::is_valid_crush_name: letters, digits, `-`, `_`, `.`; never empty. */
+const isCrushName = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_.-]+$/.test(v);
 
 type Fields = Record<string, (v: unknown) => boolean>;
 const opt = (f: (v: unknown) => boolean) => (v: unknown) => v === undefined || f(v);
@@ -19,9 +22,9 @@ const SHAPES: Record<Mutation['op'], Fields> = {
   'osd-in': { id: isInt },
   'osd-down': { id: isInt },
   'osd-reweight': { id: isInt, weight: isNum },
-  'osd-crush-add': { id: isInt, weight: isNum, host: isStr, rack: opt(isStr) },
-  'osd-pool-create': { name: isStr, pgNum: isInt, size: opt(isInt), erasure: opt((v) => typeof v === 'boolean') },
-  'osd-pool-set': { name: isStr, key: isStr, value: isStr },
+  'osd-crush-add': { id: isInt, weight: isNum, host: isCrushName, rack: opt(isCrushName) },
+  'osd-pool-create': { name: isName, pgNum: isInt, size: opt(isInt), erasure: opt((v) => typeof v === 'boolean') },
+  'osd-pool-set': { name: isName, key: isStr, value: isStr },
   'osd-pg-upmap-items': { pgid: isStr, pairs: isPairs },
   'osd-set': { flag: isStr },
   'osd-unset': { flag: isStr },
@@ -84,8 +87,18 @@ function parsePool(words: string[], rest: string[]): Mutation {
   throw bad(words, 'expected pool create NAME PG_NUM or pool set NAME KEY VALUE');
 }
 
-/** `osd out 3` → { op: 'osd-out', id: 3 } (the leading `osd` is optional). */
+/**
+ * `osd out 3` → { op: 'osd-out', id: 3 } (the leading `osd` is optional). What the wire check
+ * would refuse (an invalid CRUSH name, say) is refused here, before anything is sent.
+ */
 export function parseMutation(input: string[]): Mutation {
+  const m = parseWords(input);
+  const why = checkMutation(m);
+  if (why !== undefined) throw bad(input, why);
+  return m;
+}
+
+function parseWords(input: string[]): Mutation {
   const words = input[0] === 'osd' ? input.slice(1) : input;
   const [cmd, ...rest] = words;
   switch (cmd) {

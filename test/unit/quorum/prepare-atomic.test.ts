@@ -132,8 +132,8 @@ function run(seed: number, tally: Tally): void {
     if (!r.ok) {
       bump(tally, `${q.op} ${'threw' in r ? 'threw' : r.retry ? 'retry' : 'refused'}`);
       if (before !== undefined) bump(tally, 'refused with a pending incremental');
-      // The one command known to throw: a CRUSH bucket with an empty name (mutation-gen.ts).
-      if ('threw' in r) expect(q.op === 'osd-crush-add' && (q.host === '' || q.rack === ''), `${what} threw: ${r.threw}`).toBe(true);
+      // Commands the wire check lets through never throw (the throwing case has its own test).
+      if ('threw' in r) expect.fail(`${what} threw: ${r.threw}`);
       expectSame(before, main.svc, what);
       // The next command still goes through, on top of the untouched pending incremental.
       const probe: Mutation = { op: probeSet ? 'osd-unset' : 'osd-set', flag: 'nodeep-scrub' };
@@ -168,7 +168,6 @@ describe('OsdmapService.prepare refuses without a trace', () => {
     }
     expect(tally['osd-create changed'] ?? 0).toBeGreaterThanOrEqual(50);
     for (const op of ['osd-out', 'osd-in', 'osd-down', 'osd-reweight']) expect(tally[`${op} retry`] ?? 0, `${op} retry`).toBeGreaterThanOrEqual(5);
-    expect(tally['osd-crush-add threw'] ?? 0).toBeGreaterThanOrEqual(3);
     expect(tally['refused with a pending incremental'] ?? 0).toBeGreaterThanOrEqual(2000);
   });
 
