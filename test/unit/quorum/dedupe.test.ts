@@ -7,25 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientRequest } from '../../../src/lib/quorum/api.js';
 import { kvKey } from '../../../src/lib/quorum/kv.js';
-import { Cluster } from '../../../src/lib/quorum/sim/cluster.js';
+import type { Cluster } from '../../../src/lib/quorum/sim/cluster.js';
 import { decodeOSDMap, OSD_STATE } from '../../../src/lib/osdmap/index.js';
-import { mulberry32 } from '../../../src/lib/random.js';
-
-function calmCluster(): Cluster {
-  const c = new Cluster(
-    { size: 3, seed: 3, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: 500, osdmapKeep: 500, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 0 }, crashAfterPersistChance: 0 },
-    mulberry32(3),
-  );
-  run(c, 40);
-  return c;
-}
+import { calmCluster, leaderOf as leaderNow } from './fixture.js';
 
 function run(c: Cluster, ticks: number): void {
   for (let t = 0; t < ticks; t++) c.step();
 }
 
 function leaderOf(c: Cluster): number {
-  const r = c.up.find((x) => c.nodes[x]!.leader === x);
+  const r = leaderNow(c);
   expect(r).toBeDefined();
   return r!;
 }
@@ -41,7 +32,7 @@ const create = (reqId: number): ClientRequest => ({ clientId: 'client-1', reqId,
 
 /** A calm cluster whose leader has committed and acknowledged request 1 (osd create → osd.0). */
 function createdOnce() {
-  const c = calmCluster();
+  const c = calmCluster(3);
   const l = leaderOf(c);
   c.nodes[l]!.submit(create(1));
   run(c, 5);
@@ -82,7 +73,7 @@ describe('client request ids', () => {
   });
 
   it('a retry that reaches a new leader while it is still recovering the dead one\'s proposal is applied once', () => {
-    const c = calmCluster();
+    const c = calmCluster(3);
     const l = leaderOf(c);
     c.nodes[l]!.submit(create(1));
     run(c, 1); // the begin is on both peons' disks; no commit yet
@@ -94,7 +85,7 @@ describe('client request ids', () => {
     let l2 = -1;
     for (let t = 0; t < 200 && l2 < 0; t++) {
       c.step();
-      l2 = c.up.find((x) => c.nodes[x]!.leader === x) ?? -1;
+      l2 = leaderNow(c) ?? -1;
     }
     expect(l2).toBeGreaterThanOrEqual(0);
     c.replies.length = 0;
@@ -105,7 +96,7 @@ describe('client request ids', () => {
   });
 
   it('a retry that arrives while the first attempt is in flight is answered once, applied once', () => {
-    const c = calmCluster();
+    const c = calmCluster(3);
     const l = leaderOf(c);
     c.nodes[l]!.submit(create(7));
     c.nodes[l]!.submit(create(7));

@@ -28,13 +28,23 @@ export const COMMANDS = [
   'osd unset noout',
 ];
 
-/** Each command sent to a different monitor in turn, the next one once it has committed. */
-export function runCommands(keep = 500): { disk: Kv; replies: ClientReply[] } {
+/** Three monitors on a network that loses nothing, 40 ticks in: a quorum with a leader. */
+export function calmCluster(seed: number, opts: { keep?: number; maxDelayTicks?: number } = {}): Cluster {
+  const keep = opts.keep ?? 500;
   const c = new Cluster(
-    { size: 3, seed: 7, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: keep, osdmapKeep: keep, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 0 }, crashAfterPersistChance: 0 },
-    mulberry32(7),
+    { size: 3, seed, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: keep, osdmapKeep: keep, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: opts.maxDelayTicks ?? 0 }, crashAfterPersistChance: 0 },
+    mulberry32(seed),
   );
   for (let t = 0; t < 40; t++) c.step();
+  return c;
+}
+
+/** The rank that leads now (undefined during an election). */
+export const leaderOf = (c: Cluster): number | undefined => c.up.find((r) => c.nodes[r]!.leader === r);
+
+/** Each command sent to a different monitor in turn, the next one once it has committed. */
+export function runCommands(keep = 500): { disk: Kv; replies: ClientReply[] } {
+  const c = calmCluster(7, { keep });
   COMMANDS.forEach((cmd, i) => {
     c.nodes[i % 3]!.submit({ clientId: 't', reqId: i, mutation: parseMutation(cmd.split(' ')) });
     for (let t = 0; t < 8; t++) c.step();

@@ -4,17 +4,12 @@
  * the previous proposal makes (two creates get two ids), and a refusal is answered at once.
  */
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/lib/quorum/sim/cluster.js';
-import { mulberry32 } from '../../../src/lib/random.js';
+import { calmCluster, leaderOf } from './fixture.js';
 
 describe('commands behind a proposal in flight', () => {
   it('build on the proposal in flight and commit in the next epoch', () => {
-    const c = new Cluster(
-      { size: 3, seed: 5, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: 500, osdmapKeep: 500, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 1 }, crashAfterPersistChance: 0 },
-      mulberry32(5),
-    );
-    for (let t = 0; t < 40; t++) c.step();
-    const l = c.up.find((r) => c.nodes[r]!.leader === r)!;
+    const c = calmCluster(5, { maxDelayTicks: 1 });
+    const l = leaderOf(c)!;
     const node = c.nodes[l]!;
     node.submit({ clientId: 'a', reqId: 1, mutation: { op: 'osd-create' } });
     expect(node.paxosState).toBe('leader:updating');

@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MonctlError } from '../../../src/lib/errors.js';
 import { checkMutation, parseMutation } from '../../../src/lib/quorum/mutation-check.js';
-import { Cluster } from '../../../src/lib/quorum/sim/cluster.js';
-import { mulberry32 } from '../../../src/lib/random.js';
+import { calmCluster, leaderOf } from './fixture.js';
 
 describe('refused commands', () => {
   it('the wire check refuses empty or invalid CRUSH names and empty pool names', () => {
@@ -31,12 +30,8 @@ describe('refused commands', () => {
   });
 
   it('a command that gets past the wire check but breaks the map is refused; the leader keeps serving', () => {
-    const c = new Cluster(
-      { size: 3, seed: 5, electionTimeoutTicks: 12, leaseTicks: 6, paxosKeep: 500, osdmapKeep: 500, faults: { dropChance: 0, duplicateChance: 0, maxDelayTicks: 0 }, crashAfterPersistChance: 0 },
-      mulberry32(5),
-    );
-    for (let t = 0; t < 40; t++) c.step();
-    const l = c.up.find((x) => c.nodes[x]!.leader === x)!;
+    const c = calmCluster(5);
+    const l = leaderOf(c)!;
     const submit = (reqId: number, mutation: Parameters<typeof checkMutation>[0]): void =>
       c.nodes[l]!.submit({ clientId: 'c', reqId, mutation: mutation as never });
     submit(1, { op: 'osd-create' });
