@@ -17,20 +17,28 @@ export interface RunResult {
 let devNull: number | undefined;
 
 /**
- * CPU time of this process's reaped children so far (cutime + cstime of /proc/self/stat,
- * in ms at the usual 100 ticks/s). On a shared machine wall time says how busy the others
- * were; CPU time says what the command itself cost. Undefined off Linux.
+ * Two CPU-time fields of /proc/<pid>/stat summed, in ms at the usual 100 ticks/s: `at` is the
+ * index of the first among the fields after the parenthesised command name. Undefined off Linux.
  */
-function childrenCpuMs(): number | undefined {
+function procCpuMs(pid: number | 'self', at: number): number | undefined {
   try {
-    const stat = readFileSync('/proc/self/stat', 'latin1');
-    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[13]) + Number(f[14])) * 10;
+    return (Number(f[at]) + Number(f[at + 1])) * 10;
   } catch {
     return undefined;
   }
 }
+
+/**
+ * CPU time of this process's reaped children so far (cutime + cstime, fields 16 and 17).
+ * On a shared machine wall time says how busy the others were; CPU time says what the
+ * command itself cost.
+ */
+const childrenCpuMs = (): number | undefined => procCpuMs('self', 13);
+
+/** CPU time (utime + stime, fields 14 and 15) a live process has used so far; 0 off Linux. */
+export const cpuMsOf = (pid: number | 'self'): number => procCpuMs(pid, 11) ?? 0;
 
 /**
  * Runs a command to completion and returns its wall-clock time. stdout goes to /dev/null,

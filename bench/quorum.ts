@@ -11,7 +11,7 @@
  * MONCTL_MON_NODE_FLAGS="--cpu-prof" (or --trace-gc, --perf-basic-prof) profiles the monitors;
  * MONCTL_QUORUM_TRACE=<file> records every hop of every mutation (see monitor-host.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import type { Mutation } from '../src/lib/quorum/api.js';
 import { QuorumClient } from '../src/lib/quorum/host/client.js';
 import { downCluster, upCluster } from '../src/lib/quorum/host/lifecycle.js';
 import { runningPid } from '../src/lib/quorum/host/processes.js';
-import { percentile } from './proc.js';
+import { cpuMsOf, percentile } from './proc.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,17 +61,6 @@ async function fsyncCost(dir: string, idleMs: number): Promise<number[]> {
   }
   await db.close();
   return times;
-}
-
-/** CPU ms (user + system) a live process has used so far, from /proc/<pid>/stat; 0 off Linux. */
-function cpuMsOf(pid: number | 'self'): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return 0;
-  }
 }
 
 const reweight = (i: number): Mutation => ({ op: 'osd-reweight', id: i % OSDS, weight: ((i * 7919) % 1000) / 1000 });

@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { MonctlError } from './lib/errors.js';
-import { reportError } from './lib/cli/report.js';
+import { printError } from './lib/cli/report.js';
 import type { View } from './lib/cli/view.js';
 import { toJson } from './lib/render/json.js';
 import { formatTransaction } from './lib/render/value.js';
@@ -43,10 +43,7 @@ export abstract class BaseCommand extends Command {
       this.logJson({ error: { code: 'BAD_ARGUMENT', message: err.message, actions: [`See \`monctl ${(this.id ?? '').replace(/:/g, ' ')} --help\`.`] } });
       this.exit(err.oclif.exit ?? 2);
     }
-    const r = reportError(err, this.jsonEnabled(), Boolean(process.env.MONCTL_DEBUG));
-    if (r.stdout) process.stdout.write(r.stdout);
-    if (r.stderr) process.stderr.write(r.stderr);
-    this.exit(r.exitCode);
+    this.exit(printError(err, this.jsonEnabled(), Boolean(process.env.MONCTL_DEBUG)));
   }
 }
 

@@ -11,7 +11,7 @@
  * (src/lib/cli/), so the output is byte for byte the same; test/commands/fast-path.test.ts
  * runs both paths and checks that the flags below match the command classes.
  */
-import { reportError } from '../lib/cli/report.js';
+import { printError } from '../lib/cli/report.js';
 import type { View } from '../lib/cli/view.js';
 import { toJson } from '../lib/render/json.js';
 
@@ -29,13 +29,13 @@ export interface FastCommand {
   run(flags: Record<string, string>, args: string[]): Promise<View<unknown>>;
 }
 
-async function readOSDMapFile(path: string) {
-  const [{ readInputFile }, { decodeOSDMap }] = await Promise.all([import('../files.js'), import('../lib/osdmap/osdmap.js')]);
-  return decodeOSDMap(readInputFile(path));
-}
-
 async function readFile(path: string): Promise<Uint8Array> {
   return (await import('../files.js')).readInputFile(path);
+}
+
+async function readOSDMapFile(path: string) {
+  const [bytes, { decodeOSDMap }] = await Promise.all([readFile(path), import('../lib/osdmap/osdmap.js')]);
+  return decodeOSDMap(bytes);
 }
 
 const osdmapFile = { osdmap: { char: 'm' } };
@@ -155,10 +155,7 @@ export async function runFast(argv: readonly string[]): Promise<boolean> {
     const view = await inv.command.run(inv.flags, inv.args);
     out = inv.json ? toJson(view.json()) + '\n' : view.text;
   } catch (err) {
-    const r = reportError(err, inv.json, false);
-    if (r.stdout) process.stdout.write(r.stdout);
-    if (r.stderr) process.stderr.write(r.stderr);
-    process.exitCode = r.exitCode;
+    process.exitCode = printError(err, inv.json, false);
     return true;
   }
   if (out) process.stdout.write(out);

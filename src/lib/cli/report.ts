@@ -15,6 +15,14 @@ export interface ErrorReport {
   exitCode: number;
 }
 
+/** Prints reportError's report of `err`; returns the exit code to use. */
+export function printError(err: unknown, json: boolean, debug: boolean): number {
+  const r = reportError(err, json, debug);
+  if (r.stdout) process.stdout.write(r.stdout);
+  if (r.stderr) process.stderr.write(r.stderr);
+  return r.exitCode;
+}
+
 /** `debug` ($MONCTL_DEBUG) adds the cause's (or the bug's) stack to stderr. */
 export function reportError(err: unknown, json: boolean, debug: boolean): ErrorReport {
   let stdout = '';

@@ -56,7 +56,7 @@ type FromWorker = { type: 'progress'; done: number } | { type: 'done'; report: H
 class Stopped extends Error {}
 
 function serialize(e: unknown): SerializedError {
-  if (e instanceof MonctlError) return { monctl: true, code: e.code, message: e.message, actions: e.actions, key: e.key, offset: e.offset };
+  if (e instanceof MonctlError) return { monctl: true, ...(e.toJSON() as Omit<SerializedError, 'monctl'>) };
   return { monctl: false, message: e instanceof Error ? e.message : String(e) };
 }
 

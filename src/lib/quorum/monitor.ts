@@ -15,6 +15,7 @@ import { applyTransaction, getVersion, type Kv } from './kv.js';
 import { Paxos } from './paxos.js';
 import { encodeRequestLog, RequestLog } from './request-log.js';
 import { RequestQueue, replyFor, requestKey, type Tracked } from './requests.js';
+import type { Prepared } from './osd-mutations.js';
 import { MonmapService, OsdmapService } from './services.js';
 import { applySnapshotTransaction, syncSnapshot } from './sync.js';
 
@@ -223,7 +224,7 @@ export class MonitorNode {
       // recovering may be in the value that recovery has since committed (a retry of a
       // proposal the previous leader never acknowledged).
       if (this.answeredFromLog(t)) continue;
-      let r: ReturnType<OsdmapService['prepare']>;
+      let r: Prepared;
       try {
         r = this.osdmap.prepare(t.request.mutation, now);
       } catch (e) {

@@ -110,11 +110,8 @@ export function transactionToBytes(tx: Transaction): Uint8Array {
   return w.bytes();
 }
 
-const utf8 = new TextEncoder();
 function byteLength(s: string): bigint {
-  // Store keys are nearly always ASCII: count them without encoding.
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return BigInt(utf8.encode(s).length);
-  return BigInt(s.length);
+  return BigInt(Buffer.byteLength(s, 'utf8'));
 }
 
 /**

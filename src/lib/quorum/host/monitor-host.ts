@@ -211,18 +211,13 @@ export class MonitorHost {
         const encoded = new Map<QuorumMessage, Uint8Array>(); // one encoding per message sent to several peers
         // A Ready's frames to one peer (a commit and the lease after it) leave in one write:
         // one syscall here and one wake-up there instead of one per frame.
-        const corked = new Set<Conn>();
+        for (const p of this.peers.values()) p.conn?.cork();
         for (const m of rd.messages) {
           let payload = encoded.get(m.msg);
           if (payload === undefined) encoded.set(m.msg, (payload = this.o.codec.encodeMessage(m.msg)));
-          const conn = this.peers.get(m.to)?.conn;
-          if (conn?.isOpen && !corked.has(conn)) {
-            conn.cork();
-            corked.add(conn);
-          }
           this.sendPeer(m.to, m.msg, payload);
         }
-        for (const conn of corked) conn.uncork();
+        for (const p of this.peers.values()) p.conn?.uncork();
         this.node.advance();
       }
     } catch (e) {
