@@ -31,6 +31,8 @@ export type RawBatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | {
 export interface KvBackend {
   readonly kind: BackendKind;
   readonly writable: boolean;
+  /** false when compactRange() cannot compact (it is then a no-op); default true. */
+  readonly compacts?: boolean;
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
   /**
    * Optional fast path for long runs of point lookups (osdmap verify): a synchronous `get`

@@ -65,8 +65,8 @@ export class MonStore {
     const write = opts.write === true;
     // Backends load on first use: each pulls in a native addon (start-up time).
     if (location.backend === 'rocksdb') {
-      const { RocksDbBackend } = await import('./rocksdb.js');
-      return new MonStore(location, await RocksDbBackend.open(location.dbDir, write));
+      const { openRocksDb } = await import('./rocksdb-open.js');
+      return new MonStore(location, await openRocksDb(location.dbDir, write));
     }
     // Read-only LevelDB never opens the user's directory read-write (see leveldb.ts).
     const { LevelDbBackend } = await import('./leveldb.js');
@@ -223,6 +223,13 @@ export class MonStore {
 
   /** Compacts the whole key space (what `ceph-kvstore-tool compact` does). */
   async compact(): Promise<void> {
+    if (this.db.compacts === false) {
+      throw new MonctlError('DECODE_TOO_NEW', `${this.location.dbDir} holds tables of a newer RocksDB (XXH3 checksums, Ceph 17+) that monctl does not rewrite`, {
+        actions: [
+          "Compact it with the Ceph release's own tool while the monitor is stopped: ceph-kvstore-tool rocksdb <store.db> compact (or set mon_compact_on_start = true and restart the monitor).",
+        ],
+      });
+    }
     await this.db.compactRange(new Uint8Array([0]), new Uint8Array([0xff, 0xff, 0xff, 0xff]));
   }
 }

@@ -1,9 +1,13 @@
 import { MonctlError } from '../../errors.js';
 import type { ListingText, RawEntry, RawRange } from '../backend.js';
 import { UnsupportedStore } from './format.js';
-import type { LevelDbReader } from './index.js';
 import { fillListing } from './lines.js';
 import type { MergedCursor } from './merge.js';
+
+/** What the listings need of a reader: a merged cursor over a key range. */
+export interface CursorSource {
+  iterate(gte?: Uint8Array, lt?: Uint8Array): MergedCursor;
+}
 
 const CHUNK = 1024;
 /** Output bytes per listing chunk: small enough that progress and back-pressure stay smooth. */
@@ -38,7 +42,7 @@ async function* guarded<T>(chunks: () => Iterable<T>, fallback: () => AsyncItera
 
 /** The merged cursor over [gte, lt), and `fill(cursor)` called for one chunk at a time. */
 function* chunked<T>(
-  reader: LevelDbReader,
+  reader: CursorSource,
   range: { gte?: Uint8Array | string; lt?: Uint8Array | string },
   fill: (c: MergedCursor) => T | undefined,
 ): Iterable<T> {
@@ -51,7 +55,7 @@ function* chunked<T>(
 }
 
 /** Entries as RawEntry chunks (keys and values copied out of the reader's buffers). */
-export function readerChunks(reader: LevelDbReader, range: RawRange, fallback: () => AsyncIterable<RawEntry[]>): AsyncIterable<RawEntry[]> {
+export function readerChunks(reader: CursorSource, range: RawRange, fallback: () => AsyncIterable<RawEntry[]>): AsyncIterable<RawEntry[]> {
   const wantValues = range.values !== false;
   const empty = new Uint8Array(0);
   return guarded(
@@ -69,7 +73,7 @@ export function readerChunks(reader: LevelDbReader, range: RawRange, fallback: (
 
 /** Raw keys decoded as UTF-8, like classic-level's `keyEncoding: 'utf8'`. */
 export function readerKeyStrings(
-  reader: LevelDbReader,
+  reader: CursorSource,
   range: { gte?: string; lt?: string },
   fallback: () => AsyncIterable<string[]>,
 ): AsyncIterable<string[]> {
@@ -86,7 +90,7 @@ export function readerKeyStrings(
 
 /** `list` / `list-crc` lines made from key bytes: one latin1 string per chunk, none per key. */
 export function readerListing(
-  reader: LevelDbReader,
+  reader: CursorSource,
   withCrc: boolean,
   range: RawRange,
   fallback: () => AsyncIterable<ListingText>,

@@ -1,5 +1,18 @@
+import { MonctlError } from '../../errors.js';
 import { EMPTY, type InternalCursor } from './cursor.js';
 import { compareBytes, TYPE_DELETION } from './format.js';
+
+/**
+ * Whether a newer write hides this version of a key without being an entry of its own
+ * (RocksDB's range tombstones); LevelDB has none.
+ */
+export type CoveredBy = (key: Uint8Array, keyLen: number, seq: number) => boolean;
+
+/** Deletion types: LevelDB's one, and RocksDB's SingleDelete and timestamped delete. */
+const DELETION = new Uint8Array(256);
+DELETION[TYPE_DELETION] = 1;
+DELETION[0x7] = 1;
+DELETION[0x14] = 1;
 
 /**
  * The user's view of a LevelDB: a k-way merge of sorted runs by internal key order (user
@@ -23,6 +36,7 @@ export class MergedCursor {
     private readonly runs: InternalCursor[],
     gte: Uint8Array | undefined,
     private readonly lt: Uint8Array | undefined,
+    private readonly covered?: CoveredBy,
   ) {
     for (const r of runs) r.seek(gte);
     this.advance();
@@ -57,9 +71,14 @@ export class MergedCursor {
         continue;
       }
       this.remember(best);
-      if (best.type === TYPE_DELETION) {
+      if (DELETION[best.type] === 1 || (this.covered !== undefined && this.covered(best.key, best.keyLen, best.seq))) {
         best.next();
         continue;
+      }
+      if (best.type !== 1) {
+        throw new MonctlError('DECODE_TOO_NEW', `the store holds a value of RocksDB type ${best.type} (merge operands, blobs or wide columns)`, {
+          actions: ["Ceph's monitors write plain values only; read this store with the ceph-kvstore-tool of the release that wrote it."],
+        });
       }
       this.current = best;
       this.valid = true;

@@ -1,0 +1,68 @@
+import { createXXHash3, createXXHash32, createXXHash64, type IHasher } from 'hash-wasm';
+import { crc32c } from '../../encoding/crc32c.js';
+
+/** RocksDB's ChecksumType (include/rocksdb/table.h): the byte in a table footer. */
+export const CHECKSUM_NONE = 0;
+export const CHECKSUM_CRC32C = 1;
+export const CHECKSUM_XXHASH = 2;
+export const CHECKSUM_XXHASH64 = 3;
+export const CHECKSUM_XXH3 = 4;
+export const CHECKSUM_NAMES = ['none', 'crc32c', 'xxHash', 'xxHash64', 'XXH3'];
+
+const MASK_DELTA = 0xa282ead8;
+/** The prime RocksDB folds the block's last (compression type) byte in with for XXH3. */
+const LAST_BYTE_PRIME = 0x6b9083d9;
+
+let hashers: { xxh32: IHasher; xxh64: IHasher; xxh3: IHasher } | undefined;
+
+/** The xxHash family comes from WebAssembly; instantiated once, before any table is read. */
+export async function loadChecksums(): Promise<void> {
+  hashers ??= { xxh32: await createXXHash32(0), xxh64: await createXXHash64(0, 0), xxh3: await createXXHash3(0, 0) };
+}
+
+/** Lower 32 bits of a canonical (big-endian) digest. */
+function low32(h: IHasher, data: Uint8Array): number {
+  h.init();
+  h.update(data);
+  const d = h.digest('binary');
+  const n = d.length;
+  return ((d[n - 4]! << 24) | (d[n - 3]! << 16) | (d[n - 2]! << 8) | d[n - 1]!) >>> 0;
+}
+
+/**
+ * ComputeBuiltinChecksum (table/format.cc) over `data`, whose last byte is a block's
+ * compression type (or, for a footer, its last byte): crc32c masked as LevelDB masks it,
+ * xxHash32, the low half of xxHash64, or the low half of XXH3 over all but the last byte
+ * with that byte xor-folded in.
+ */
+export function builtinChecksum(type: number, data: Uint8Array): number {
+  switch (type) {
+    case CHECKSUM_CRC32C: {
+      const c = (crc32c(0xffffffff, data) ^ 0xffffffff) >>> 0;
+      return (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
+    }
+    case CHECKSUM_XXHASH:
+      return low32(hashers!.xxh32, data);
+    case CHECKSUM_XXHASH64:
+      return low32(hashers!.xxh64, data);
+    case CHECKSUM_XXH3: {
+      if (data.length === 0) return 0;
+      const last = data[data.length - 1]!;
+      return (low32(hashers!.xxh3, data.subarray(0, data.length - 1)) ^ Math.imul(last, LAST_BYTE_PRIME)) >>> 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+/**
+ * ChecksumModifierForContext (table/format.h): format_version 6 adds the block's file
+ * offset, mixed with the file's base context checksum, so a block copied to another place
+ * fails its check. Zero when the base is zero (older formats).
+ */
+export function contextModifier(base: number, offset: number): number {
+  if (base === 0) return 0;
+  const lo = offset >>> 0;
+  const hi = Math.floor(offset / 0x100000000) >>> 0;
+  return (base ^ ((lo + hi) >>> 0)) >>> 0;
+}
