@@ -51,6 +51,11 @@ export interface KvBackend {
    * key); `fallback` makes them the generic way when the backend cannot.
    */
   listingText?(withCrc: boolean, range: RawRange, fallback: () => AsyncIterable<ListingText>): AsyncIterable<ListingText>;
+  /**
+   * Optional: checks what the backend's files can prove on their own (every table block's
+   * checksum, log records), one line per damaged file; [] when nothing is wrong.
+   */
+  verifyFiles?(): Array<{ file: string; offset?: number; message: string }>;
   /** Approximate on-disk bytes of the keys in [gte, lt) (table files only). */
   approximateSize(gte: string, lt: string): Promise<number>;
   /** Applies every op or none: one atomic write batch, synced. */

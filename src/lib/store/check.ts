@@ -68,6 +68,9 @@ async function checkPaxos(store: MonStore, problems: Problem[]): Promise<number>
  */
 export async function checkStore(store: MonStore): Promise<CheckReport> {
   const problems: Problem[] = [];
+  for (const f of store.verifyFiles()) {
+    problems.push({ code: 'DAMAGED_FILE', key: f.file, message: `${f.message}${f.offset !== undefined ? ` (offset ${f.offset})` : ''}` });
+  }
   let paxosVersions = 0;
   try {
     paxosVersions = await checkPaxos(store, problems);
@@ -75,7 +78,13 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
     if (!(e instanceof MonctlError)) throw e;
     problems.push({ code: 'BAD_VALUE', key: e.key, message: e.describe() });
   }
-  const services = await listServices(store);
+  let services: string[] = [];
+  try {
+    services = await listServices(store);
+  } catch (e) {
+    if (!(e instanceof MonctlError)) throw e;
+    problems.push({ code: 'BAD_VALUE', key: e.key, message: e.describe() });
+  }
   let serviceVersions = 0;
   let present = 0;
   for (const svc of services) {
@@ -93,9 +102,15 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
       problems.push({ code: 'BAD_RANGE', key: keyName(svc, 'first_committed'), message: `${svc} first_committed ${sv.first_committed} > last_committed ${sv.last_committed}` });
       continue;
     }
-    if (!SERVICES_WITHOUT_VERSION_VALUES.has(svc)) serviceVersions += await checkVersionRange(store, svc, sv.first_committed, sv.last_committed, problems);
-    if (sv.full_latest !== undefined && sv.full_latest > 0n && (await store.get(svc, `full_${sv.full_latest}`)) === undefined) {
-      problems.push({ code: 'DANGLING_FULL_LATEST', key: keyName(svc, 'full_latest'), message: `${svc} full_latest ${sv.full_latest} points to a missing full_${sv.full_latest}` });
+    try {
+      if (!SERVICES_WITHOUT_VERSION_VALUES.has(svc)) serviceVersions += await checkVersionRange(store, svc, sv.first_committed, sv.last_committed, problems);
+      if (sv.full_latest !== undefined && sv.full_latest > 0n && (await store.get(svc, `full_${sv.full_latest}`)) === undefined) {
+        problems.push({ code: 'DANGLING_FULL_LATEST', key: keyName(svc, 'full_latest'), message: `${svc} full_latest ${sv.full_latest} points to a missing full_${sv.full_latest}` });
+      }
+    } catch (e) {
+      // A value the store cannot give back (a damaged block): reported, the check goes on.
+      if (!(e instanceof MonctlError)) throw e;
+      problems.push({ code: 'BAD_VALUE', key: e.key ?? svc, message: e.describe() });
     }
   }
   return { problems, checked: { paxos_versions: paxosVersions, services: present, service_versions: serviceVersions } };

@@ -221,6 +221,11 @@ export class MonStore {
     return { puts, erases, compactions: compactions.length };
   }
 
+  /** What the backend's own files prove damaged (see KvBackend.verifyFiles). */
+  verifyFiles(): Array<{ file: string; offset?: number; message: string }> {
+    return this.db.verifyFiles?.() ?? [];
+  }
+
   /** Compacts the whole key space (what `ceph-kvstore-tool compact` does). */
   async compact(): Promise<void> {
     if (this.db.compacts === false) {

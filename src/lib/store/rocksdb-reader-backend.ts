@@ -46,6 +46,10 @@ export class RocksDbReaderBackend implements KvBackend {
     return this.reader;
   }
 
+  verifyFiles(): Array<{ file: string; offset?: number; message: string }> {
+    return this.reader.verifyFiles();
+  }
+
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     return this.reader.get(key);
   }
