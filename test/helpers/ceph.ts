@@ -20,6 +20,9 @@
  *   then starting `ceph-mon -f -i a --mon-data DIR`. This WRITES to the store
  *   (the injected map becomes monmap epoch last_committed+1, and the running
  *   mon commits a further epoch), so only ever do it on a copy of a fixture.
+ *   Reef (18.2) and Tentacle (20.2) behave the same: startMon() does the same
+ *   rewrite with the release's own tools when given a `runner` (see
+ *   test/helpers/releases.ts, which runs them inside the release's chroot).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -75,6 +78,19 @@ export interface StartMonOptions {
   useStoredMonmap?: boolean;
   /** Wait until `ceph -s` answers (default true; a mon without quorum never answers). */
   waitReady?: boolean;
+  /**
+   * Runs Ceph's programs somewhere else than on this host's PATH (a newer release in its
+   * chroot: test/helpers/releases.ts). Default: the host's own tools (Pacific).
+   */
+  runner?: CephRunner;
+}
+
+/** Where startMon() runs ceph-mon, monmaptool and ceph (see test/helpers/releases.ts). */
+export interface CephRunner {
+  /** The program and arguments that run `cmd args` with `env` (e.g. `chroot DIR env -i … cmd args`; PID = cmd's). */
+  command(cmd: string, args: string[], env: Record<string, string>): { cmd: string; args: string[] };
+  /** Makes these host directories visible to the commands at the same paths; returns the undo (synchronous, idempotent). */
+  expose(dirs: string[]): () => void;
 }
 
 export interface RunningMon {
@@ -277,6 +293,8 @@ export function copyDir(src: string, dst: string): string {
 /* ------------------------------------------------------------------------ */
 
 const liveMons = new Map<number, ChildProcess>();
+/** Per running mon started with a runner: undo its exposed dirs (after the kill). */
+const liveCleanups = new Map<number, () => void>();
 let exitHandlerInstalled = false;
 
 function installExitHandler(): void {
@@ -292,6 +310,14 @@ function installExitHandler(): void {
       }
     }
     liveMons.clear();
+    for (const undo of liveCleanups.values()) {
+      try {
+        undo();
+      } catch {
+        /* best effort at exit */
+      }
+    }
+    liveCleanups.clear();
   });
 }
 
@@ -382,30 +408,56 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
   const monmap = path.join(runDir, 'monmap');
   const addr = `[v2:127.0.0.1:${port}]`;
   const env = { CEPH_CONF: conf };
+  const runner = opts.runner;
+  // With a runner, Ceph's programs run elsewhere (a chroot): the command is wrapped and the
+  // dirs they use are exposed to them (undone in stop(), on failure, or at exit).
+  const wrap = (cmd: string, args: string[]): [string, string[]] => {
+    if (!runner) return [cmd, args];
+    const w = runner.command(cmd, args, env);
+    return [w.cmd, w.args];
+  };
+  const run = (cmd: string, args: string[]): ToolResult => mustRun(...wrap(cmd, args), { env });
 
-  if (opts.mkfs) {
-    fs.mkdirSync(monData, { recursive: true });
-    if (opts.monmap === undefined) mustRun('monmaptool', ['--create', '--fsid', fsid, '--addv', name, addr, monmap], { env });
-    mustRun('ceph-mon', ['-c', conf, '--mkfs', '-i', name, '--mon-data', monData, '--monmap', opts.monmap ?? monmap], { env });
-  } else if (!opts.useStoredMonmap) {
-    if (!fs.existsSync(path.join(monData, 'store.db'))) {
-      throw new Error(`startMon: ${monData} has no store.db (pass mkfs: true to create one)`);
-    }
-    mustRun('ceph-mon', ['-c', conf, '-i', name, '--mon-data', monData, '--extract-monmap', monmap], { env });
-    // Two calls: monmaptool applies --addv before --rm ("map already contains mon.a").
-    mustRun('monmaptool', ['--rm', name, monmap], { env });
-    mustRun('monmaptool', ['--addv', name, addr, monmap], { env });
-    mustRun('ceph-mon', ['-c', conf, '-i', name, '--mon-data', monData, '--inject-monmap', monmap], { env });
+  if (opts.mkfs) fs.mkdirSync(monData, { recursive: true });
+  let undo = (): void => {};
+  if (runner) {
+    const dirs = [runDir, monData];
+    if (opts.monmap !== undefined) dirs.push(path.dirname(path.resolve(opts.monmap)));
+    if (fs.existsSync(monData)) undo = runner.expose(dirs);
   }
+  let child: ChildProcess;
+  try {
+    if (opts.mkfs) {
+      if (opts.monmap === undefined) run('monmaptool', ['--create', '--fsid', fsid, '--addv', name, addr, monmap]);
+      run('ceph-mon', ['-c', conf, '--mkfs', '-i', name, '--mon-data', monData, '--monmap', opts.monmap ?? monmap]);
+    } else if (!opts.useStoredMonmap) {
+      if (!fs.existsSync(path.join(monData, 'store.db'))) {
+        throw new Error(`startMon: ${monData} has no store.db (pass mkfs: true to create one)`);
+      }
+      run('ceph-mon', ['-c', conf, '-i', name, '--mon-data', monData, '--extract-monmap', monmap]);
+      // Two calls: monmaptool applies --addv before --rm ("map already contains mon.a").
+      run('monmaptool', ['--rm', name, monmap]);
+      run('monmaptool', ['--addv', name, addr, monmap]);
+      run('ceph-mon', ['-c', conf, '-i', name, '--mon-data', monData, '--inject-monmap', monmap]);
+    }
 
-  const child = spawn('ceph-mon', ['-c', conf, '-f', '-i', name, '--mon-data', monData], {
-    env: { ...process.env, CEPH_CONF: conf },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: false,
-  });
+    const [monCmd, monArgs] = wrap('ceph-mon', ['-c', conf, '-f', '-i', name, '--mon-data', monData]);
+    child = spawn(monCmd, monArgs, {
+      env: { ...process.env, CEPH_CONF: conf },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: false,
+    });
+  } catch (e) {
+    undo();
+    throw e;
+  }
   const pid = child.pid;
-  if (pid === undefined) throw new Error('startMon: ceph-mon did not start');
+  if (pid === undefined) {
+    undo();
+    throw new Error('startMon: ceph-mon did not start');
+  }
   liveMons.set(pid, child);
+  if (runner) liveCleanups.set(pid, undo);
 
   let output = '';
   const keep = (d: Buffer): void => {
@@ -440,7 +492,7 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
   const ceph = (args: string[], o: { timeoutMs?: number } = {}): Promise<ToolResult> => {
     const timeoutMs = o.timeoutMs ?? 60_000;
     const connect = Math.max(5, Math.floor(timeoutMs / 1000) - 5);
-    return runToolAsync('ceph', ['-c', conf, '--connect-timeout', String(connect), ...args], {
+    return runToolAsync(...wrap('ceph', ['-c', conf, '--connect-timeout', String(connect), ...args]), {
       timeoutMs,
       env,
     });
@@ -464,6 +516,8 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
       clearTimeout(killTimer);
     }
     liveMons.delete(pid);
+    liveCleanups.delete(pid);
+    undo();
   };
 
   const running = (): RunningMon => ({
@@ -487,6 +541,7 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
   let last: ToolResult | undefined;
   while (Date.now() < deadline) {
     if (exited) {
+      await stop(); // nothing to kill; undoes a runner's exposed dirs
       throw new Error(`startMon: ceph-mon exited before answering.\n${log().slice(-4000)}`);
     }
     last = await ceph(['-s', '-f', 'json'], { timeoutMs: 10_000 });
