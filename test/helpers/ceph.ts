@@ -38,6 +38,8 @@ export const GOLDEN_DIR = path.join(FIXTURES_DIR, 'golden');
 export const FIXTURE_FSID = '6d3f2a1e-8a4b-4c1e-9a57-0b5c3e2d1f00';
 
 export type Backend = 'rocksdb' | 'leveldb';
+/** A committed fixture store: Pacific's two backends, or a later release's (RocksDB) store. */
+export type FixtureName = Backend | 'reef' | 'tentacle';
 
 export interface ToolResult {
   /** Exit code; -1 when the process was killed (timeout) or could not start. */
@@ -263,7 +265,7 @@ export function removeTempDirs(): void {
   toolConf = undefined;
 }
 
-export function fixtureTarball(name: Backend): string {
+export function fixtureTarball(name: FixtureName): string {
   return path.join(FIXTURES_DIR, `mon-${name}.tar.gz`);
 }
 
@@ -271,7 +273,7 @@ export function fixtureTarball(name: Backend): string {
  * Untars test/fixtures/mon-<name>.tar.gz into `dest` (default: a fresh temp
  * dir) and returns the path of the extracted `mon-a` data dir.
  */
-export function extractFixture(name: Backend, dest?: string): string {
+export function extractFixture(name: FixtureName, dest?: string): string {
   const dir = dest ?? makeTempDir(`monctl-fixture-${name}-`);
   fs.mkdirSync(dir, { recursive: true });
   mustRun('tar', ['-xzf', fixtureTarball(name), '-C', dir]);
