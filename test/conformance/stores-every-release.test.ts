@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import MonmapAdd from '../../src/commands/monmap/add.js';
+import MonmapRm from '../../src/commands/monmap/rm.js';
 import MonmapSetAddr from '../../src/commands/monmap/set-addr.js';
+import MarkOut from '../../src/commands/osdmap/edit/mark-out.js';
+import Reweight from '../../src/commands/osdmap/edit/reweight.js';
+import SetFlag from '../../src/commands/osdmap/edit/set-flag.js';
+import SetPool from '../../src/commands/osdmap/edit/set-pool.js';
+import OsdmapVerify from '../../src/commands/osdmap/verify.js';
 import OsdmapGet from '../../src/commands/osdmap/get.js';
 import OsdmapTrim from '../../src/commands/osdmap/trim.js';
 import PaxosShow from '../../src/commands/paxos/show.js';
@@ -20,6 +27,8 @@ import { straceAvailable, writesUnder } from '../helpers/no-writes.js';
 import { availableReleases, runTool, startMon, type Release, type ReleaseMon } from '../helpers/releases.js';
 import { runCommand } from '../helpers/run-command.js';
 import { hashTree } from '../helpers/stores.js';
+import { runCliAndKill } from '../helpers/crash.js';
+import { mulberry32 } from '../../src/lib/random.js';
 
 /**
  * Issue: stores of every living release. For Reef (18.2) and Tentacle (20.2), whose stores are
@@ -165,6 +174,40 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
             expect((await m.ceph(['osd', 'set', 'nodown'])).code).toBe(0);
           },
         ],
+        [
+          'osdmap edit set-flag, set-pool, mark-out, reweight (each a new epoch)',
+          async (mon) => {
+            const last = Number(JSON.parse(await ok(StoreVersions, ['-s', mon, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
+            await ok(SetFlag, ['noup', '-s', mon, '--no-backup']);
+            await ok(SetPool, ['rbd', 'size', '2', '-s', mon, '--no-backup']);
+            await ok(MarkOut, ['1', '-s', mon, '--no-backup']);
+            await ok(Reweight, ['2', '0.5', '-s', mon, '--no-backup']);
+            // the four new epochs chain from the release's own last one, bytes and CRCs
+            await ok(OsdmapVerify, ['-s', mon, '--from', String(last)]);
+          },
+          async (m) => {
+            type Dump = { epoch: number; flags: string; pools: Array<{ pool_name: string; size: number }>; osds: Array<{ osd: number; in: number; weight: number }>; pg_upmap_primaries: unknown[] };
+            const d = await m.cephJson<Dump>(['osd', 'dump']);
+            expect(d.flags.split(',')).toContain('noup');
+            expect(d.pools.find((p) => p.pool_name === 'rbd')!.size).toBe(2);
+            expect(d.osds.find((o) => o.osd === 1)!.in).toBe(0);
+            expect(d.osds.find((o) => o.osd === 2)!.weight).toBe(0.5);
+            expect(d.pg_upmap_primaries.length).toBeGreaterThan(0);
+            expect((await m.ceph(['osd', 'set', 'nodown'])).code).toBe(0);
+          },
+        ],
+        [
+          'monmap add then monmap rm (two new monmap epochs)',
+          async (mon) => {
+            await ok(MonmapAdd, ['b', '127.0.0.1:1', '-s', mon, '--no-backup']);
+            await ok(MonmapRm, ['b', '-s', mon, '--no-backup']);
+          },
+          async (m) => {
+            const d = await m.cephJson<{ epoch: number; mons: Array<{ name: string }> }>(['mon', 'dump']);
+            expect(d.mons.map((x) => x.name)).toEqual(['a']);
+            expect(d.epoch).toBeGreaterThanOrEqual(3);
+          },
+        ],
       ];
 
       for (const [name, edit, check] of edits) {
@@ -179,6 +222,35 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
           monstoreTool(release, monData, ['show-versions', '--', '--map-type', 'osdmap']);
         });
       }
+
+      const runs = Number(process.env.MONCTL_CRASH_RUNS_RELEASES ?? 20);
+      it(`SIGKILL during osdmap edit and paxos trim (${runs} runs each): the store is exactly old or new, and the ${release} tools read it`, async () => {
+        const seed = Number(process.env.MONCTL_SEED ?? Date.now() % 1_000_000);
+        const rnd = mulberry32(seed).next;
+        const pristine = extractFixture(release);
+        const digest = async (mon: string) => (await ok(StoreCrc, ['-s', mon])).split('\n').filter((l) => !l.startsWith('monctl_')).join('\n');
+        const before = await digest(pristine);
+        let last = '';
+        for (const [what, args] of [['osdmap edit', ['osdmap', 'edit', 'set-flag', 'noup']], ['paxos trim', ['paxos', 'trim', '--keep', '2']]] as const) {
+          const outcomes = { old: 0, new: 0 };
+          let after: string | undefined;
+          for (let i = 0; i < runs; i++) {
+            const mon = copyDir(pristine, join(pristine, '..', `run-${what.replace(' ', '-')}-${i}`));
+            const r = await runCliAndKill([...args, '--no-backup', '-s', mon], Math.floor(rnd() * 1200));
+            const now = await digest(mon);
+            expect((await runCommand(StoreCheck, ['-s', mon])).exitCode, `${what} run ${i} (${r.status}), seed ${seed}`).toBe(0);
+            if (now === before) outcomes.old++;
+            else {
+              after ??= now;
+              expect(now, `${what} run ${i}: neither old nor the one new state (seed ${seed})`).toBe(after);
+              outcomes.new++;
+            }
+            last = mon;
+          }
+          console.log(`${release} ${what}: ${outcomes.old} runs left the old state, ${outcomes.new} the new one (seed ${seed})`);
+        }
+        expect(kvTool(release, last, ['list', 'paxos']).length).toBeGreaterThan(0);
+      });
 
       it('monmap set-addr: the monitor comes up at the new address of the stored monmap', async () => {
         const monData = extractFixture(release);
