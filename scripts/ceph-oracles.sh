@@ -92,7 +92,7 @@ build() { local rel=$1 d t0=$SECONDS; d=$(dir "$rel")
     chroot "$d" apt-get clean; } >>"$ROOT/.$rel.build.log" 2>&1 ||
     { tail -n 20 "$ROOT/.$rel.build.log" >&2; die "$rel: installing Ceph failed (log: $ROOT/.$rel.build.log)"; }
   ready "$d" || die "$rel: Ceph packages not installed after the build (log: $ROOT/.$rel.build.log)"
-  echo "$rel: built in $((SECONDS - t0)) s, $(du -sh "$d" | cut -f1), $(chroot "$d" ceph-mon --version | cut -d' ' -f1-3)"
+  echo "$rel: built in $((SECONDS - t0)) s, $(du -shx "$d" 2>/dev/null | cut -f1), $(chroot "$d" ceph-mon --version | cut -d' ' -f1-3)"
   exec 9>&-
 }
 

@@ -27,6 +27,14 @@ function bindsOf(dir: string): string[] {
 
 const releases = availableReleases();
 
+/** CI names the releases it installed (MONCTL_REQUIRE_RELEASES=pacific,reef,tentacle): none may be missing. */
+describe('required Ceph releases', () => {
+  const required = (process.env.MONCTL_REQUIRE_RELEASES ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  it.skipIf(required.length === 0)(`are all available: ${required.join(', ')}`, () => {
+    expect(required.filter((r) => !releases.includes(r as Release))).toEqual([]);
+  });
+});
+
 describe.skipIf(releases.length === 0)('the release helpers: every available Ceph release, live', () => {
   const started: ReleaseMon[] = [];
   afterAll(async () => {
