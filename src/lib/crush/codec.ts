@@ -4,6 +4,7 @@
  */
 import { Reader, Writer } from '../encoding/index.js';
 import { MonctlError } from '../errors.js';
+import { FEATURE, hasFeature } from '../msg/features.js';
 import {
   BUCKET_LIST,
   BUCKET_STRAW,
@@ -11,7 +12,10 @@ import {
   BUCKET_TREE,
   BUCKET_UNIFORM,
   CRUSH_MAGIC,
+  TAIL_GROUPS_PACIFIC,
   TAIL_GROUPS_SQUID,
+  effectiveChooseArgs,
+  finalizedMaxDevices,
   legacyTunables,
   sortedEntries,
   type ChooseArg,
@@ -386,4 +390,50 @@ function encodeChooseArgMap(w: Writer, args: ChooseArg[]): void {
     w.u32(a.ids.length);
     for (const id of a.ids) w.s32(id);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The tail groups CrushWrapper::encode writes with these features: the tunables always,
+ * chooseleaf_stable with CRUSH_TUNABLES5, device classes and choose_args with SERVER_LUMINOUS.
+ * A Squid encoder adds the msr tunables with a feature this model does not track: they are
+ * kept when the decoded map had them.
+ */
+export function crushTailGroupsFor(features: bigint, decoded: number): number {
+  if (hasFeature(features, FEATURE.SERVER_LUMINOUS)) return decoded >= TAIL_GROUPS_SQUID ? TAIL_GROUPS_SQUID : TAIL_GROUPS_PACIFIC;
+  return hasFeature(features, FEATURE.CRUSH_TUNABLES5) ? 6 : 5;
+}
+
+/**
+ * The map as CrushWrapper::decode leaves it in memory, which is what Ceph writes whenever it
+ * encodes a CRUSH map it was handed as bytes: OSDMap::apply_incremental decodes the
+ * incremental's `crush` blob and the full map encodes that CrushWrapper; `osd setcrushmap`
+ * decodes the user's map and encodes it into the incremental. decodeCrushMap keeps the
+ * encoded header for byte-exact round trips; this view applies what decode() changes:
+ *  - max_devices as finalize() recomputes it. The encoder of the blob may have held a stale
+ *    value: a monitor that unlinks the highest device (`osd crush rm osd.N`) drops its name
+ *    but keeps max_devices until the map is decoded again, so the incremental carries the old
+ *    max_devices and the full map the recomputed one;
+ *  - choose_args as update_choose_args() cleans them (args of missing or non-straw2 buckets
+ *    dropped, weight sets resized to their bucket);
+ *  - tunables the blob lacked at their legacy values, written in every tail group the
+ *    encoding features allow (all of Pacific's when `features` is not given).
+ */
+export function crushAsDecoded(map: CrushMap, features?: bigint): CrushMap {
+  return {
+    ...map,
+    maxDevices: finalizedMaxDevices(map),
+    chooseArgs: effectiveChooseArgs(map),
+    tailGroups: features === undefined ? Math.max(map.tailGroups, TAIL_GROUPS_PACIFIC) : crushTailGroupsFor(features, map.tailGroups),
+  };
+}
+
+/**
+ * CrushWrapper decode then encode: the map Ceph holds and the bytes it writes for a CRUSH
+ * blob it decoded (see crushAsDecoded). The result's bytes decode to the result's map.
+ */
+export function reencodeCrushMap(bytes: Uint8Array, features?: bigint): { map: CrushMap; bytes: Uint8Array } {
+  const map = crushAsDecoded(decodeCrushMap(bytes), features);
+  return { map, bytes: encodeCrushMap(map) };
 }

@@ -20,6 +20,7 @@ import {
   RULE_TYPE_REPLICATED,
   RuleOp,
   emptyCrushMap,
+  finalizedMaxDevices,
   type ChooseArg,
   type CrushBucket,
   type CrushMap,
@@ -384,16 +385,8 @@ class Compiler {
     this.map.chooseArgs.set(key, [...byIndex.values()].sort((x, y) => x.bucketIndex - y.bucketIndex));
   }
 
-  /**
-   * CrushWrapper::finalize: one past the largest device in a bucket, raised to one past the
-   * largest named id (name_map's last key). Ceph's int arithmetic wraps at 2^31.
-   */
+  /** CrushWrapper::finalize. */
   private finalize(): void {
-    let max = 0;
-    for (const b of this.map.buckets) if (b !== null) for (const item of b.items) if (item >= max) max = (item + 1) | 0;
-    let last: number | undefined;
-    for (const id of this.map.nameMap.keys()) if (last === undefined || id > last) last = id;
-    if (last !== undefined && last >= max) max = (last + 1) | 0;
-    this.map.maxDevices = max;
+    this.map.maxDevices = finalizedMaxDevices(this.map);
   }
 }

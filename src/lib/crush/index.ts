@@ -1,5 +1,5 @@
 export * from './types.js';
-export { decodeCrushMap, encodeCrushMap } from './codec.js';
+export { crushAsDecoded, crushTailGroupsFor, decodeCrushMap, encodeCrushMap, reencodeCrushMap } from './codec.js';
 export {
   dumpCrushMap,
   tunablesProfile,

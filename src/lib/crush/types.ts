@@ -153,7 +153,7 @@ export const TAIL_GROUPS_PACIFIC = 8;
 export const TAIL_GROUPS_SQUID = 9;
 
 export interface CrushMap {
-  /** s32 header field, kept as encoded (Ceph recomputes it after decoding; see effectiveMaxDevices). */
+  /** s32 header field, kept as encoded (Ceph recomputes it after decoding: finalizedMaxDevices, crushAsDecoded). */
   maxDevices: number;
   /** One slot per bucket index (id −1 − i); null = empty slot. Length is max_buckets. */
   buckets: (CrushBucket | null)[];
@@ -228,6 +228,20 @@ export function effectiveMaxDevices(map: CrushMap): number {
   let lastName: number | undefined;
   for (const id of map.nameMap.keys()) if (lastName === undefined || id > lastName) lastName = id;
   if (lastName !== undefined && lastName >= max) max = lastName + 1;
+  return max;
+}
+
+/**
+ * max_devices exactly as CrushWrapper::finalize() sets it (crush_finalize, then name_map's
+ * last key): one past the largest device in a bucket, raised to one past the largest named id,
+ * in Ceph's 32-bit int arithmetic (an id of 2^31 - 1 wraps).
+ */
+export function finalizedMaxDevices(map: CrushMap): number {
+  let max = 0;
+  for (const b of map.buckets) if (b !== null) for (const item of b.items) if (item >= max) max = (item + 1) | 0;
+  let last: number | undefined;
+  for (const id of map.nameMap.keys()) if (last === undefined || id > last) last = id;
+  if (last !== undefined && last >= max) max = (last + 1) | 0;
   return max;
 }
 

@@ -19,6 +19,8 @@ export const FEATURE = {
   NEW_OSDOP_ENCODING: bit(56),
   /** Bit 59: entity_addr_t with type and envelope (else the 136-byte legacy form). */
   MSG_ADDR2: bit(59),
+  /** Bit 58: CRUSH maps carry chooseleaf_stable (Pacific tests the bare bit). */
+  CRUSH_TUNABLES5: bit(58),
   SERVER_LUMINOUS: bit(21) | INCARNATION_2,
   SERVER_MIMIC: bit(28) | INCARNATION_2,
   SERVER_NAUTILUS: bit(2) | INCARNATION_3,

@@ -10,7 +10,7 @@
  * incremental's encode features, so `encodeOSDMap(result, inc.encodeFeatures)` is what the
  * monitor stored and its CRC is the incremental's `full_crc`.
  */
-import { decodeCrushMap } from '../crush/index.js';
+import { reencodeCrushMap } from '../crush/index.js';
 import { MonctlError } from '../errors.js';
 import type { EntityAddrvec } from '../msg/entity-addr.js';
 import type { OsdInfo, OsdXinfo } from './osd-info.js';
@@ -346,8 +346,11 @@ function applyRatiosAndReleases(m: OSDMap, inc: Incremental): void {
 function applyCrushAndModes(c: Cow, inc: Incremental): void {
   const m = c.m;
   if (inc.crush.length > 0) {
-    m.crushBytes = inc.crush.slice();
-    m.crush = decodeCrushMap(m.crushBytes);
+    // Ceph decodes the blob into a CrushWrapper and the full map encodes that: what decode
+    // recomputes (max_devices, choose_args, missing tunables) is not carried over verbatim.
+    const crush = reencodeCrushMap(inc.crush, inc.encodeFeatures);
+    m.crushBytes = crush.bytes;
+    m.crush = crush.map;
     // Only a luminous-encoded map counts CRUSH versions.
     if (m.requireOsdRelease >= RELEASE.LUMINOUS) m.crushVersion++;
     for (const id of [...m.deviceClassFlags.keys()]) if (!m.crush.className.has(id)) c.map('deviceClassFlags').delete(id);
