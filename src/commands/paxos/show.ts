@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
-import { readPaxosState, readPaxosVersion } from '../../lib/paxos/index.js';
+import { committedVersions, readPaxosState, readPaxosVersion } from '../../lib/paxos/index.js';
 import { OutputSink } from '../../lib/render/output.js';
 import { formatTransaction } from '../../lib/render/value.js';
 import { toJson } from '../../lib/render/json.js';
@@ -46,7 +46,8 @@ export default class PaxosShow extends StoreCommand {
         if (!tx) continue;
         if (json) await out.write(`${n === 0 ? '\n' : ',\n'}${toJson({ version: v, ...dumpPaxosVersion(tx) })}`);
         else {
-          await out.line(`--- ${v} --- ${tx.ops.length} ops, ${tx.keys} keys, ${tx.bytes} bytes`);
+          const commits = committedVersions(tx).map((c) => `${c.service} ${c.version}${c.known ? '' : ' (unknown service)'}`);
+          await out.line(`--- ${v} --- ${tx.ops.length} ops, ${tx.keys} keys, ${tx.bytes} bytes${commits.length > 0 ? `; commits ${commits.join(', ')}` : ''}`);
           for (const l of formatTransaction(tx)) await out.line(`  ${l}`);
         }
         n++;

@@ -10,6 +10,9 @@ export default class StoreCheck extends StoreCommand {
     const report = await this.withStore(flags.store, (store) => checkStore(store));
     const ok = report.problems.length === 0;
     const c = report.checked;
+    if (report.unknown_services.length > 0) {
+      this.log(`note: ${report.unknown_services.join(', ')} ${report.unknown_services.length === 1 ? 'is not a paxos service' : 'are not paxos services'} of Ceph 16–20; checked as services with numbered versions`);
+    }
     if (ok) {
       this.log(`ok: ${c.paxos_versions} paxos versions and ${c.service_versions} versions of ${c.services} services checked, no problems`);
       return { ok, ...report };

@@ -27,13 +27,14 @@ export default class StoreStatsCmd extends StoreCommand {
     const stats = await this.withStore(flags.store, (store) => storeStats(store, { top: flags.top, prefix: flags.prefix }));
     const rows = stats.prefixes.map((p) => [
       p.prefix,
+      p.owner,
       p.keys,
       human(p.bytes),
       human(p.approx_disk_bytes),
       p.largest.map((l) => `${l.key} (${human(l.bytes)})`).join(', '),
     ]);
-    rows.push(['TOTAL', stats.total_keys, human(stats.total_bytes), human(stats.prefixes.reduce((a, p) => a + p.approx_disk_bytes, 0)), '']);
-    this.log(table(['PREFIX', 'KEYS', 'BYTES', 'ON DISK (approx.)', 'LARGEST'], rows, ['left', 'right', 'right', 'right', 'left']));
+    rows.push(['TOTAL', '', stats.total_keys, human(stats.total_bytes), human(stats.prefixes.reduce((a, p) => a + p.approx_disk_bytes, 0)), '']);
+    this.log(table(['PREFIX', 'SERVICE', 'KEYS', 'BYTES', 'ON DISK (approx.)', 'LARGEST'], rows, ['left', 'left', 'right', 'right', 'right', 'left']));
     this.log('');
     this.log(table(['VALUE SIZE <', 'COUNT'], stats.value_size_histogram.map((h) => [human(h.upper_bound), h.count]), ['right', 'right']));
     return stats;

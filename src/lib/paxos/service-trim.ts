@@ -21,9 +21,10 @@ import { TRIM_DEFAULTS } from './keys.js';
 /**
  * How many versions each service keeps behind last_committed when the monitor trims it
  * (its get_trim_to): osdmap mon_min_osdmap_epochs, logm mon_max_log_epochs, mdsmap
- * mon_max_mdsmap_epochs, mgr mon_max_mgrmap_epochs (500 each), auth paxos_max_join_drift * 2
- * (20), mgrstat and kv a fixed 5. Services absent here (monmap, config, health) are never
- * trimmed by the monitor; monctl trims monmap only when told how much to keep.
+ * mon_max_mdsmap_epochs, mgr mon_max_mgrmap_epochs, nvmeofgw mon_max_nvmeof_epochs (500
+ * each), auth paxos_max_join_drift * 2 (20), mgrstat a fixed 5 (MgrStatMonitor.cc), kv
+ * MAX_HISTORY = 50 (KVMonitor.cc, since Pacific). Services absent here (monmap, config,
+ * health) are never trimmed by the monitor; monctl trims monmap only when told how much to keep.
  */
 export const SERVICE_TRIM_KEEP: Readonly<Record<string, number>> = {
   osdmap: TRIM_DEFAULTS.mon_min_osdmap_epochs,
@@ -32,7 +33,8 @@ export const SERVICE_TRIM_KEEP: Readonly<Record<string, number>> = {
   mgr: 500,
   auth: 20,
   mgrstat: 5,
-  kv: 5,
+  kv: 50,
+  nvmeofgw: TRIM_DEFAULTS.mon_max_nvmeof_epochs,
 };
 
 /** Services whose versions are trimmed; config and health keep no numbered versions. */

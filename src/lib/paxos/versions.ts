@@ -1,7 +1,7 @@
 import type { MonStore } from '../store/mon-store.js';
-import { EMPTY_TRANSACTION_BYTES, dumpTransaction, transactionFromBytes, type Transaction } from '../store/transaction.js';
+import { EMPTY_TRANSACTION_BYTES, OP_PUT, dumpTransaction, transactionFromBytes, type Transaction } from '../store/transaction.js';
 import { keyName } from '../store/keys.js';
-import { KNOWN_SERVICES, PAXOS_PREFIX, PAXOS_STATE_KEYS, type PaxosStateKey } from './keys.js';
+import { BASELINE_SERVICES, PAXOS_PREFIX, PAXOS_STATE_KEYS, serviceInfo, type PaxosStateKey } from './keys.js';
 
 export type PaxosState = Partial<Record<PaxosStateKey, bigint>>;
 
@@ -30,9 +30,14 @@ export async function readServiceVersions(store: MonStore, service: string): Pro
   return { service, first_committed: first, last_committed: last, ...(fullLatest !== undefined ? { full_latest: fullLatest } : {}) };
 }
 
-/** Every prefix that keeps a `last_committed` key (paxos included), plus the known services. */
+/**
+ * Every prefix that keeps a `last_committed` key (paxos excluded), known to monctl or not,
+ * plus the services every release since Pacific creates (BASELINE_SERVICES), so a Pacific
+ * store lists the same services whatever it holds; newer services (nvmeofgw) appear when
+ * the store has them.
+ */
 export async function listServices(store: MonStore): Promise<string[]> {
-  const found = new Set<string>(KNOWN_SERVICES);
+  const found = new Set<string>(BASELINE_SERVICES);
   const marker = '\0last_committed';
   for await (const keys of store.keyStrings()) {
     for (const raw of keys) if (raw.endsWith(marker) && raw.indexOf('\0') === raw.length - marker.length) found.add(raw.slice(0, -marker.length));
@@ -62,4 +67,23 @@ export async function readPaxosVersion(store: MonStore, v: bigint): Promise<Tran
  */
 export function dumpPaxosVersion(tx: Transaction): Record<string, unknown> {
   return { ...dumpTransaction(tx), num_bytes: Number(tx.bytes + EMPTY_TRANSACTION_BYTES) };
+}
+
+/** A service version a paxos transaction commits: a PUT of `<service>/last_committed`. */
+export interface CommittedVersion {
+  service: string;
+  version: bigint;
+  /** False for a prefix monctl does not know as a paxos service. */
+  known: boolean;
+}
+
+/** The service versions one paxos version commits, in op order (`paxos show`). */
+export function committedVersions(tx: Transaction): CommittedVersion[] {
+  const out: CommittedVersion[] = [];
+  for (const op of tx.ops) {
+    if (op.type !== OP_PUT || op.key !== 'last_committed' || op.prefix === PAXOS_PREFIX || op.value.length !== 8) continue;
+    const version = new DataView(op.value.buffer, op.value.byteOffset, 8).getBigUint64(0, true);
+    out.push({ service: op.prefix, version, known: serviceInfo(op.prefix) !== undefined });
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { MonctlError } from '../errors.js';
-import { PAXOS_PREFIX, SERVICES_WITHOUT_VERSION_VALUES } from '../paxos/keys.js';
+import { PAXOS_PREFIX, SERVICES_WITHOUT_VERSION_VALUES, serviceInfo } from '../paxos/keys.js';
 import { readPaxosState, readServiceVersions, listServices } from '../paxos/versions.js';
 import { keyName } from './keys.js';
 import type { MonStore } from './mon-store.js';
@@ -15,6 +15,11 @@ export interface Problem {
 export interface CheckReport {
   problems: Problem[];
   checked: { paxos_versions: number; services: number; service_versions: number };
+  /**
+   * Prefixes with paxos bookkeeping (`last_committed`) that monctl does not know as a Ceph
+   * 16–20 service: checked like any service with numbered versions.
+   */
+  unknown_services: string[];
 }
 
 /** At most this many missing versions are listed one by one per service. */
@@ -63,8 +68,11 @@ async function checkPaxos(store: MonStore, problems: Problem[]): Promise<number>
 
 /**
  * What `monctl store check` looks for: every paxos version between first and last committed
- * present and decodable, every service's versions present, full_latest pointing at a stored
- * full map, ranges in order, and bookkeeping values of the right size.
+ * present and decodable, every service's versions present (not for the services that keep
+ * none: health, config; see PAXOS_SERVICES), full_latest pointing at a stored full version
+ * no newer than last_committed, ranges in order, and bookkeeping values of the right size.
+ * Services of every release 16–20 are known; a prefix with paxos bookkeeping monctl does
+ * not know is checked as a service with numbered versions and listed in `unknown_services`.
  */
 export async function checkStore(store: MonStore): Promise<CheckReport> {
   const problems: Problem[] = [];
@@ -87,6 +95,7 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
   }
   let serviceVersions = 0;
   let present = 0;
+  const unknown: string[] = [];
   for (const svc of services) {
     let sv;
     try {
@@ -98,12 +107,16 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
     }
     if (sv.last_committed === 0n) continue;
     present++;
+    if (!serviceInfo(svc)) unknown.push(svc);
     if (sv.first_committed > sv.last_committed) {
       problems.push({ code: 'BAD_RANGE', key: keyName(svc, 'first_committed'), message: `${svc} first_committed ${sv.first_committed} > last_committed ${sv.last_committed}` });
       continue;
     }
     try {
       if (!SERVICES_WITHOUT_VERSION_VALUES.has(svc)) serviceVersions += await checkVersionRange(store, svc, sv.first_committed, sv.last_committed, problems);
+      if (sv.full_latest !== undefined && sv.full_latest > sv.last_committed) {
+        problems.push({ code: 'BAD_RANGE', key: keyName(svc, 'full_latest'), message: `${svc} full_latest ${sv.full_latest} > last_committed ${sv.last_committed}` });
+      }
       if (sv.full_latest !== undefined && sv.full_latest > 0n && (await store.get(svc, `full_${sv.full_latest}`)) === undefined) {
         problems.push({ code: 'DANGLING_FULL_LATEST', key: keyName(svc, 'full_latest'), message: `${svc} full_latest ${sv.full_latest} points to a missing full_${sv.full_latest}` });
       }
@@ -113,5 +126,5 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
       problems.push({ code: 'BAD_VALUE', key: e.key ?? svc, message: e.describe() });
     }
   }
-  return { problems, checked: { paxos_versions: paxosVersions, services: present, service_versions: serviceVersions } };
+  return { problems, checked: { paxos_versions: paxosVersions, services: present, service_versions: serviceVersions }, unknown_services: unknown };
 }

@@ -1,7 +1,14 @@
+import { prefixOwner } from '../paxos/keys.js';
 import type { MonStore } from './mon-store.js';
 
 export interface PrefixStats {
   prefix: string;
+  /**
+   * Who writes the prefix: a paxos service's name (its own prefix or one it keeps data in,
+   * e.g. `osdmap` for osd_metadata, `config, kv` for mon_config_key), `paxos`, `monitor`,
+   * or `unknown`. See PAXOS_SERVICES in src/lib/paxos/keys.ts.
+   */
+  owner: string;
   keys: number;
   /** Key bytes (prefix, separator and key) plus value bytes. */
   bytes: number;
@@ -23,6 +30,10 @@ function bucketOf(n: number): number {
   return n === 0 ? 0 : 32 - Math.clz32(n);
 }
 
+function ownerOf(prefix: string): string {
+  return prefixOwner(prefix)?.owners.join(', ') ?? 'unknown';
+}
+
 /** Per-prefix key counts and sizes, the N largest values of each, and a size histogram. */
 export async function storeStats(store: MonStore, opts: { top?: number; prefix?: string } = {}): Promise<StoreStats> {
   const top = opts.top ?? 3;
@@ -33,7 +44,7 @@ export async function storeStats(store: MonStore, opts: { top?: number; prefix?:
   for await (const chunk of store.chunks({ prefix: opts.prefix })) {
     for (const e of chunk) {
       let s = byPrefix.get(e.prefix);
-      if (!s) byPrefix.set(e.prefix, (s = { prefix: e.prefix, keys: 0, bytes: 0, value_bytes: 0, approx_disk_bytes: 0, largest: [] }));
+      if (!s) byPrefix.set(e.prefix, (s = { prefix: e.prefix, owner: ownerOf(e.prefix), keys: 0, bytes: 0, value_bytes: 0, approx_disk_bytes: 0, largest: [] }));
       const size = e.value.length;
       const bytes = e.prefix.length + 1 + e.key.length + size;
       s.keys++;
