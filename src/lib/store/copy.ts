@@ -1,7 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MonctlError } from '../errors.js';
-import type { BackendKind, KvBackend, RawBatchOp } from './backend.js';
+import type { BackendKind } from './backend.js';
+import { createBulkSink } from './bulk-load.js';
+import { DigestBuilder, type StoreDigest } from './digest.js';
 import { MonStore } from './mon-store.js';
 
 export interface CopyResult {
@@ -13,15 +15,56 @@ export interface CopyResult {
   batches: number;
 }
 
+export interface CopyKeysResult {
+  keys: number;
+  /** Value bytes. */
+  bytes: number;
+  batches: number;
+  /** The digest of every entry read from the source (and written), in store order. */
+  digest: StoreDigest;
+}
+
+/**
+ * Copies every key of `src`, in store order, into a new store of `backend` at `destDbDir`
+ * (which must not hold one), and fingerprints what it read on the way. The one copy loop
+ * of `store copy` and `store migrate`.
+ */
+export async function copyKeys(
+  src: MonStore,
+  destDbDir: string,
+  backend: BackendKind,
+  opts: { onProgress?: (keys: number) => void } = {},
+): Promise<CopyKeysResult> {
+  mkdirSync(destDbDir, { recursive: true });
+  const sink = await createBulkSink(destDbDir, backend);
+  const digest = new DigestBuilder();
+  let keys = 0;
+  let bytes = 0;
+  try {
+    for await (const chunk of src.rawChunks()) {
+      digest.add(chunk);
+      await sink.write(chunk);
+      keys += chunk.length;
+      for (const e of chunk) bytes += e.value.length;
+      opts.onProgress?.(keys);
+    }
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  const { batches } = await sink.finish();
+  return { keys, bytes, batches, digest: digest.result() };
+}
+
 /**
  * Copies every key of a monitor store into a new mon data dir (`DEST/store.db` plus
  * `DEST/kv_backend`), the job of `ceph-monstore-tool store-copy`. DEST must not exist or be
- * empty; the source is only read.
+ * empty; the source is only read. (`store migrate` is the atomic, verified variant.)
  */
 export async function copyStore(
   source: string | undefined,
   dest: string,
-  opts: { backend?: BackendKind; keysPerBatch?: number; onProgress?: (keys: number) => void } = {},
+  opts: { backend?: BackendKind; onProgress?: (keys: number) => void } = {},
 ): Promise<CopyResult> {
   const destDir = resolve(dest);
   if (existsSync(destDir) && readdirSync(destDir).length > 0) {
@@ -29,42 +72,12 @@ export async function copyStore(
   }
   return MonStore.with(source, {}, async (src) => {
     const backend = opts.backend ?? src.location.backend;
-    mkdirSync(join(destDir, 'store.db'), { recursive: true });
-    const db: KvBackend =
-      backend === 'leveldb'
-        ? await (await import('./leveldb.js')).LevelDbBackend.create(join(destDir, 'store.db'))
-        : await (await import('./rocksdb.js')).RocksDbBackend.create(join(destDir, 'store.db'));
-    let keys = 0;
-    let bytes = 0;
-    let batches = 0;
-    try {
-      const perBatch = opts.keysPerBatch ?? 1024;
-      let batch: RawBatchOp[] = [];
-      for await (const chunk of src.rawChunks()) {
-        for (const e of chunk) {
-          batch.push({ type: 'put', key: e.key, value: e.value });
-          keys++;
-          bytes += e.value.length;
-          if (batch.length >= perBatch) {
-            await db.batch(batch);
-            batches++;
-            batch = [];
-            opts.onProgress?.(keys);
-          }
-        }
-      }
-      if (batch.length > 0) {
-        await db.batch(batch);
-        batches++;
-      }
-    } finally {
-      await db.close();
-    }
+    const r = await copyKeys(src, join(destDir, 'store.db'), backend, { onProgress: opts.onProgress });
     const mon = src.location.monDataDir;
     for (const extra of ['keyring', 'min_mon_release']) {
       if (mon && existsSync(join(mon, extra))) copyFileSync(join(mon, extra), join(destDir, extra));
     }
     writeFileSync(join(destDir, 'kv_backend'), `${backend}\n`);
-    return { source: src.location.monDataDir ?? src.location.dbDir, dest: destDir, backend, keys, bytes, batches };
+    return { source: src.location.monDataDir ?? src.location.dbDir, dest: destDir, backend, keys: r.keys, bytes: r.bytes, batches: r.batches };
   });
 }

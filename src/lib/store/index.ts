@@ -7,3 +7,8 @@ export { checkStore, type CheckReport, type Problem } from './check.js';
 export { storeStats, type StoreStats, type PrefixStats } from './stats.js';
 export { writeTransaction, type WriteRequest, type WriteResult } from './safe-write.js';
 export { copyStore, type CopyResult } from './copy.js';
+export { copyKeys, type CopyKeysResult } from './copy.js';
+export { migrateStore, type MigrateResult, type MigrateOptions } from './migrate.js';
+export { DigestBuilder, digestStore, compareDigests, type StoreDigest, type PrefixDigest, type DigestComparison } from './digest.js';
+export { lockHolders, type LockHolder, type LockProbe } from './lock-holders.js';
+export { createBulkSink, type BulkSink } from './bulk-load.js';
