@@ -1,7 +1,7 @@
 /** Process timing, store snapshots and small statistics for the benchmark. */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, openSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { snapshotLevelDb } from '../src/lib/store/snapshot.js';
 
@@ -133,5 +133,19 @@ function accessible(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** monctl runs from dist/: refuse a missing build and warn about a stale one. */
+export function checkBuild(root: string): void {
+  const built = join(root, 'dist', 'commands', 'store', 'list.js');
+  if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` first');
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      const p = join(dir, e.name);
+      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  if (newest(join(root, 'src')) > statSync(join(root, 'dist', 'index.js')).mtimeMs) {
+    process.stderr.write('warning: src/ is newer than dist/; run `npm run build` to benchmark the current code\n');
   }
 }

@@ -12,12 +12,12 @@
  * of each command warms the page cache and checks that both tools print the same output.
  * Results go to stdout as a table and to .bench/results.json.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
-import { median, percentile, snapshotStore, timeRun, which, type RunResult } from './proc.js';
+import { checkBuild, median, percentile, snapshotStore, timeRun, which, type RunResult } from './proc.js';
 import { ensureStore, type StoreInfo } from './store-gen.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -74,20 +74,6 @@ function parseOptions(): { keys: number; runs: number; seed: number; dump: boole
     return n;
   };
   return { keys: int('keys', values.keys!, 100), runs: int('runs', values.runs!, 1), seed: int('seed', values.seed!, 0), dump: values.dump === true };
-}
-
-/** monctl runs from dist/; refuse a missing build and warn about a stale one. */
-function checkBuild(): void {
-  const built = join(ROOT, 'dist', 'commands', 'store', 'list.js');
-  if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` first');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  if (newest(join(ROOT, 'src')) > statSync(join(ROOT, 'dist', 'index.js')).mtimeMs) {
-    process.stderr.write('warning: src/ is newer than dist/; run `npm run build` to benchmark the current code\n');
-  }
 }
 
 function runCeph(cephTool: string, store: StoreInfo, command: string, hash = false): Promise<RunResult> {
@@ -184,7 +170,7 @@ function writeResults(data: unknown): string {
 
 async function main(): Promise<void> {
   const opts = parseOptions();
-  checkBuild();
+  checkBuild(ROOT);
   const cephTool = which('ceph-kvstore-tool');
   if (!cephTool) process.stderr.write('warning: ceph-kvstore-tool is not on PATH; timing monctl only, ratios cannot be measured\n');
   const store = await ensureStore(opts.keys, opts.seed);

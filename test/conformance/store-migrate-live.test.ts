@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import StoreMigrate from '../../src/commands/store/migrate.js';
@@ -64,6 +65,21 @@ describe.skipIf(!cephAvailable())('store migrate --to rocksdb: what the Ceph rel
     expect(set.code, set.stderr).toBe(0);
     expect((await osdDump(mon)).epoch).toBe(32);
     await mon.stop();
+  });
+
+  it('is refused while a real ceph-mon runs on the source (its LOCK, seen in /proc/locks), and names it', async () => {
+    const live = copyDir(src, join(makeTempDir('monctl-migrate-live-'), 'mon-a'));
+    const mon = await startMon({ monData: live });
+    running.push(mon);
+    try {
+      const target = join(makeTempDir('monctl-migrate-refused-'), 'new');
+      const r = await runCommand(StoreMigrate, [target, '--to', 'rocksdb', '-s', live]);
+      expect(r.exitCode, r.stdout).toBe(3);
+      expect(r.stderr).toContain(`STORE_LOCKED: ${join(live, 'store.db')} is held by pid ${mon.pid} (ceph-mon)`);
+      expect(existsSync(target)).toBe(false);
+    } finally {
+      await mon.stop();
+    }
   });
 
   for (const release of ['reef', 'tentacle'] as OracleRelease[]) {

@@ -3,7 +3,8 @@ import type { BackendKind, RawEntry } from './backend.js';
 import { openError } from './open-error.js';
 
 /**
- * Loads a new, empty key-value store from entries in key order (copies and migrations).
+ * Loads a new, empty key-value store (copies, migrations, benchmark stores); entries may come
+ * in any order.
  * `write` may keep entries in memory or in an unsynced log; only `finish` makes everything
  * durable and closes the store. `abort` closes without that promise (the caller deletes the
  * directory).
@@ -47,16 +48,17 @@ class RocksDbBulkSink implements BulkSink {
   private pending: unknown[] = [];
   private pendingBytes = 0;
   private batches = 0;
-  private first: Buffer | undefined;
-  private last: Buffer | undefined;
+  /** The smallest and largest key written: the range finish() compacts. */
+  private min: Buffer | undefined;
+  private max: Buffer | undefined;
 
   constructor(private readonly db: RocksDown) {}
 
   async write(entries: readonly RawEntry[]): Promise<void> {
     for (const e of entries) {
       const key = Buffer.from(e.key);
-      this.first ??= key;
-      this.last = key;
+      if (!this.min || Buffer.compare(key, this.min) < 0) this.min = key;
+      if (!this.max || Buffer.compare(key, this.max) > 0) this.max = key;
       this.pending.push({ type: 'put', key, value: Buffer.from(e.value) });
       this.pendingBytes += e.key.length + e.value.length;
       // Keep the last batch for finish(), which writes it synced.
@@ -75,7 +77,7 @@ class RocksDbBulkSink implements BulkSink {
 
   async finish(): Promise<{ batches: number }> {
     await this.flushBatch(true);
-    if (this.first && this.last) await call((cb) => this.db.compactRange(this.first!, this.last!, cb));
+    if (this.min && this.max) await call((cb) => this.db.compactRange(this.min!, this.max!, cb));
     await call((cb) => this.db.close(cb));
     return { batches: this.batches };
   }
