@@ -91,3 +91,23 @@ describe('damaged and too-new RocksDB stores (Reef fixture)', () => {
     });
   }
 });
+
+describe('a write-ahead log torn before its first complete write', () => {
+  it('reads what RocksDB would recover, and refuses a write RocksDB would drop', () => {
+    const mon = extractFixture('reef');
+    const db = join(mon, 'store.db');
+    const last = readdirSync(db).filter((f) => /^\d+\.log$/.test(f)).sort().pop()!;
+    // A record header promising 100 bytes, with 10 written: a monitor killed mid-write.
+    const torn = Buffer.alloc(17);
+    torn.writeUInt16LE(100, 4);
+    torn[6] = 1;
+    writeFileSync(join(db, `${String(Number(last.slice(0, 6)) + 1000).padStart(6, '0')}.log`), torn);
+    const before = hashTree(mon);
+    expect(runCli(['store', 'list', '-s', mon]).code).toBe(0);
+    const w = runCli(['store', 'set', 'monctl_test', 'x', '--u64', '1', '-s', mon, '--no-backup']);
+    expect(w.code, w.stderr).toBe(4);
+    expect(w.stderr).toMatch(/STORE_OPEN_FAILED.*torn before its first complete write/);
+    expect(w.stderr).toContain('start the monitor once');
+    expect(hashTree(mon)).toEqual(before);
+  });
+});
