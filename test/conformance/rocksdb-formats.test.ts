@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MonctlError } from '../../src/lib/errors.js';
 import type { RawBatchOp } from '../../src/lib/store/backend.js';
@@ -352,14 +352,14 @@ async function checkDatabase(dir: string, name: string, scale: 'full' | 'small')
       expect(t.checksumType, `${t.name} checksum type`).toBe(checksum);
       expect(t.props.indexType, `${t.name} index type`).toBe(index);
       if (fv >= 4 && restart > 1) expect(t.props.indexValueIsDeltaEncoded, `${t.name} delta-encoded index values`).toBe(true);
-      const file = readFileSync(join(db, t.name));
+      const file = readFileSync(join(db, basename(t.name)));
       for (let i = 0; i < t.offsets.length; i++) {
         const type = file[t.offsets[i]! + t.sizes[i]!]!;
         codecs.set(type, (codecs.get(type) ?? 0) + 1);
         const block = t.block(t.offsets[i]!, t.sizes[i]!);
         if (block[block.length - 1]! & 0x80) hashed++;
       }
-      if (index === INDEX.kTwoLevelIndexSearch) partitions = Math.max(partitions, indexPartitions(t, join(db, t.name)));
+      if (index === INDEX.kTwoLevelIndexSearch) partitions = Math.max(partitions, indexPartitions(t, join(db, basename(t.name))));
     }
     expect([...codecs.keys()].filter((c) => c !== 0 && c !== compression), `${name}: data block codecs ${[...codecs.keys()]}`).toEqual([]);
     if (compression !== 0) expect(codecs.get(compression) ?? 0, `${name}: data blocks compressed with ${spec.get('compression')}`).toBeGreaterThan(10);
