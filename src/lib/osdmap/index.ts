@@ -4,6 +4,7 @@ export * from './pool.js';
 export * from './pool-dump.js';
 export * from './osd-info.js';
 export * from './osdmap.js';
+export { osdmapEncodingFeatures, OSDMAP_SIGNIFICANT_FEATURES } from './encoding-features.js';
 export { EncodeCache } from './encode-cache.js';
 export {
   pgKey,

@@ -109,8 +109,11 @@ export function weightFloat16(w: number): number {
 
 // ---- pools -----------------------------------------------------------------------------------
 
-/** pool_opts_t names Pacific knows (16.2.15 stops at pg_num_max); others are not printed. */
-const PACIFIC_POOL_OPTS = POOL_OPT_NAMES.slice(0, POOL_OPT_NAMES.indexOf('pg_num_max') + 1);
+/**
+ * pool_opts_t names printed: through read_ratio (key 24, Squid and later; Tentacle's
+ * osdmaptool prints it). Options Ceph's opt_mapping does not name are not printed.
+ */
+const PRINTED_POOL_OPTS = POOL_OPT_NAMES.slice(0, POOL_OPT_NAMES.indexOf('read_ratio') + 1);
 const CACHE_MODES = ['none', 'writeback', 'forward', 'readonly', 'readforward', 'readproxy', 'proxy'];
 const AUTOSCALE_MODES = ['off', 'warn', 'on'];
 /** pg_autoscale_mode_t::UNKNOWN (u8 max): the mode is not printed. */
@@ -134,8 +137,8 @@ function hitSetText(p: PgPool): string {
 /** pool_opts_t's operator<<: ` name value` per option, by name. */
 function poolOptsText(p: PgPool): string {
   const byName = p.opts.opts
-    .filter(({ key }) => key < PACIFIC_POOL_OPTS.length)
-    .map(({ key, opt }) => [PACIFIC_POOL_OPTS[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)
+    .filter(({ key }) => key < PRINTED_POOL_OPTS.length)
+    .map(({ key, opt }) => [PRINTED_POOL_OPTS[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)
     .sort(([a], [b]) => compareBytewise(a, b));
   return byName.map(([name, v]) => ` ${name} ${v}`).join('');
 }
@@ -227,6 +230,7 @@ function printOverrides(m: OSDMap): string {
   let out = '';
   for (const e of sortedPgEntries(m.pgUpmap)) out += `pg_upmap ${formatPg(e.pg)} [${e.value.join(',')}]\n`;
   for (const e of sortedPgEntries(m.pgUpmapItems)) out += `pg_upmap_items ${formatPg(e.pg)} [${e.value.flat().join(',')}]\n`;
+  for (const e of sortedPgEntries(m.pgUpmapPrimaries)) out += `pg_upmap_primary ${formatPg(e.pg)} ${e.value}\n`;
   for (const e of sortedPgEntries(m.pgTemp)) out += `pg_temp ${formatPg(e.pg)} [${e.value.join(',')}]\n`;
   for (const e of sortedPgEntries(m.primaryTemp)) out += `primary_temp ${formatPg(e.pg)} ${e.value}\n`;
   for (const e of sortedAddrEntries(m.blocklist)) out += `blocklist ${formatEntityAddr(e.addr)} expires ${formatUTimeCeph(e.until)}\n`;
