@@ -1,6 +1,7 @@
 /**
- * OSDMap::print as Ceph 16.2 (Pacific) writes it: the text of `osdmaptool F --print` (and of
- * `ceph osd dump` plain). Sections: the header fields, a blank line, one line per pool (with
+ * OSDMap::print as Ceph writes it: the text of `osdmaptool F --print` (and of `ceph osd dump`
+ * plain), Pacific's, with what Reef and later add for their maps (pg_upmap_primary lines, the
+ * read balance score of Reef and Squid, release and flag names through Tentacle). Sections: the header fields, a blank line, one line per pool (with
  * its snaps and removed snaps indented by a tab), a blank line, `max_osd` and one line per
  * existing OSD, a blank line, then the pg overrides and blocklists.
  *
@@ -31,6 +32,7 @@ import { formatPg } from './pg.js';
 import { formatSnapIntervals, poolFlagsString } from './pool-dump.js';
 import { POOL_OPT_NAMES } from './pool-opts.js';
 import { POOL_TYPE, effectivePoolFlags, type PgPool } from './pool.js';
+import { readBalanceScore } from './read-balance.js';
 import { compareBytewise } from './string-map.js';
 
 // ---- C++ number formatting -------------------------------------------------------------------
@@ -184,10 +186,30 @@ export function formatPgPool(p: PgPool): string {
   return s;
 }
 
+/**
+ * The read balance score Reef and later print after a replicated pool (OSDMap::print_pools), and
+ * the line of its message, if any — for maps whose require_osd_release is reef or later (the
+ * text is that of the map's own release's osdmaptool; Pacific's prints no score). Tentacle
+ * scores a pool with the read_ratio option differently ("OSD size aware", not modelled here):
+ * nothing is printed for such a pool.
+ */
+function readBalanceText(m: OSDMap, id: number, p: PgPool): { score: string; message: string } {
+  const release = effectiveRequireOsdRelease(m);
+  if (p.type !== POOL_TYPE.REPLICATED || release < RELEASE.REEF) return { score: '', message: '' };
+  if (release >= RELEASE.SQUID && p.opts.opts.some(({ key }) => key === READ_RATIO_KEY)) return { score: '', message: '' };
+  const { rc, info } = readBalanceScore(m, id);
+  const score = rc >= 0 ? ` read_balance_score ${info.actingAdjScore.toFixed(2)}` : '';
+  const message = info.errMsg.length > 0 ? `${rc < 0 ? ' ERROR: ' : ' Warning: '}${info.errMsg}\n` : '';
+  return { score, message };
+}
+
+const READ_RATIO_KEY = POOL_OPT_NAMES.indexOf('read_ratio');
+
 function printPools(m: OSDMap): string {
   let out = '';
   for (const [id, p] of sortedByNumber(m.pools)) {
-    out += `pool ${id} '${m.poolName.get(id) ?? '<unknown>'}' ${formatPgPool(p)}\n`;
+    const rb = readBalanceText(m, id, p);
+    out += `pool ${id} '${m.poolName.get(id) ?? '<unknown>'}' ${formatPgPool(p)}${rb.score}\n${rb.message}`;
     for (const [, snap] of [...p.snaps].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       out += `\tsnap ${formatSnapId(snap.snapid)} '${snap.name}' ${formatUTimeCeph(snap.stamp)}\n`;
     }
@@ -255,6 +277,7 @@ function printHeader(m: OSDMap): string {
     out += `recovering_stretch_mode ${m.recoveringStretchMode}\nstretch_mode_bucket ${m.stretchModeBucket}\n`;
   }
   if (m.clusterSnapshot.length > 0) out += `cluster_snapshot ${m.clusterSnapshot}\n`;
+  if (m.allowCrimson) out += 'allow_crimson=true\n';
   return out + '\n';
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import SetFlag from '../../../src/commands/osdmap/edit/set-flag.js';
 import IncShow from '../../../src/commands/osdmap/inc/show.js';
+import PgDumpMap from '../../../src/commands/pg/dump-map.js';
 import OsdmapVerify from '../../../src/commands/osdmap/verify.js';
 import {
   applyIncremental,
@@ -27,6 +28,7 @@ import {
   verifyHistory,
   verifyHistoryParallel,
 } from '../../../src/lib/osdmap/index.js';
+import { readBalanceScore } from '../../../src/lib/osdmap/read-balance.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, FIXTURES_DIR, removeTempDirs, type FixtureName } from '../../helpers/ceph.js';
 import { runCommand } from '../../helpers/run-command.js';
@@ -152,12 +154,27 @@ describe('Reef and Tentacle encodings', () => {
     expect(decodeIncremental(crushEpoch.incBytes).crush.length - decodeOSDMap(crushEpoch.fullBytes).crushBytes.length).toBe(8);
   });
 
-  it.each(['reef', 'tentacle'] as const)('%s: osdmap print is the release’s osdmaptool --print but for read_balance_score', (release) => {
-    const expected = readFileSync(join(FIXTURES_DIR, 'maps', `${release}-osdmap.print.txt`), 'utf8')
-      .replace(/ read_balance_score [0-9.]+/g, '')
-      .replace(/^ Warning: .*\n/gm, '');
-    const map = decodeOSDMap(readFileSync(join(FIXTURES_DIR, 'maps', `${release}-osdmap.bin`)));
+  it('Reef: osdmap print is Reef’s osdmaptool --print, read balance score included', () => {
+    const map = decodeOSDMap(readFileSync(join(FIXTURES_DIR, 'maps', 'reef-osdmap.bin')));
+    expect(printOSDMap(map)).toBe(readFileSync(join(FIXTURES_DIR, 'maps', 'reef-osdmap.print.txt'), 'utf8'));
+    // The read_balance object of Reef's `--dump json` for the pool, field by field.
+    const { rc, info } = readBalanceScore(map, 1);
+    expect([rc, info.actingAdjScore, info.adjustedScore, info.optimalScore, info.rawScore, info.actingRawScore]).toEqual([
+      0, 1.7000000476837158, 1.7000000476837158, 0.8299999833106995, 1.409999966621399, 1.409999966621399,
+    ]);
+    expect([info.paWeighted, info.paAvg, info.paWeightedAvg]).toEqual([0.9137929677963257, 0.9200000166893005, 0.9100000262260437]);
+  });
+
+  it('Tentacle: osdmap print is Tentacle’s osdmaptool --print but for the size-aware score of the pool with read_ratio', () => {
+    const expected = readFileSync(join(FIXTURES_DIR, 'maps', 'tentacle-osdmap.print.txt'), 'utf8')
+      .replace(/^(pool 1 .*) read_balance_score 1\.42\n Warning: .*\n/m, '$1\n');
+    const map = decodeOSDMap(readFileSync(join(FIXTURES_DIR, 'maps', 'tentacle-osdmap.bin')));
     expect(printOSDMap(map)).toBe(expected);
+  });
+
+  it.each(['reef', 'tentacle'] as const)('%s: pg dump-map is the release’s osdmaptool --test-map-pgs-dump', async (release) => {
+    const r = await runCommand(PgDumpMap, ['--osdmap', join(FIXTURES_DIR, 'maps', `${release}-osdmap.bin`)]);
+    expect(r.stdout).toBe(readFileSync(join(FIXTURES_DIR, 'maps', `${release}-osdmap.test-map-pgs-dump.txt`), 'utf8'));
   });
 
   it.each(['reef', 'tentacle'] as const)('%s: an edit writes the encodings of the store’s monitor, and verifies', async (release) => {
