@@ -21,8 +21,8 @@
  * hashes the output (sha256) so the two tools' outputs are compared. Ceph's tool rewrites
  * files of a store even to list it, so it gets a fresh snapshot each run (table files
  * hard-linked, the rest copied), made outside its timing; monctl reads the store in place.
- * Reef's tool runs through unshare + chroot (a private mount namespace that binds the cache
- * dir in; a few ms). A store monctl cannot read is reported as "monctl failed: <error>".
+ * Reef's tool runs in its chroot (test/helpers/releases.ts: the cache dir bind-mounted at the
+ * same path for the Reef runs). A store monctl cannot read is reported as "monctl failed: <error>".
  * Results: a table on stdout and .bench/store-list.json.
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { mulberry32 } from '../src/lib/random.js';
 import { createBulkSink } from '../src/lib/store/bulk-load.js';
-import { oracleCommand, oracleUnavailable, prepareBinds, releaseBinds } from '../test/helpers/ceph-chroot.js';
+import { chrootDir, exposeDirs, releaseAvailable } from '../test/helpers/releases.js';
 import { checkBuild, median, timeRun, which, type RunResult } from './proc.js';
 import { dirBytes } from './store-gen.js';
 
@@ -116,6 +116,19 @@ function* entries(total: number, seed: number): Generator<[Uint8Array, Uint8Arra
     left -= count;
     for (let i = 0; i < count; i++) yield [utf8.encode(s.key(i)), value(s.size)];
   }
+}
+
+/**
+ * Reef's ceph-kvstore-tool in its chroot, as test/helpers/releases.ts runs a release's tools
+ * (chroot and env both exec: the timed process is the tool itself). The directories it
+ * reads must be exposed first (exposeDirs: bind-mounted at the same path).
+ */
+function reefTool(args: string[]): { cmd: string; args: string[] } {
+  return { cmd: 'chroot', args: [chrootDir('reef'), '/usr/bin/env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'CEPH_CONF=/dev/null', 'ceph-kvstore-tool', ...args] };
+}
+
+function reefUnavailable(): string | undefined {
+  return releaseAvailable('reef') ? undefined : `no Reef chroot at ${chrootDir('reef')} (scripts/ceph-oracles.sh build reef), or not root`;
 }
 
 interface BenchStore {
@@ -222,7 +235,7 @@ async function ensureStores(keys: number, seed: number): Promise<Stores> {
     pacific: { label: 'Pacific (RocksDB 6.17, rocksdb package)', monDir: pacificDir, dbDir: pacificDb, diskBytes: dirBytes(pacificDb), rocksdb: optionsOf(pacificDb) },
   };
 
-  const why = oracleUnavailable('reef');
+  const why = reefUnavailable();
   if (why) return { ...stores, reefSkipped: why };
   const reefDir = join(dir, 'reef');
   const reefDb = join(reefDir, 'store.db');
@@ -232,16 +245,16 @@ async function ensureStores(keys: number, seed: number): Promise<Stores> {
     const snap = snapshotRocksDb(pacificDb, dir);
     progress(`copying the store with Reef's ceph-kvstore-tool store-copy, then compact ...`);
     const t0 = Date.now();
-    const created = prepareBinds('reef', [dir]);
+    const undo = exposeDirs('reef', [dir]);
     try {
-      const copy = oracleCommand('reef', [dir], ['ceph-kvstore-tool', 'rocksdb', snap.dbDir, 'store-copy', reefDb, '10000', 'rocksdb']);
+      const copy = reefTool(['rocksdb', snap.dbDir, 'store-copy', reefDb, '10000', 'rocksdb']);
       await timeRun(copy.cmd, copy.args);
       // store-copy leaves most keys in the write-ahead log; compacting writes them into table
       // files, so what is read is RocksDB 7.9's tables (format_version 5, XXH3 checksums)
-      const compact = oracleCommand('reef', [dir], ['ceph-kvstore-tool', 'rocksdb', reefDb, 'compact']);
+      const compact = reefTool(['rocksdb', reefDb, 'compact']);
       await timeRun(compact.cmd, compact.args);
     } finally {
-      releaseBinds(created);
+      undo();
       snap.dispose();
     }
     progress(`copying the store with Reef's ceph-kvstore-tool store-copy, then compact: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -295,7 +308,7 @@ async function benchStore(release: Release, store: BenchStore, cacheDir: string,
     const snap = snapshotRocksDb(store.dbDir, cacheDir);
     try {
       if (release === 'pacific') return await timeRun(pacificTool!, ['rocksdb', snap.dbDir, command], { hash });
-      const { cmd, args } = oracleCommand('reef', [cacheDir], ['ceph-kvstore-tool', 'rocksdb', snap.dbDir, command]);
+      const { cmd, args } = reefTool(['rocksdb', snap.dbDir, command]);
       return await timeRun(cmd, args, { hash });
     } finally {
       snap.dispose();
@@ -388,11 +401,11 @@ async function main(): Promise<void> {
   if (stores.reefSkipped) process.stderr.write(`warning: Reef skipped: ${stores.reefSkipped}\n`);
   const results = await benchStore('pacific', stores.pacific, stores.dir, opts.runs, pacificTool);
   if (stores.reef) {
-    const created = prepareBinds('reef', [stores.dir]);
+    const undo = exposeDirs('reef', [stores.dir]);
     try {
       results.push(...(await benchStore('reef', stores.reef, stores.dir, opts.runs, pacificTool)));
     } finally {
-      releaseBinds(created);
+      undo();
     }
   }
   printReport(stores, opts.runs, results, pacificTool);

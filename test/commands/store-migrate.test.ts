@@ -7,7 +7,7 @@ import StoreCopy from '../../src/commands/store/copy.js';
 import StoreCrc from '../../src/commands/store/crc.js';
 import StoreList from '../../src/commands/store/list.js';
 import StoreMigrate from '../../src/commands/store/migrate.js';
-import { MonStore, compareDigests, lockHolders, rawKey } from '../../src/lib/store/index.js';
+import { MonStore, compareDigests, lockHolders, migrateStore, rawKey } from '../../src/lib/store/index.js';
 import { LevelDbBackend } from '../../src/lib/store/leveldb.js';
 import { extractFixture, GOLDEN_DIR, removeTempDirs } from '../helpers/ceph.js';
 import { repoRoot } from '../helpers/corpus.js';
@@ -112,6 +112,19 @@ describe('store migrate --to rocksdb (Pacific LevelDB fixture)', () => {
       await holder.close();
     }
     expect(lockHolders(join(held, 'store.db')).holders).toEqual([]);
+  });
+
+  it('holds the source\'s LOCK while it copies (no monitor can start on it), and lets it go', async () => {
+    const dbDir = join(src, 'store.db');
+    const seen: number[][] = [];
+    const r = await migrateStore(src, join(tmp.dir, 'locked'), {
+      to: 'rocksdb',
+      onProgress: () => seen.push(lockHolders(dbDir).holders.map((h) => h.pid)),
+    });
+    expect(r.match).toBe(true);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((pids) => pids.length === 1 && pids[0] === process.pid)).toBe(true);
+    expect(lockHolders(dbDir).holders).toEqual([]);
   });
 
   it('copies every other file of the mon data dir (not monctl backups), and a RocksDB source too', async () => {

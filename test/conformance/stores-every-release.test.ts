@@ -113,6 +113,18 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         }
       });
 
+      it('osdmap get of every epoch of the committed fixture = ceph-monstore-tool get osdmap', async () => {
+        const monData = extractFixture(release);
+        const lastEpoch = Number(JSON.parse(await ok(StoreVersions, ['-s', monData, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
+        const copy = copyDir(monData, join(makeTempDir('monctl-mscopy-'), 'mon'));
+        const out = join(copy, '..');
+        for (let e = 1; e <= lastEpoch; e++) {
+          await ok(OsdmapGet, ['-s', monData, '--epoch', String(e), '-o', join(out, `m-${e}`)]);
+          monstoreTool(release, monData, ['get', 'osdmap', '--', '--version', String(e), '--out', join(out, `t-${e}`)], copy);
+          expect(readFileSync(join(out, `m-${e}`)).equals(readFileSync(join(out, `t-${e}`))), `epoch ${e}`).toBe(true);
+        }
+      });
+
       it('reads open no file of a live monitor\'s store for writing; writes are refused; nothing changes once it stops', async () => {
         if (!straceAvailable()) throw new Error('strace is needed for this test (apt-get install strace)');
         const monData = join(extractFixture(release), '..', 'live');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './corpus.js';
 
@@ -21,4 +21,10 @@ export function runCliAndKill(args: string[], killAfterMs?: number): Promise<{ s
 /** Runs the built CLI and SIGKILLs it after `killAfterMs`; resolves with its exit status. */
 export async function runAndKill(args: string[], killAfterMs: number): Promise<string> {
   return (await runCliAndKill(args, killAfterMs)).status;
+}
+
+/** Runs the built CLI to completion: exit code and both outputs, as a user sees them. */
+export function runCli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -39,7 +39,7 @@ export default class StoreMigrate extends StoreCommand {
   static override summary = 'Migrate a mon data dir (typically LevelDB) into a new RocksDB mon data dir, atomically, with a key-by-key proof.';
   static override description = `Writes DEST (which must not exist) as a complete mon data dir: store.db in RocksDB (6.17, which Ceph 16 to 20 read), kv_backend = rocksdb, and every other file of the source's mon data dir (keyring, min_mon_release, …; not monctl's store.db backups). Everything goes into a temporary directory beside DEST first, and is renamed to DEST only once the new store, closed and re-read from disk, holds exactly the source's keys and values: a migration that is killed or fails leaves no DEST.
 
-The source is only read. Its monitor must be stopped: a store whose LOCK a process holds (a running ceph-mon) is refused, and so is a copy if the source's files changed while it ran.
+The source is only read. Its monitor must be stopped: a store whose LOCK a process holds (a running ceph-mon) is refused; monctl then holds that LOCK itself until it is done, so no monitor starts on the source meanwhile.
 
 The proof: keys and bytes per prefix, and one SHA-256 over the ordered (key, value) stream, for the source and for the copy; MATCH, or exit 1 with CHECK_FAILED. To switch a monitor over: stop it, migrate, move the old data dir away and the new one into its place (owner and modes are kept), start it.`;
   static override examples = [

@@ -24,6 +24,7 @@ import { compareDigests, digestStore, type StoreDigest } from './digest.js';
 import { locateStore, type StoreLocation } from './locate.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
 import { MonStore } from './mon-store.js';
+import { lockRocksDbStore, type HeldLock } from './rocksdb-lock.js';
 
 export type MigrateTarget = Extract<BackendKind, 'rocksdb'>;
 
@@ -37,7 +38,11 @@ export interface MigrateResult {
   files: string[];
   /** Entries of the mon data dir left out (store.db backups monctl made). */
   skipped: string[];
-  /** Whether a live monitor was looked for (via the store's LOCK) and found absent. */
+  /**
+   * Whether a process holding the store's LOCK (a live monitor) was looked for in /proc/locks
+   * and found absent. Either way the migration then takes that LOCK itself (refused while a
+   * monitor holds it) and keeps it to the end.
+   */
   live_check: 'no lock holder' | 'not possible on this system';
   warnings: string[];
   /** Abandoned temporary directories of killed migrations, removed first. */
@@ -165,8 +170,9 @@ function liveError(dbDir: string, holders: LockHolder[], when: string): MonctlEr
  * only after the copy was re-read from disk and its key-by-key digest equals the source's.
  * A killed migration leaves that temporary directory (removed by the next migration to the
  * same DEST), never a DEST. The source is only read, and must not be held by a live
- * monitor: its LOCK is looked up in /proc/locks before and after the copy, and its files
- * must not change meanwhile.
+ * monitor: a process holding its LOCK (looked up in /proc/locks, which names it) is refused;
+ * then monctl holds that LOCK itself until the end, so no monitor starts on the source
+ * meanwhile, and the source's files must not change.
  */
 export async function migrateStore(source: string | undefined, dest: string, opts: MigrateOptions): Promise<MigrateResult> {
   const loc = locateStore(source);
@@ -184,17 +190,16 @@ export async function migrateStore(source: string | undefined, dest: string, opt
   const warnings: string[] = [];
   const probe = lockHolders(loc.dbDir);
   if (probe.holders.length > 0) throw liveError(loc.dbDir, probe.holders, '');
-  if (!probe.known) warnings.push(`cannot tell whether a monitor holds ${loc.dbDir} (no /proc/locks or no LOCK file): make sure its monitor is stopped, or the copy may be stale`);
   const { files, skipped } = otherEntries(loc);
   if (!loc.monDataDir) warnings.push(`${loc.dbDir} has no mon data dir around it (no kv_backend beside it): only store.db is migrated`);
-  const base = {
+  const base: Omit<MigrateResult, 'dry_run' | 'removed_stale' | 'keys' | 'bytes' | 'source_digest'> = {
     source: sourceDir,
     source_backend: loc.backend,
     dest: destDir,
     backend: opts.to,
     files,
     skipped,
-    live_check: probe.known ? ('no lock holder' as const) : ('not possible on this system' as const),
+    live_check: probe.known ? 'no lock holder' : 'not possible on this system',
     warnings,
   };
 
@@ -203,6 +208,31 @@ export async function migrateStore(source: string | undefined, dest: string, opt
     return { ...base, dry_run: true, removed_stale: [], keys: digest.keys, bytes: digest.value_bytes, source_digest: digest };
   }
 
+  // Hold the source's LOCK (the lock ceph-mon takes, fcntl on store.db/LOCK, which LevelDB and
+  // RocksDB share) for the whole migration: no monitor can start on it while it is copied.
+  let lock: HeldLock;
+  try {
+    lock = await lockRocksDbStore(loc.dbDir);
+  } catch (e) {
+    const holders = lockHolders(loc.dbDir).holders;
+    if (e instanceof MonctlError && e.code === 'STORE_LOCKED' && holders.length > 0) throw liveError(loc.dbDir, holders, '');
+    throw e;
+  }
+  try {
+    return await migrateLocked(source, loc, destDir, sourceDir, base, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function migrateLocked(
+  source: string | undefined,
+  loc: StoreLocation,
+  destDir: string,
+  sourceDir: string,
+  base: Omit<MigrateResult, 'dry_run' | 'removed_stale' | 'keys' | 'bytes' | 'source_digest'>,
+  opts: MigrateOptions,
+): Promise<MigrateResult> {
   const removedStale = removeStaleTemps(destDir);
   const temp = join(dirname(destDir), tempName(destDir));
   const owner = statSync(sourceDir);
@@ -217,15 +247,13 @@ export async function migrateStore(source: string | undefined, dest: string, opt
   try {
     const before = fingerprint(loc.dbDir);
     const copied = await MonStore.with(source, {}, (src) => copyKeys(src, join(temp, 'store.db'), opts.to, { onProgress: (n) => opts.onProgress?.('copy', n) }));
-    for (const name of files) copyEntry(join(sourceDir, name), join(temp, name));
+    for (const name of base.files) copyEntry(join(sourceDir, name), join(temp, name));
     const kvMode = loc.monDataDir && existsSync(join(loc.monDataDir, 'kv_backend')) ? statSync(join(loc.monDataDir, 'kv_backend')).mode & 0o777 : 0o644;
     writeFileSync(join(temp, 'kv_backend'), `${opts.to}\n`, { mode: kvMode });
     fsyncPath(join(temp, 'kv_backend'));
     if (process.getuid?.() === 0 && (owner.uid !== 0 || owner.gid !== 0)) chownTree(temp, owner.uid, owner.gid);
 
-    // The source must be what was copied: no monitor started meanwhile, no file changed.
-    const after = lockHolders(loc.dbDir);
-    if (after.holders.length > 0) throw liveError(loc.dbDir, after.holders, ' since the copy started');
+    // The source must be what was copied: no file changed (the LOCK kept monitors out).
     if (fingerprint(loc.dbDir) !== before) {
       throw new MonctlError('CHECK_FAILED', `the files of ${loc.dbDir} changed while they were copied: the copy may be stale`, {
         actions: ['Stop the monitor that uses this store and run the migration again.'],

@@ -198,6 +198,8 @@ export class MonStore {
           }
           break;
         case OP_COMPACT:
+          // A store only its own release's RocksDB rewrites is left for that RocksDB to compact.
+          if (this.db.compacts === false) break;
           compactions.push(
             op.key === '' && op.endKey === ''
               ? [prefixRange(op.prefix).gte, prefixRange(op.prefix).lt]

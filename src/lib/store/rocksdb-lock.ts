@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MonctlError } from '../errors.js';
+import { lockHolders } from './lock-holders.js';
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -30,7 +31,8 @@ export async function lockRocksDbStore(dbDir: string): Promise<HeldLock> {
     rmSync(scratch, { recursive: true, force: true });
     const text = String((e as { cause?: unknown }).cause ?? (e as Error).message);
     if (/lock/i.test(text)) {
-      throw new MonctlError('STORE_LOCKED', `the RocksDB store at ${dbDir} is locked by another process (a running ceph-mon?)`, {
+      const who = lockHolders(dbDir).holders.map((h) => `pid ${h.pid}${h.command ? ` (${h.command})` : ''}`).join(', ');
+      throw new MonctlError('STORE_LOCKED', `the RocksDB store at ${dbDir} is locked by ${who || 'another process'}${who ? '' : ' (a running ceph-mon?)'}`, {
         cause: e,
         actions: ['Stop the monitor that uses this store (systemctl stop ceph-mon@<id>), then run the command again.'],
       });

@@ -1,3 +1,4 @@
+import { MonctlError } from '../errors.js';
 import type { KvBackend, ListingText, RawBatchOp, RawEntry, RawRange } from './backend.js';
 import { readerChunks, readerKeyStrings, readerListing } from './leveldb-reader/chunks.js';
 import { compareBytes } from './leveldb-reader/format.js';
@@ -34,7 +35,18 @@ export class RocksDbReaderBackend implements KvBackend {
     if (!writable) return new RocksDbReaderBackend(dir, await RocksDbReader.open(dir), false, undefined);
     const lock = await lockRocksDbStore(dir);
     try {
-      return new RocksDbReaderBackend(dir, await RocksDbReader.open(dir), true, lock);
+      const reader = await RocksDbReader.open(dir);
+      const wal = reader.wal;
+      if (wal.cut && wal.nextSequence === undefined) {
+        // Recovery stops at a torn first record and never reaches a later log: a write added
+        // as a new log would be silently dropped by the monitor's RocksDB.
+        reader.close();
+        throw new MonctlError('STORE_OPEN_FAILED', `the write-ahead log ${wal.stopped!.log} in ${dir} is torn before its first complete write; RocksDB would not replay a write added after it`, {
+          offset: wal.stopped!.offset,
+          actions: ["Let the store's own RocksDB recover it first: start the monitor once and stop it (or run its release's `ceph-kvstore-tool rocksdb <store.db> list`), then run the command again."],
+        });
+      }
+      return new RocksDbReaderBackend(dir, reader, true, lock);
     } catch (e) {
       await lock.release();
       throw e;

@@ -17,6 +17,7 @@ import {
 } from '../../../src/lib/paxos/index.js';
 import { SERVICE_TRIM_KEEP, TRIMMABLE_SERVICES } from '../../../src/lib/paxos/service-trim.js';
 import { MonStore, TransactionBuilder, checkStore, copyStore, transactionToBytes } from '../../../src/lib/store/index.js';
+import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
 import { runCommand } from '../../helpers/run-command.js';
 import { makeSyntheticMonStore, tempDir } from '../../helpers/stores.js';
 
@@ -157,5 +158,40 @@ describe('store versions / check / stats / paxos show on a Squid+ shaped store',
   it('listServices: found prefixes plus the baseline, sorted', async () => {
     const services = await MonStore.with(squid, {}, listServices);
     expect(services).toEqual([...BASELINE_SERVICES, 'newsvc', 'nvmeofgw'].sort());
+  });
+});
+
+/** The committed stores of real Reef (18.2) and Tentacle (20.2) monitors. */
+describe('services of the committed Reef and Tentacle fixtures', () => {
+  const mons: Record<string, string> = {};
+  beforeAll(() => {
+    mons.reef = extractFixture('reef');
+    mons.tentacle = extractFixture('tentacle');
+  });
+  afterAll(() => removeTempDirs());
+
+  it('Tentacle has nvmeofgw versions; Reef has no such service', async () => {
+    const t = JSON.parse((await runCommand(StoreVersions, ['-s', mons.tentacle!, '--json'])).stdout) as Record<string, { last_committed: number }>;
+    expect(Object.keys(t).sort()).toEqual(['paxos', ...KNOWN_SERVICES].sort());
+    expect(t.nvmeofgw!.last_committed).toBeGreaterThan(0);
+    const r = JSON.parse((await runCommand(StoreVersions, ['-s', mons.reef!, '--json'])).stdout) as Record<string, unknown>;
+    expect(Object.keys(r).sort()).toEqual(['paxos', ...BASELINE_SERVICES].sort());
+  });
+
+  it('store check knows every service of both (no unknown ones), and Quincy+ logm entry keys do not disturb it', async () => {
+    for (const release of ['reef', 'tentacle']) {
+      const c = await runCommand(StoreCheck, ['-s', mons[release]!, '--json']);
+      expect(c.exitCode, release).toBe(0);
+      expect(JSON.parse(c.stdout).unknown_services, release).toEqual([]);
+      const logm = (await runCommand(StoreStats, ['-s', mons[release]!, '--json', '--prefix', 'logm'])).result as { total_keys: number };
+      expect(logm.total_keys).toBeGreaterThan(0);
+    }
+    const entries = await MonStore.with(mons.tentacle!, {}, async (s) => {
+      const keys: string[] = [];
+      for await (const e of s.entries({ prefix: 'logm', values: false })) if (e.key.includes('/')) keys.push(e.key);
+      return keys;
+    });
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((k) => /^[a-z]+\/[0-9a-f]{8}$/.test(k))).toBe(true);
   });
 });

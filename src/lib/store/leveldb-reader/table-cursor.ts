@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MonctlError } from '../../errors.js';
-import { EMPTY, RunCursor } from './cursor.js';
+import { BlockEntryCursor, forEachBlockEntry, restartArrayStart } from '../block-entries.js';
+import { EMPTY } from './cursor.js';
 import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
 import type { TableFile } from './manifest.js';
 import { snappyUncompress } from './snappy.js';
@@ -29,7 +30,7 @@ export function tableFileName(number: number, names: Set<string>): string | unde
  * buffer (one read per ~2 MiB file, not one per 4 KiB block); data blocks are parsed in
  * place, snappy blocks into one reused scratch buffer. Values are skipped, never copied.
  */
-export class TableCursor extends RunCursor {
+export class TableCursor extends BlockEntryCursor {
 
   private fileIdx = -1;
   private fileBuf = new Uint8Array(0);
@@ -39,11 +40,6 @@ export class TableCursor extends RunCursor {
   private blocks: number[] = [];
   private blockIdx = 0;
   private scratch = new Uint8Array(64 * 1024);
-  private data: Uint8Array = EMPTY;
-  private pos = 0;
-  private limit = 0;
-  /** Length of the internal key (user key + 8-byte tag) in `key`. */
-  private ikeyLen = 0;
 
   constructor(
     private readonly paths: string[],
@@ -51,7 +47,6 @@ export class TableCursor extends RunCursor {
     private readonly opts: TableOptions,
   ) {
     super();
-    this.key = new Uint8Array(256);
   }
 
   seek(target?: Uint8Array): void {
@@ -74,55 +69,8 @@ export class TableCursor extends RunCursor {
     while (target && this.valid && compareBytes(this.key, 0, this.keyLen, target, 0, target.length) < 0) this.next();
   }
 
-  next(): void {
-    while (this.pos >= this.limit) {
-      if (!this.nextBlock()) {
-        this.valid = false;
-        return;
-      }
-    }
-    const d = this.data;
-    // Three varints; lengths below 2^14 (one or two bytes) decoded inline, longer ones by ByteCursor.
-    let p = this.pos;
-    let shared = d[p++]!;
-    if (shared >= 0x80) shared = (shared & 0x7f) | (d[p++]! << 7);
-    let nonShared = d[p++]!;
-    if (nonShared >= 0x80) nonShared = (nonShared & 0x7f) | (d[p++]! << 7);
-    let valueLen = d[p++]!;
-    if (valueLen >= 0x80) valueLen = (valueLen & 0x7f) | (d[p++]! << 7);
-    if ((shared | nonShared | valueLen) >= 0x4000) {
-      const c = new ByteCursor(d, this.pos, this.limit);
-      shared = c.varint('entry shared length');
-      nonShared = c.varint('entry key length');
-      valueLen = c.varint('entry value length');
-      p = c.pos;
-    }
-    const ikeyLen = shared + nonShared;
-    if (shared > this.ikeyLen || ikeyLen < 8 || p + nonShared + valueLen > this.limit) {
-      throw new UnsupportedStore(`${this.fileName}: bad block entry at offset ${p}`);
-    }
-    let key = this.key;
-    if (ikeyLen > key.length) {
-      const grown = new Uint8Array(Math.max(ikeyLen, key.length * 2));
-      grown.set(key.subarray(0, shared));
-      this.key = key = grown;
-    }
-    if (nonShared <= 32) for (let i = 0; i < nonShared; i++) key[shared + i] = d[p + i]!;
-    else key.set(d.subarray(p, p + nonShared), shared);
-    p += nonShared;
-    this.ikeyLen = ikeyLen;
-    const u = ikeyLen - 8;
-    this.keyLen = u;
-    const lo = (key[u]! | (key[u + 1]! << 8) | (key[u + 2]! << 16) | (key[u + 3]! << 24)) >>> 0;
-    const hi = (key[u + 4]! | (key[u + 5]! << 8) | (key[u + 6]! << 16) | (key[u + 7]! << 24)) >>> 0;
-    // tag = seq << 8 | type; seq = hi * 2^24 + (lo >>> 8), exact below 2^53.
-    this.type = lo & 0xff;
-    this.seq = hi * 0x1000000 + (lo >>> 8);
-    this.valueBuf = d;
-    this.valueOff = p;
-    this.valueLen = valueLen;
-    this.pos = p + valueLen;
-    this.valid = true;
+  protected badEntry(p: number): Error {
+    return new UnsupportedStore(`${this.fileName}: bad block entry at offset ${p}`);
   }
 
   private openFile(i: number): boolean {
@@ -166,7 +114,7 @@ export class TableCursor extends RunCursor {
     return found < 0 ? this.blocks.length / 2 : found;
   }
 
-  private nextBlock(): boolean {
+  protected nextBlock(): boolean {
     while (this.blockIdx * 2 >= this.blocks.length) {
       if (!this.openFile(this.fileIdx + 1)) return false;
     }
@@ -240,33 +188,15 @@ export class TableCursor extends RunCursor {
 
 /** Where the restart array of the block b[start, end) starts: entries end there (block.cc). */
 function restartsOffset(b: Uint8Array, start: number, end: number, name: string): number {
-  if (end - start < 4) throw new UnsupportedStore(`${name}: block shorter than its restart count`);
-  const n = (b[end - 4]! | (b[end - 3]! << 8) | (b[end - 2]! << 16) | (b[end - 1]! << 24)) >>> 0;
-  const limit = end - 4 * (n + 1);
-  if (limit < start) throw new UnsupportedStore(`${name}: restart array larger than its block`);
+  const limit = restartArrayStart(b, start, end);
+  if (limit === undefined) throw new UnsupportedStore(`${name}: restart array larger than its block`);
   return limit;
 }
 
-/** Every entry of a (small) block with its full key, for index blocks. */
+/** Every entry of a (small) index block with its full key, which must be an internal key. */
 function forEachEntry(b: Uint8Array, name: string, fn: (key: Uint8Array, keyLen: number, value: Uint8Array) => void): void {
-  const limit = restartsOffset(b, 0, b.length, name);
-  const c = new ByteCursor(b, 0, limit);
-  let key = new Uint8Array(64);
-  let keyLen = 0;
-  while (!c.done) {
-    const shared = c.varint('index shared length');
-    const nonShared = c.varint('index key length');
-    const valueLen = c.varint('index value length');
-    if (shared > keyLen) throw new UnsupportedStore(`${name}: bad index entry`);
-    const suffix = c.bytes(nonShared, 'index key');
-    if (shared + nonShared > key.length) {
-      const grown = new Uint8Array(2 * (shared + nonShared));
-      grown.set(key.subarray(0, shared));
-      key = grown;
-    }
-    key.set(suffix, shared);
-    keyLen = shared + nonShared;
+  forEachBlockEntry(b, (what) => new UnsupportedStore(`${name}: ${what}`), (key, keyLen, value) => {
     if (keyLen < 8) throw new UnsupportedStore(`${name}: index key shorter than an internal key`);
-    fn(key, keyLen, c.bytes(valueLen, 'index value'));
-  }
+    fn(key, keyLen, value);
+  });
 }

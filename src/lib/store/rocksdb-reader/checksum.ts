@@ -1,5 +1,4 @@
-import { createXXHash3, createXXHash32, createXXHash64, type IHasher } from 'hash-wasm';
-import { crc32c } from '../../encoding/crc32c.js';
+import { createCRC32, createXXHash3, createXXHash32, createXXHash64, type IHasher } from 'hash-wasm';
 
 /** RocksDB's ChecksumType (include/rocksdb/table.h): the byte in a table footer. */
 export const CHECKSUM_NONE = 0;
@@ -13,14 +12,17 @@ const MASK_DELTA = 0xa282ead8;
 /** The prime RocksDB folds the block's last (compression type) byte in with for XXH3. */
 const LAST_BYTE_PRIME = 0x6b9083d9;
 
-let hashers: { xxh32: IHasher; xxh64: IHasher; xxh3: IHasher } | undefined;
+let hashers: { crc32c: IHasher; xxh32: IHasher; xxh64: IHasher; xxh3: IHasher } | undefined;
 
-/** The xxHash family comes from WebAssembly; instantiated once, before any table is read. */
+/**
+ * Every checksum comes from WebAssembly (CRC-32C there runs at about twice the speed of the
+ * slicing-by-8 TypeScript one on table blocks); instantiated once, before any table is read.
+ */
 export async function loadChecksums(): Promise<void> {
-  hashers ??= { xxh32: await createXXHash32(0), xxh64: await createXXHash64(0, 0), xxh3: await createXXHash3(0, 0) };
+  hashers ??= { crc32c: await createCRC32(0x82f63b78), xxh32: await createXXHash32(0), xxh64: await createXXHash64(0, 0), xxh3: await createXXHash3(0, 0) };
 }
 
-/** Lower 32 bits of a canonical (big-endian) digest. */
+/** Lower 32 bits of a canonical (big-endian) digest: the whole value for 32-bit hashes. */
 function low32(h: IHasher, data: Uint8Array): number {
   h.init();
   h.update(data);
@@ -38,7 +40,7 @@ function low32(h: IHasher, data: Uint8Array): number {
 export function builtinChecksum(type: number, data: Uint8Array): number {
   switch (type) {
     case CHECKSUM_CRC32C: {
-      const c = (crc32c(0xffffffff, data) ^ 0xffffffff) >>> 0;
+      const c = low32(hashers!.crc32c, data);
       return (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
     }
     case CHECKSUM_XXHASH:

@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import { snappyUncompress } from '../leveldb-reader/snappy.js';
 
 /** RocksDB's CompressionType (include/rocksdb/compression_type.h): a block trailer's first byte. */
@@ -33,9 +34,9 @@ function sizePrefix(b: Uint8Array): { size: number; start: number } {
 
 /**
  * A compressed block's contents (UncompressData, compress_format_version 2, which every
- * block-based format_version >= 2 uses): snappy as is; zlib (raw deflate) and LZ4 after a
- * varint32 of the uncompressed size. Ceph's monitors write no compression by default
- * (mon_rocksdb_options); zstd, bzip2 and xpress are refused by name.
+ * block-based format_version >= 2 uses): snappy as is; zlib (raw deflate), LZ4 and zstd (one
+ * frame, through the fzstd decoder) after a varint32 of the uncompressed size. Ceph's monitors
+ * write no compression by default (mon_rocksdb_options); bzip2 and xpress are refused by name.
  */
 export function uncompressBlock(type: number, data: Uint8Array): Uint8Array {
   switch (type) {
@@ -51,6 +52,12 @@ export function uncompressBlock(type: number, data: Uint8Array): Uint8Array {
     case 5: {
       const { size, start } = sizePrefix(data);
       return lz4Block(data.subarray(start), size);
+    }
+    case 7: {
+      const { size, start } = sizePrefix(data);
+      const out = zstdDecompress(data.subarray(start), new Uint8Array(size));
+      if (out.length !== size) throw new Error(`zstd block decompressed to ${out.length} bytes, not ${size}`);
+      return out;
     }
     default:
       throw new UnsupportedCompression(COMPRESSION_NAMES[type] ?? `compression type ${type}`);

@@ -89,8 +89,14 @@ export class RocksDbReader {
     }
   }
 
-  /** The highest sequence number used by any write the store holds (MANIFEST or WAL). */
+  /**
+   * The highest sequence number used by any write the store holds (MANIFEST or WAL), so the
+   * next write takes lastSequence + 1. After a torn or damaged log record, the last write
+   * replayed instead: RocksDB replays a later log only if it continues exactly there, even
+   * when the MANIFEST counted further (its write went to the log's lost tail).
+   */
   get lastSequence(): number {
+    if (this.wal.cut && this.wal.nextSequence !== undefined) return this.wal.nextSequence - 1;
     return Math.max(this.version.lastSequence, this.wal.lastSequence);
   }
 

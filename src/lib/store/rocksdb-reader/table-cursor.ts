@@ -1,6 +1,7 @@
 import { MonctlError } from '../../errors.js';
-import { EMPTY, RunCursor } from '../leveldb-reader/cursor.js';
-import { ByteCursor, compareBytes } from '../leveldb-reader/format.js';
+import { BlockEntryCursor } from '../block-entries.js';
+import { EMPTY } from '../leveldb-reader/cursor.js';
+import { compareBytes } from '../leveldb-reader/format.js';
 import type { SstTable } from './table.js';
 
 /**
@@ -8,14 +9,10 @@ import type { SstTable } from './table.js';
  * do not overlap, in key order). Tables are opened by the reader and shared; this cursor
  * only walks their data blocks. Values are views into the block, never copied.
  */
-export class SstRunCursor extends RunCursor {
+export class SstRunCursor extends BlockEntryCursor {
   private fileIdx = -1;
   private blockIdx = 0;
   private table: SstTable | undefined;
-  private data: Uint8Array = EMPTY;
-  private pos = 0;
-  private limit = 0;
-  private ikeyLen = 0;
 
   constructor(
     private readonly tables: SstTable[],
@@ -23,7 +20,6 @@ export class SstRunCursor extends RunCursor {
     private readonly largest: Uint8Array[],
   ) {
     super();
-    this.key = new Uint8Array(256);
   }
 
   seek(target?: Uint8Array): void {
@@ -51,65 +47,25 @@ export class SstRunCursor extends RunCursor {
     if (!this.table) this.valid = false;
   }
 
-  next(): void {
-    while (this.pos >= this.limit) {
+  protected nextBlock(): boolean {
+    for (;;) {
       const t = this.table;
-      if (!t) {
-        this.valid = false;
-        return;
-      }
-      if (this.blockIdx >= t.offsets.length) {
-        this.openTable(this.fileIdx + 1);
-        continue;
-      }
-      const b = t.dataBlock(this.blockIdx++);
-      this.data = b.data;
-      this.pos = b.start;
-      this.limit = b.limit;
-      this.ikeyLen = 0;
+      if (!t) return false;
+      if (this.blockIdx < t.offsets.length) break;
+      this.openTable(this.fileIdx + 1);
     }
-    const d = this.data;
-    let p = this.pos;
-    let shared = d[p++]!;
-    if (shared >= 0x80) shared = (shared & 0x7f) | (d[p++]! << 7);
-    let nonShared = d[p++]!;
-    if (nonShared >= 0x80) nonShared = (nonShared & 0x7f) | (d[p++]! << 7);
-    let valueLen = d[p++]!;
-    if (valueLen >= 0x80) valueLen = (valueLen & 0x7f) | (d[p++]! << 7);
-    if ((shared | nonShared | valueLen) >= 0x4000) {
-      const c = new ByteCursor(d, this.pos, this.limit);
-      shared = c.varint('entry shared length');
-      nonShared = c.varint('entry key length');
-      valueLen = c.varint('entry value length');
-      p = c.pos;
-    }
-    const ikeyLen = shared + nonShared;
-    if (shared > this.ikeyLen || ikeyLen < 8 || p + nonShared + valueLen > this.limit) {
-      throw new MonctlError('DECODE_INVALID', `RocksDB table ${this.table!.name} is damaged: bad entry in data block ${this.blockIdx - 1}`, {
-        offset: this.table!.offsets[this.blockIdx - 1]!,
-        actions: ['Run `monctl store check`; restore store.db from a backup or rebuild this monitor from its peers.'],
-      });
-    }
-    let key = this.key;
-    if (ikeyLen > key.length) {
-      const grown = new Uint8Array(Math.max(ikeyLen, key.length * 2));
-      grown.set(key.subarray(0, shared));
-      this.key = key = grown;
-    }
-    if (nonShared <= 32) for (let i = 0; i < nonShared; i++) key[shared + i] = d[p + i]!;
-    else key.set(d.subarray(p, p + nonShared), shared);
-    p += nonShared;
-    this.ikeyLen = ikeyLen;
-    const u = ikeyLen - 8;
-    this.keyLen = u;
-    const lo = (key[u]! | (key[u + 1]! << 8) | (key[u + 2]! << 16) | (key[u + 3]! << 24)) >>> 0;
-    const hi = (key[u + 4]! | (key[u + 5]! << 8) | (key[u + 6]! << 16) | (key[u + 7]! << 24)) >>> 0;
-    this.type = lo & 0xff;
-    this.seq = hi * 0x1000000 + (lo >>> 8);
-    this.valueBuf = d;
-    this.valueOff = p;
-    this.valueLen = valueLen;
-    this.pos = p + valueLen;
-    this.valid = true;
+    const b = this.table!.dataBlock(this.blockIdx++);
+    this.data = b.data;
+    this.pos = b.start;
+    this.limit = b.limit;
+    this.ikeyLen = 0;
+    return true;
+  }
+
+  protected badEntry(p: number): Error {
+    return new MonctlError('DECODE_INVALID', `RocksDB table ${this.table!.name} is damaged: bad entry at byte ${p} of data block ${this.blockIdx - 1}`, {
+      offset: this.table!.offsets[this.blockIdx - 1]!,
+      actions: ['Run `monctl store check`; restore store.db from a backup or rebuild this monitor from its peers.'],
+    });
   }
 }

@@ -1,8 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MonctlError } from '../../errors.js';
-import { ByteCursor, compareBytes } from '../leveldb-reader/format.js';
+import { ByteCursor, compareBytes, UnsupportedStore } from '../leveldb-reader/format.js';
 import { builtinChecksum, CHECKSUM_NAMES, CHECKSUM_NONE, CHECKSUM_XXH3, contextModifier } from './checksum.js';
 import { COMPRESSION_NAMES, UnsupportedCompression, uncompressBlock } from './compression.js';
+import { forEachBlockEntry, restartArrayStart } from '../block-entries.js';
 import { BYTEWISE_COMPARATOR, TYPE_RANGE_DELETION, type RangeTombstone } from './types.js';
 
 /** table/format.h: block-based tables end in this magic; legacy (LevelDB) tables in the other. */
@@ -72,6 +73,9 @@ export class SstTable {
   private windowStart = 0;
   readonly size: number;
 
+  /** This table's error for a malformed small block (for the shared block walkers). */
+  private readonly bad = (what: string, offset: number) => damaged(this.name, offset, what);
+
   private constructor(
     readonly name: string,
     private fd: number,
@@ -97,6 +101,8 @@ export class SstTable {
       t.load();
     } catch (e) {
       t.close();
+      // A field that runs past its block (ByteCursor) in a block whose checksum held.
+      if (e instanceof UnsupportedStore) throw damaged(name, 0, e.reason);
       throw e;
     }
     return t;
@@ -161,7 +167,7 @@ export class SstTable {
       index = { off: fc.varint('index offset'), size: fc.varint('index size') };
     }
     const meta = new Map<string, { off: number; size: number }>();
-    forEachEntry(this.block(metaOff, metaSize), this.name, (k, kl, v) => {
+    forEachBlockEntry(this.block(metaOff, metaSize), this.bad, (k, kl, v) => {
       const h = new ByteCursor(v);
       meta.set(Buffer.from(k.subarray(0, kl)).toString('latin1'), { off: h.varint('meta handle'), size: h.varint('meta handle') });
     });
@@ -178,7 +184,7 @@ export class SstTable {
 
   private readProperties(off: number, size: number): TableProperties {
     const p: TableProperties = { indexType: INDEX_BINARY, indexKeyIsUserKey: false, indexValueIsDeltaEncoded: false };
-    forEachEntry(this.block(off, size).slice(), this.name, (k, kl, v) => {
+    forEachBlockEntry(this.block(off, size).slice(), this.bad, (k, kl, v) => {
       const name = Buffer.from(k.subarray(0, kl)).toString('latin1');
       const c = new ByteCursor(v);
       if (name === 'rocksdb.block.based.table.index.type') p.indexType = c.fixed32('index type');
@@ -216,7 +222,8 @@ export class SstTable {
     const out: Array<{ key: Uint8Array; off: number; size: number }> = [];
     const { indexKeyIsUserKey: userKey, indexValueIsDeltaEncoded: delta } = this.props;
     const firstKey = this.props.indexType === INDEX_BINARY_FIRST_KEY;
-    const limit = restartsOffset(b, 0, b.length, this.name);
+    const limit = restartArrayStart(b, 0, b.length);
+    if (limit === undefined) throw damaged(this.name, 0, 'index block restart array larger than its block');
     const c = new ByteCursor(b, 0, limit);
     let key = new Uint8Array(64);
     let prev: { off: number; size: number } | undefined;
@@ -250,7 +257,7 @@ export class SstTable {
   }
 
   private readTombstones(off: number, size: number): void {
-    forEachEntry(this.block(off, size).slice(), this.name, (k, kl, v) => {
+    forEachBlockEntry(this.block(off, size).slice(), this.bad, (k, kl, v) => {
       if (kl < 8 || (k[kl - 8]! & 0xff) !== TYPE_RANGE_DELETION) throw damaged(this.name, off, 'a range tombstone without its type');
       this.tombstones.push({ start: k.slice(0, kl - 8), end: v.slice(), seq: seqOf(k, kl - 8) });
     });
@@ -305,51 +312,20 @@ export function seqOf(key: Uint8Array, u: number): number {
   return hi * 0x1000000 + (lo >>> 8);
 }
 
-function restartsOffset(b: Uint8Array, start: number, end: number, name: string): number {
-  if (end - start < 4) throw damaged(name, start, 'block shorter than its restart count');
-  const n = (b[end - 4]! | (b[end - 3]! << 8) | (b[end - 2]! << 16) | (b[end - 1]! << 24)) >>> 0;
-  const limit = end - 4 * (n + 1);
-  if (n > 0x0fffffff || limit < start) throw damaged(name, start, 'restart array larger than its block');
-  return limit;
-}
-
 /** Where a data block's entries end: before its restarts and, if present, its hash index. */
 function dataRestartsOffset(b: Uint8Array, name: string, off: number): number {
   const end = b.length;
   if (end < 4) throw damaged(name, off, 'data block shorter than its footer');
   const packed = (b[end - 4]! | (b[end - 3]! << 8) | (b[end - 2]! << 16) | (b[end - 1]! << 24)) >>> 0;
   if (packed & SEPARATED_KV_BIT) throw tooNew(name, 'data blocks with separated values');
-  const n = (packed & ~(HASH_INDEX_BIT | UNIFORM_KEYS_BIT)) >>> 0;
-  let restartsEnd = end - 4;
+  let hashIndex = 0;
   if (packed & HASH_INDEX_BIT) {
-    if (restartsEnd < 2) throw damaged(name, off, 'data block hash index truncated');
-    const buckets = b[restartsEnd - 2]! | (b[restartsEnd - 1]! << 8);
-    restartsEnd -= 2 + buckets;
+    if (end < 6) throw damaged(name, off, 'data block hash index truncated');
+    hashIndex = 2 + (b[end - 6]! | (b[end - 5]! << 8));
   }
-  const limit = restartsEnd - 4 * n;
+  // The restart count is the footer's low bits; the feature bits above it are not part of it.
+  const n = (packed & ~(HASH_INDEX_BIT | UNIFORM_KEYS_BIT)) >>> 0;
+  const limit = end - 4 - hashIndex - 4 * n;
   if (n > 0x0fffffff || limit < 0) throw damaged(name, off, 'restart array larger than its block');
   return limit;
-}
-
-/** Every entry of a small block (metaindex, properties, range deletions) with its full key. */
-function forEachEntry(b: Uint8Array, name: string, fn: (key: Uint8Array, keyLen: number, value: Uint8Array) => void): void {
-  const limit = restartsOffset(b, 0, b.length, name);
-  const c = new ByteCursor(b, 0, limit);
-  let key = new Uint8Array(64);
-  let keyLen = 0;
-  while (!c.done) {
-    const shared = c.varint('shared length');
-    const nonShared = c.varint('key length');
-    const valueLen = c.varint('value length');
-    if (shared > keyLen) throw damaged(name, c.pos, 'bad block entry');
-    const suffix = c.bytes(nonShared, 'key');
-    if (shared + nonShared > key.length) {
-      const grown = new Uint8Array(2 * (shared + nonShared));
-      grown.set(key.subarray(0, shared));
-      key = grown;
-    }
-    key.set(suffix, shared);
-    keyLen = shared + nonShared;
-    fn(key, keyLen, c.bytes(valueLen, 'value'));
-  }
 }

@@ -17,6 +17,13 @@ export interface WalReplay {
   logs: number[];
   /** Where replay stopped early (a torn or damaged record), as RocksDB's point-in-time recovery would. */
   stopped?: { log: string; offset: number; why: string };
+  /** One past the last replayed write (RocksDB's next_sequence); undefined if no write was replayed. */
+  nextSequence?: number;
+  /**
+   * Replay ended at a torn or damaged record: RocksDB replays a log written after it only
+   * from a batch that starts exactly at `nextSequence` (and none at all without one).
+   */
+  cut: boolean;
 }
 
 /** `<n>.log` files of the directory, by number. */
@@ -32,13 +39,15 @@ export function walFiles(dbDir: string): Array<{ name: string; number: number }>
  * Replays the write-ahead logs RocksDB would replay on open (DBImpl::RecoverLogFiles): every
  * log at or above the oldest unflushed one of some column family, in number order, each
  * write applied only to families whose flushed state does not already hold it. Replay stops
- * at the first torn or damaged record, as the default WALRecoveryMode (point in time) does.
+ * at the first torn or damaged record, as the default WALRecoveryMode (point in time) does,
+ * and resumes in a later log only at a batch whose sequence number follows the last one
+ * replayed (a write made after the damage, as a reopened RocksDB or monctl's appendWal makes).
  */
 export function replayWal(dbDir: string, version: RocksVersion): WalReplay {
   const minLog = Math.min(...[...version.families.values()].map((f) => f.logNumber));
   const logs = walFiles(dbDir).filter((l) => l.number >= minLog || l.number === version.prevLogNumber);
   const latest = new Map<string, MemEntry>();
-  const out: WalReplay = { mem: [], tombstones: [], lastSequence: 0, logs: [] };
+  const out: WalReplay = { mem: [], tombstones: [], lastSequence: 0, logs: [], cut: false };
   for (const log of logs) {
     let file: Uint8Array;
     try {
@@ -55,8 +64,13 @@ export function replayWal(dbDir: string, version: RocksVersion): WalReplay {
       });
     }
     for (const record of read.records) {
+      if (out.cut) {
+        // DBImpl::RecoverLogFiles: past the damage, a log counts from a consecutive batch on; the rest of one that is not is dropped.
+        if (record.length < 12 || out.nextSequence === undefined || new ByteCursor(record).fixed64('batch sequence') !== out.nextSequence) break;
+        out.cut = false;
+      }
       try {
-        applyBatch(record, log.number, version, latest, out);
+        out.nextSequence = applyBatch(record, log.number, version, latest, out);
       } catch (e) {
         if (!(e instanceof UnsupportedStore)) throw e;
         throw new MonctlError('DECODE_TOO_NEW', `RocksDB write-ahead log ${log.name} in ${dbDir} holds ${e.reason}`, {
@@ -65,16 +79,16 @@ export function replayWal(dbDir: string, version: RocksVersion): WalReplay {
       }
     }
     if (read.stop) {
-      out.stopped = { log: log.name, ...read.stop };
-      break;
+      out.stopped ??= { log: log.name, ...read.stop };
+      out.cut = true;
     }
   }
   out.mem = [...latest.values()].sort((a, b) => Buffer.compare(a.key, b.key));
   return out;
 }
 
-/** db/write_batch.cc: fixed64 sequence, fixed32 count, then tagged records. */
-function applyBatch(record: Uint8Array, logNumber: number, version: RocksVersion, latest: Map<string, MemEntry>, out: WalReplay): void {
+/** db/write_batch.cc: fixed64 sequence, fixed32 count, then tagged records. Returns the sequence number after the batch. */
+function applyBatch(record: Uint8Array, logNumber: number, version: RocksVersion, latest: Map<string, MemEntry>, out: WalReplay): number {
   const c = new ByteCursor(record);
   let seq = c.fixed64('batch sequence');
   const count = c.fixed32('batch count');
@@ -117,4 +131,5 @@ function applyBatch(record: Uint8Array, logNumber: number, version: RocksVersion
   }
   if (used !== count) throw new UnsupportedStore(`a write batch that says ${count} records but holds ${used}`);
   if (used > 0) out.lastSequence = Math.max(out.lastSequence, seq - 1);
+  return seq;
 }
