@@ -396,13 +396,13 @@ function encodeChooseArgMap(w: Writer, args: ChooseArg[]): void {
 
 /**
  * The tail groups CrushWrapper::encode writes with these features: the tunables always,
- * chooseleaf_stable with CRUSH_TUNABLES5, device classes and choose_args with SERVER_LUMINOUS.
- * A Squid encoder adds the msr tunables with a feature this model does not track: they are
- * kept when the decoded map had them.
+ * chooseleaf_stable with CRUSH_TUNABLES5, device classes and choose_args with SERVER_LUMINOUS,
+ * the msr tunables (Squid and later) with CRUSH_MSR. A map decoded without the msr tunables
+ * holds their defaults (set_default_msr_tunables), which is what is written then.
  */
-export function crushTailGroupsFor(features: bigint, decoded: number): number {
-  if (hasFeature(features, FEATURE.SERVER_LUMINOUS)) return decoded >= TAIL_GROUPS_SQUID ? TAIL_GROUPS_SQUID : TAIL_GROUPS_PACIFIC;
-  return hasFeature(features, FEATURE.CRUSH_TUNABLES5) ? 6 : 5;
+export function crushTailGroupsFor(features: bigint): number {
+  if (!hasFeature(features, FEATURE.SERVER_LUMINOUS)) return hasFeature(features, FEATURE.CRUSH_TUNABLES5) ? 6 : 5;
+  return hasFeature(features, FEATURE.CRUSH_MSR) ? TAIL_GROUPS_SQUID : TAIL_GROUPS_PACIFIC;
 }
 
 /**
@@ -417,15 +417,16 @@ export function crushTailGroupsFor(features: bigint, decoded: number): number {
  *    max_devices and the full map the recomputed one;
  *  - choose_args as update_choose_args() cleans them (args of missing or non-straw2 buckets
  *    dropped, weight sets resized to their bucket);
- *  - tunables the blob lacked at their legacy values, written in every tail group the
- *    encoding features allow (all of Pacific's when `features` is not given).
+ *  - tunables the blob lacked at their legacy (msr: default) values, written in every tail
+ *    group the encoding features allow (without `features`: all of Pacific's, and the msr
+ *    tunables when the blob had them).
  */
 export function crushAsDecoded(map: CrushMap, features?: bigint): CrushMap {
   return {
     ...map,
     maxDevices: finalizedMaxDevices(map),
     chooseArgs: effectiveChooseArgs(map),
-    tailGroups: features === undefined ? Math.max(map.tailGroups, TAIL_GROUPS_PACIFIC) : crushTailGroupsFor(features, map.tailGroups),
+    tailGroups: features === undefined ? Math.max(map.tailGroups, TAIL_GROUPS_PACIFIC) : crushTailGroupsFor(features),
   };
 }
 

@@ -420,9 +420,11 @@ export function applyIncrementalUnencoded(full: OSDMap, inc: Incremental): OSDMa
   applyRatiosAndReleases(m, inc);
   applyCrushAndModes(c, inc);
 
-  // The result is what the monitor encoded with the incremental's features.
+  // The result is what the monitor encoded with the incremental's features. An Incremental
+  // at client v9 without SERVER_REEF comes from 18.2.0/18.2.1, which wrote the full map's
+  // client section at v10 whatever the features (clientVersionFor).
   const f = inc.encodeFeatures;
-  m.clientV = clientVersionFor(m, f);
+  m.clientV = clientVersionFor({ ...m, clientV: inc.clientV >= 9 ? 10 : 9 }, f);
   m.osdV = osdVersionFor(m, f);
   m.structV = 8;
   delete m.clientTail;

@@ -16,6 +16,7 @@ import {
   CEPH_OSD_IN,
   DEFAULT_PRIMARY_AFFINITY,
   OSD_STATE,
+  RELEASE,
   effectiveFlags,
   effectiveRequireOsdRelease,
   releaseFromName,
@@ -107,10 +108,19 @@ function hasIncompatChooseArgs(crush: CrushMap): boolean {
   return args.some((a) => a.weightSet.length > 1 || a.ids.length > 0);
 }
 
-/** OSDMap::get_min_compat_client (Pacific) from the client features the map needs. */
+/** CRUSH_RULE_TYPE_MSR_FIRSTN / MSR_INDEP (Squid): rules of the msr choose steps. */
+const MSR_RULE_TYPES = [4, 5];
+
+/**
+ * OSDMap::get_min_compat_client from the client features the map needs (OSDMap::get_features):
+ * squid for CRUSH_MSR (non-default msr tunables, or a pool whose rule is an msr rule), reef for
+ * pg_upmap_primaries (SERVER_REEF, as Reef 18.2.7 and Tentacle report it), then Pacific's
+ * ladder down to argonaut.
+ */
 export function minCompatClient(m: OSDMap): number {
   const crush = crushFeatureUse(m.crush);
-  const luminous = m.pgUpmap.size > 0 || m.pgUpmapItems.size > 0 || hasIncompatChooseArgs(m.crush);
+  const luminous = m.pgUpmap.size > 0 || m.pgUpmapItems.size > 0 || m.pgUpmapPrimaries.size > 0 || hasIncompatChooseArgs(m.crush);
+  let msr = m.crush.tunables.msrDescents !== 100 || m.crush.tunables.msrCollisionTries !== 100;
   let tunables3 = crush.tunables3;
   let tunables5 = crush.tunables5;
   let hashpspool = false;
@@ -120,8 +130,12 @@ export function minCompatClient(m: OSDMap): number {
     if (p.tiers.length > 0 || p.tierOf >= 0n) cachepool = true;
     if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_VARY_R])) tunables3 = true;
     if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_STABLE])) tunables5 = true;
+    const rule = p.crushRule >= 0 ? m.crush.rules[p.crushRule] : undefined;
+    if (rule && MSR_RULE_TYPES.includes(rule.type)) msr = true;
   }
   const affinity = (m.osdPrimaryAffinity ?? []).some((a, i) => i < m.maxOsd && a !== DEFAULT_PRIMARY_AFFINITY);
+  if (msr) return RELEASE.SQUID;
+  if (m.pgUpmapPrimaries.size > 0) return RELEASE.REEF;
   if (luminous) return releaseFromName('luminous');
   if (tunables5) return releaseFromName('jewel');
   if (crush.v4Buckets) return releaseFromName('hammer');

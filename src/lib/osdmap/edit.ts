@@ -5,8 +5,9 @@
  *  2. the stamps encode_pending derives from the change: new_last_up_change when a state mask
  *     toggles UP, new_last_in_change when an OSD goes from in to out or back;
  *  3. full e+1 = apply(full e, inc), encoded with the features the store's newest incremental
- *     was encoded with (OSDMap::get_encoding_features depends only on require_osd_release,
- *     which no edit here changes), and the incremental's full_crc = that map's CRC;
+ *     was encoded with (OSDMap::get_encoding_features depends only on require_osd_release;
+ *     when an edit changes it, the new release's osdmapEncodingFeatures), and the
+ *     incremental's full_crc = that map's CRC;
  *  4. one paxos version whose value is the service transaction OSDMonitor puts in it
  *     (`osdmap/full_<e+1>`, `osdmap/<e+1>`, `osdmap/last_committed`, in that order), applied in
  *     the same batch together with `osdmap/full_latest` = e+1, which a live monitor writes
@@ -23,7 +24,8 @@ import { applyIncremental } from './apply.js';
 import { diffOSDMaps, type OSDMapDiff } from './diff.js';
 import { decodeIncremental, emptyIncremental, encodeIncremental, type Incremental } from './incremental.js';
 import { encodeOSDMap } from './osdmap.js';
-import { CEPH_OSD_OUT, OSD_STATE, type OSDMap } from './osdmap-types.js';
+import { osdmapEncodingFeatures } from './encoding-features.js';
+import { CEPH_OSD_OUT, OSD_STATE, effectiveRequireOsdRelease, type OSDMap } from './osdmap-types.js';
 import { OSDMAP_PREFIX, readFullMap, readIncremental, readOsdmapRange } from './store.js';
 
 /** Fills the pending incremental from the current map; throws MonctlError on bad or no-op input. */
@@ -100,8 +102,15 @@ function sameContent(before: OSDMap, after: OSDMap, features: bigint): boolean {
   return Buffer.compare(Buffer.from(restamped), Buffer.from(encodeOSDMap(before, features))) === 0;
 }
 
-/** The features the monitor encodes the next epoch with: those of the newest incremental. */
-async function encodeFeatures(store: MonStore, epoch: number): Promise<bigint> {
+/**
+ * What the monitor encodes the next epoch with (OSDMonitor::encode_pending: the new map's
+ * get_encoding_features, also written into the Incremental). They follow from
+ * require_osd_release (osdmapEncodingFeatures); while an edit leaves it as it is, the store's
+ * newest Incremental carries exactly what its monitor uses for that release (an 18.2.0/18.2.1
+ * monitor's differ from the computed ones), and its client-section version (those monitors
+ * write v9 whatever the features), so both are taken from it.
+ */
+async function newestEncoding(store: MonStore, epoch: number): Promise<{ features: bigint; clientV: number }> {
   const { inc, key } = await readIncremental(store, epoch);
   if (inc.encodeFeatures === 0n) {
     throw new MonctlError('DECODE_INVALID', `the incremental of epoch ${epoch} records no encode features`, {
@@ -109,7 +118,7 @@ async function encodeFeatures(store: MonStore, epoch: number): Promise<bigint> {
       actions: ['This store was written by a release monctl does not edit; use the Ceph tools of that release.'],
     });
   }
-  return inc.encodeFeatures;
+  return { features: inc.encodeFeatures, clientV: inc.clientV };
 }
 
 /** The error for an edit that would not change the map (no epoch is written for it). */
@@ -132,17 +141,25 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
     });
   }
   const { map: before } = await readFullMap(store, range.last);
-  const features = await encodeFeatures(store, range.last);
+  const newest = await newestEncoding(store, range.last);
   const epoch = range.last + 1;
 
   const inc = emptyIncremental(before.fsid, epoch);
   inc.modified = utimeOf(now);
-  inc.encodeFeatures = features;
+  inc.clientV = Math.max(inc.clientV, newest.clientV);
+  inc.encodeFeatures = newest.features;
   edit(before, inc);
   stampChanges(before, inc);
   propagateToTiers(before, inc);
 
-  const after = applyIncremental(before, inc);
+  let after = applyIncremental(before, inc);
+  const release = effectiveRequireOsdRelease(after);
+  if (release !== effectiveRequireOsdRelease(before)) {
+    // The new epoch changes require_osd_release: its features are the new release's.
+    inc.encodeFeatures = osdmapEncodingFeatures(release);
+    after = applyIncremental(before, inc);
+  }
+  const features = inc.encodeFeatures;
   const fullBytes = encodeOSDMap(after, features);
   inc.fullCrc = after.crc;
   const incBytes = encodeIncremental(inc, features);

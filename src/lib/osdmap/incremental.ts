@@ -1,13 +1,14 @@
 /**
  * OSDMap::Incremental (formats.md §7): outer envelope v8 compat 7 (legacy thresholds 8/7/7),
- * the client section (v8 in Pacific, v9 from Reef), the OSD-only section, then `inc_crc` and
- * `full_crc`. inc_crc is CRC-32C (seed 0xffffffff) of everything from the outer header up to
- * inc_crc, chained over the bytes after it (full_crc and any unknown tail); full_crc is the
- * CRC of the full map that applying this incremental gives.
+ * the client section (v8 in Pacific, v9 from Reef: with SERVER_REEF from 18.2.2), the OSD-only
+ * section, then `inc_crc` and `full_crc`. inc_crc is CRC-32C (seed 0xffffffff) of everything
+ * from the outer header up to inc_crc, chained over the bytes after it (full_crc and any
+ * unknown tail); full_crc is the CRC of the full map that applying this incremental gives.
  *
  * `encodeIncremental(inc)` repeats the decoded versions (byte-exact round trip, inc_crc
- * recomputed); `encodeIncremental(inc, features)` writes what a Pacific monitor writes, and
- * stores `features` (less the RESERVED bit) as the encode-features field.
+ * recomputed); `encodeIncremental(inc, features)` writes what a monitor writes for those
+ * features (Pacific to Tentacle), and stores `features` (less the RESERVED bit) as the
+ * encode-features field.
  */
 import { crc32c, Reader, Writer, decodeUTime, decodeUuid, encodeUTime, encodeUuid } from '../encoding/index.js';
 import { FEATURE, hasFeature } from '../msg/features.js';
@@ -109,13 +110,21 @@ function decodeIncClientSection(r: Reader, inc: Partial<Incremental>): void {
   if (tail.length > 0) inc.clientTail = tail;
 }
 
+/**
+ * The client-section version OSDMap::Incremental::encode picks: 3, 5 or 6 without
+ * SERVER_LUMINOUS, SERVER_MIMIC or SERVER_NAUTILUS; else 9 (pg_upmap_primary changes) with
+ * SERVER_REEF and 8 without it, as 18.2.2 and later gate it. 18.2.0 and 18.2.1 wrote 9
+ * whatever the features: an Incremental decoded at v9 keeps v9, as does one that changes
+ * pg_upmap_primaries. Without features, the decoded version (raised to 9 for such changes).
+ */
 export function incClientVersionFor(inc: Incremental, features: bigint | undefined): number {
-  const reef = inc.newPgUpmapPrimary.size > 0 || inc.oldPgUpmapPrimary.size > 0;
-  if (features === undefined) return Math.max(inc.clientV, reef ? 9 : 0);
+  const needs9 = inc.newPgUpmapPrimary.size > 0 || inc.oldPgUpmapPrimary.size > 0 ? 9 : 0;
+  if (features === undefined) return Math.max(inc.clientV, needs9);
   if (!hasFeature(features, FEATURE.SERVER_LUMINOUS)) return 3;
   if (!hasFeature(features, FEATURE.SERVER_MIMIC)) return 5;
   if (!hasFeature(features, FEATURE.SERVER_NAUTILUS)) return 6;
-  return reef || inc.clientV >= 9 ? 9 : 8;
+  if (hasFeature(features, FEATURE.SERVER_REEF) || inc.clientV >= 9 || needs9) return 9;
+  return 8;
 }
 
 /** Before v5 new_state was map<s32, u8>: Ceph drops entries whose bits are all above 0xff. */

@@ -1,6 +1,7 @@
 /**
  * The client-usable section of a full OSDMap (formats.md §6.1): envelope compat 1, v9 in
- * Pacific (v10 from Reef: pg_upmap_primaries). Older feature sets get v3, v6 or v7.
+ * Pacific, v10 from Reef (pg_upmap_primaries; gated on SERVER_REEF from 18.2.2). Older feature
+ * sets get v3, v6 or v7.
  */
 import { decodeCrushMap } from '../crush/codec.js';
 import { Reader, Writer, decodeUTime, decodeUuid, encodeUTime, encodeUuid } from '../encoding/index.js';
@@ -81,14 +82,23 @@ export function decodeClientSection(r: Reader, m: Partial<OSDMap>): void {
   if (tail.length > 0) m.clientTail = tail;
 }
 
-/** The client-section version a Pacific encoder picks (a Reef map keeps Reef's v10). */
+/**
+ * The client-section version OSDMap::encode picks for these features: 3, 6 or 7 without
+ * SERVER_LUMINOUS, SERVER_MIMIC or SERVER_NAUTILUS; else 10 (pg_upmap_primaries) with
+ * SERVER_REEF and 9 without it, as 18.2.2 and later gate it. 18.2.0 and 18.2.1 wrote 10
+ * whatever the features: a map already at v10 (decoded from such a monitor, or set by
+ * applyIncrementalUnencoded from an ungated Incremental) keeps v10, and a map with
+ * pg_upmap_primaries needs it. Without features, the decoded version (raised to 10 for
+ * pg_upmap_primaries).
+ */
 export function clientVersionFor(m: OSDMap, features: bigint | undefined): number {
-  const reef = m.clientV >= 10 || m.pgUpmapPrimaries.size > 0 ? 10 : 9;
-  if (features === undefined) return Math.max(m.clientV, m.pgUpmapPrimaries.size > 0 ? 10 : 0);
+  const needs10 = m.pgUpmapPrimaries.size > 0 ? 10 : 0;
+  if (features === undefined) return Math.max(m.clientV, needs10);
   if (!hasFeature(features, FEATURE.SERVER_LUMINOUS)) return 3;
   if (!hasFeature(features, FEATURE.SERVER_MIMIC)) return 6;
   if (!hasFeature(features, FEATURE.SERVER_NAUTILUS)) return 7;
-  return reef;
+  if (hasFeature(features, FEATURE.SERVER_REEF) || m.clientV >= 10 || needs10) return 10;
+  return 9;
 }
 
 /** Pre-v4 decoders only know the legacy REQUIRE_* flags: Ceph adds them for the release. */

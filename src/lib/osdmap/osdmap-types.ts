@@ -84,6 +84,11 @@ export const RELEASE = {
   NAUTILUS: 14,
   OCTOPUS: 15,
   PACIFIC: 16,
+  QUINCY: 17,
+  REEF: 18,
+  SQUID: 19,
+  TENTACLE: 20,
+  UMBRELLA: 21,
 } as const;
 
 export interface OSDMap {
@@ -187,13 +192,22 @@ export const RELEASE_NAMES = [
   'octopus',
   'pacific',
   'quincy',
+  'reef',
+  'squid',
+  'tentacle',
+  'umbrella',
 ];
 
-/** to_string(ceph_release_t) as Pacific prints it: releases it does not know are "unknown". */
+/**
+ * to_string(ceph_release_t) (ceph_release_name): the names of ceph_release_t up to umbrella
+ * (21, the last value before `max` in src/common/ceph_releases.h); any other value is
+ * "unknown", as Ceph prints it.
+ */
 export function releaseName(r: number): string {
   return RELEASE_NAMES[r] ?? 'unknown';
 }
 
+/** ceph_release_from_name: the release of a name, 0 (unknown) for a name Ceph does not know. */
 export function releaseFromName(name: string): number {
   const i = RELEASE_NAMES.indexOf(name);
   return i < 0 ? 0 : i;

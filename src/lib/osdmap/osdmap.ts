@@ -5,9 +5,9 @@
  * the CRC field, chained over any bytes after it).
  *
  * `encodeOSDMap(map)` writes the section versions the map was decoded with, so decoding and
- * re-encoding gives the input bytes back. `encodeOSDMap(map, features)` writes what a Pacific
- * monitor writes for those features (the internal RESERVED bit 62 is ignored). The embedded
- * CRUSH map is always written from its raw bytes.
+ * re-encoding gives the input bytes back. `encodeOSDMap(map, features)` writes what a monitor
+ * (Pacific to Tentacle) writes for those features (the internal RESERVED bit 62 is ignored).
+ * The embedded CRUSH map is always written from its raw bytes.
  */
 import { crc32c, Reader, Writer } from '../encoding/index.js';
 import { MonctlError } from '../errors.js';
@@ -63,7 +63,8 @@ export function decodeOSDMapFrom(r: Reader, opts: DecodeOptions = {}): OSDMap {
 
 /**
  * Encodes the map and fills in its CRC (the map's `crc` field is not read). Without `features`
- * the decoded section versions are kept; with them, Pacific's choice for those features.
+ * the decoded section versions are kept; with them, Ceph's choice for those features
+ * (OSDMap::encode; the features of a monitor's maps are osdmapEncodingFeatures).
  * With a `cache` (osdmap verify) the encoded parts of the previous epoch's map are reused and
  * the result is a view into the cache's buffer, valid until its next encoding.
  */

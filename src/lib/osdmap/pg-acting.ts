@@ -2,11 +2,12 @@
  * The acting set of every PG of a pool, without an allocation per PG: the loop behind
  * `osdmaptool --test-map-pgs[-dump]` and `monctl pg stats|dump-map|diff`.
  *
- * Most PGs of a real map have no upmap, pg_temp or primary_temp entry and no OSD with a primary
- * affinity below 1: for them acting = up = CRUSH's answer filtered by "exists" and "up", and the
- * primary is the first OSD left. That path runs on typed arrays reused for every PG. A PG with an
- * entry in one of those tables (or any PG of a map with primary affinities) goes through the full
- * pipeline, `pgToUpActing`, which is the specification the fast path must agree with.
+ * Most PGs of a real map have no upmap (of any kind), pg_temp or primary_temp entry and no OSD
+ * with a primary affinity below 1: for them acting = up = CRUSH's answer filtered by "exists"
+ * and "up", and the primary is the first OSD left. That path runs on typed arrays reused for
+ * every PG. A PG with an entry in one of those tables (or any PG of a map with primary
+ * affinities) goes through the full pipeline, `pgToUpActing`, which is the specification the
+ * fast path must agree with.
  */
 import { doRuleInto, type CrushContext } from '../crush/mapper.js';
 import type { OSDMap } from './osdmap-types.js';
@@ -22,7 +23,7 @@ const UP = 2;
 /** Seeds (folded) of `pool` that have an entry in one of the PG tables. */
 function specialSeeds(m: OSDMap, poolId: number): Set<number> {
   const out = new Set<number>();
-  for (const table of [m.pgUpmap, m.pgUpmapItems, m.pgTemp, m.primaryTemp]) {
+  for (const table of [m.pgUpmap, m.pgUpmapItems, m.pgUpmapPrimaries, m.pgTemp, m.primaryTemp]) {
     for (const e of table.values()) if (e.pg.pool === poolId) out.add(e.pg.seed >>> 0);
   }
   return out;

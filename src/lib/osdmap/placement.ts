@@ -1,9 +1,10 @@
 /**
  * Data placement (placement.md §10): from a placement group, or an object name, to the OSDs
- * that hold it, exactly as Ceph 16.2 (Pacific) computes it.
+ * that hold it, exactly as Ceph 16.2 (Pacific) computes it, with Reef's pg_upmap_primaries and
+ * the shard order of Tentacle's optimized erasure-coded pools' pg_temp.
  *
  * The pipeline for one PG: placement seed (pps) → rule lookup (ruleset, type and size checks) →
- * CRUSH → drop OSDs that do not exist → pg_upmap / pg_upmap_items → up set (only up OSDs;
+ * CRUSH → drop OSDs that do not exist → pg_upmap / pg_upmap_items / pg_upmap_primaries → up set (only up OSDs;
  * replicated pools shift, erasure-coded pools keep NONE holes) → primary affinity → pg_temp /
  * primary_temp → acting set. All arithmetic is on unsigned 32-bit integers.
  *
@@ -139,7 +140,7 @@ function pgToRawOsds(m: OSDMap, pool: PgPool, pg: PgId): { raw: number[]; pps: n
   return { raw, pps };
 }
 
-/** pg_upmap, then pg_upmap_items, keyed by the folded pg (OSDMap::_apply_upmap). */
+/** pg_upmap, pg_upmap_items, then pg_upmap_primaries, keyed by the folded pg (OSDMap::_apply_upmap). */
 function applyUpmap(m: OSDMap, pool: PgPool, rawPg: PgId, raw: number[]): number[] {
   const key = pgKey(rawPgToPg(pool, rawPg));
   let out = raw;
@@ -164,6 +165,17 @@ function applyUpmap(m: OSDMap, pool: PgPool, rawPg: PgId, raw: number[]): number
         if (o === from && pos < 0 && !markedOut(m, to)) pos = i;
       }
       if (!present && pos >= 0) out[pos] = to;
+    }
+  }
+  // Reef and later: pg_upmap_primaries swaps the chosen OSD (if in the set, not first, and not
+  // marked out) with the first one.
+  const primary = m.pgUpmapPrimaries.get(key);
+  if (primary !== undefined && primary.value >= 0 && primary.value < m.maxOsd && !markedOut(m, primary.value)) {
+    const at = out.indexOf(primary.value, 1);
+    if (at > 0) {
+      out = [...out];
+      out[at] = out[0]!;
+      out[0] = primary.value;
     }
   }
   return out;
@@ -202,10 +214,27 @@ function applyPrimaryAffinity(m: OSDMap, pool: PgPool, pps: number, up: number[]
   return chosen;
 }
 
+/** Tentacle's optimized erasure-coded pools (pg_pool_t::allows_ecoptimizations). */
+function allowsEcOptimizations(pool: PgPool): boolean {
+  return pool.type === POOL_TYPE.ERASURE && (pool.flags & POOL_FLAG.EC_OPTIMIZATIONS) !== 0n;
+}
+
+/**
+ * OSDMap::pgtemp_undo_primaryfirst: an optimized EC pool's pg_temp lists the shards that may be
+ * primary first, then the nonprimary_shards (each group in shard order); back to shard order.
+ */
+function undoPrimaryFirst(pool: PgPool, temp: readonly number[]): number[] {
+  const nonprimary = new Set(pool.nonprimaryShards);
+  const order = [...temp.keys()].filter((i) => !nonprimary.has(i)).concat([...temp.keys()].filter((i) => nonprimary.has(i)));
+  const out = new Array<number>(temp.length);
+  order.forEach((shard, i) => (out[shard] = temp[i]!));
+  return out;
+}
+
 /** pg_temp filtered by exists/up, and the temp primary (OSDMap::_get_temp_osds). */
 function tempOsds(m: OSDMap, pool: PgPool, rawPg: PgId): { temp: number[]; tempPrimary: number } {
   const key = pgKey(rawPgToPg(pool, rawPg));
-  const temp: number[] = [];
+  let temp: number[] = [];
   const entry = m.pgTemp.get(key);
   if (entry !== undefined) {
     for (const o of entry.value) {
@@ -214,7 +243,9 @@ function tempOsds(m: OSDMap, pool: PgPool, rawPg: PgId): { temp: number[]; tempP
     }
   }
   const pt = m.primaryTemp.get(key);
+  // The primary is the first OSD in pg_temp's own order (primary-capable shards first).
   const tempPrimary = pt !== undefined ? pt.value : pickPrimary(temp);
+  if (temp.length > 0 && allowsEcOptimizations(pool)) temp = undoPrimaryFirst(pool, temp);
   return { temp, tempPrimary };
 }
 

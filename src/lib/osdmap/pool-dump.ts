@@ -12,7 +12,10 @@ import { dumpPoolSnapInfo } from './pool-snap.js';
 import { compareBytewise } from './string-map.js';
 import { POOL_FLAG, effectivePoolFlags, type PgPool, type SnapInterval } from './pool.js';
 
-/** Flag names of Pacific (16.2.15); bits it has no name for print as `???`. */
+/**
+ * Flag names (pg_pool_t::get_flag_name) through Tentacle: crimson from Reef, ec_optimizations
+ * from Tentacle; bits with no name print as `???`.
+ */
 const FLAG_NAMES = [
   'hashpspool',
   'full',
@@ -32,6 +35,8 @@ const FLAG_NAMES = [
   'creating',
   'eio',
   'bulk',
+  'crimson',
+  'ec_optimizations',
 ];
 
 export function poolFlagsString(flags: bigint): string {

@@ -1,9 +1,9 @@
 /**
- * pg_pool_t (formats.md §5.5): one pool of an OSDMap. Pacific writes v29 (v30 for a stretch
- * pool), compat 5; older feature sets get older versions, down to the bare v4 and v2 forms.
- * The decoder reads every version up to Tentacle's v32: v31 replaced the four stretch fields
- * with an optional tuple; v32's nonprimary_shards (and anything newer) is kept as raw bytes.
- * The dump (pools[] of `osd dump`) is in pool-dump.ts.
+ * pg_pool_t (formats.md §5.5): one pool of an OSDMap. Pacific to Squid write v29 (v30 for a
+ * stretch pool), compat 5; Tentacle writes v32 with SERVER_TENTACLE (v31 replaced the four
+ * stretch fields with an optional tuple, v32 added nonprimary_shards); older feature sets get
+ * older versions, down to the bare v4 and v2 forms. Anything after the last field known here
+ * is kept as raw bytes. The dump (pools[] of `osd dump`) is in pool-dump.ts.
  */
 import { Reader, Writer, decodeUTime, encodeUTime, type UTime } from '../encoding/index.js';
 import { FEATURE, FEATURES_ALL, hasFeature } from '../msg/features.js';
@@ -20,10 +20,12 @@ export const POOL_FLAG = {
   SELFMANAGED_SNAPS: 1n << 13n,
   POOL_SNAPS: 1n << 14n,
   CREATING: 1n << 15n,
+  /** Tentacle: the optimized erasure-code I/O path (`allow_ec_optimizations`). */
+  EC_OPTIMIZATIONS: 1n << 19n,
 } as const;
 export const CRUSH_ITEM_NONE = 0x7fffffff;
 /** Highest struct_v whose fields this decoder reads; later ones are skipped and kept. */
-export const PG_POOL_MAX_KNOWN_V = 31;
+export const PG_POOL_MAX_KNOWN_V = 32;
 
 export interface SnapInterval {
   start: bigint;
@@ -98,7 +100,11 @@ export interface PgPool {
   peeringCrush: PeeringCrush;
   /** v31+: whether the optional stretch tuple was present. */
   peeringCrushPresent?: boolean;
-  /** Bytes after the last field this decoder knows (v32 nonprimary_shards, newer fields). */
+  /** v32: the erasure-code shards that may not be primary (shard_id_set), ascending. */
+  nonprimaryShards: number[];
+  /** v32: nonprimary_shards as decoded when its varints were not in the shortest form. */
+  nonprimaryShardsRaw?: Uint8Array;
+  /** Bytes after the last field this decoder knows (newer fields). */
   tail?: Uint8Array;
 }
 
@@ -129,7 +135,7 @@ function decodeIntervals(r: Reader, n: number): SnapInterval[] {
 }
 
 export function decodePgPool(r: Reader): PgPool {
-  const env = legacyEnvelope(r, 'pg_pool_t', PG_POOL_MAX_KNOWN_V + 1, 5, 5);
+  const env = legacyEnvelope(r, 'pg_pool_t', PG_POOL_MAX_KNOWN_V, 5, 5);
   const v = env.version;
   const p = defaultPool(v);
   p.type = r.u8('pool type');
@@ -211,6 +217,7 @@ export function decodePgPool(r: Reader): PgPool {
     p.peeringCrushPresent = r.bool('pool peering_crush present');
     if (p.peeringCrushPresent) p.peeringCrush = decodePeeringCrush(r);
   }
+  if (v >= 32) decodeNonprimaryShards(r, p);
   if (env.hasLength) {
     const tail = env.finish();
     if (tail.length > 0) p.tail = tail;
@@ -242,6 +249,60 @@ function decodePeeringCrush(r: Reader): PeeringCrush {
     bucketBarrier: r.u32('pool peering_crush_bucket_barrier'),
     mandatoryMember: r.s32('pool peering_crush_mandatory_member'),
   };
+}
+
+// ---- shard_id_set ---------------------------------------------------------------------------
+
+/** shard_id_set (bitset_set<128, shard_id_t>): two 64-bit words, each a denc_varint. */
+const SHARD_SET_WORDS = 2;
+
+function readVarint(r: Reader, what: string): bigint {
+  let v = 0n;
+  for (let shift = 0n; ; shift += 7n) {
+    const b = r.u8(what);
+    v |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return BigInt.asUintN(64, v);
+  }
+}
+
+function writeVarint(w: Writer, v: bigint): void {
+  while (v >= 0x80n) {
+    w.u8(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  w.u8(Number(v));
+}
+
+function encodeShardSet(w: Writer, shards: readonly number[]): void {
+  const words = new Array<bigint>(SHARD_SET_WORDS).fill(0n);
+  for (const s of shards) words[Math.floor(s / 64)]! |= 1n << BigInt(s % 64);
+  for (const word of words) writeVarint(w, word);
+}
+
+function readShardSet(r: Reader): number[] {
+  const shards: number[] = [];
+  for (let i = 0; i < SHARD_SET_WORDS; i++) {
+    const word = readVarint(r, 'pool nonprimary_shards');
+    for (let b = 0; b < 64; b++) if ((word >> BigInt(b)) & 1n) shards.push(i * 64 + b);
+  }
+  return shards;
+}
+
+function decodeNonprimaryShards(r: Reader, p: PgPool): void {
+  const at = r.pos;
+  p.nonprimaryShards = readShardSet(r);
+  const raw = r.bytes.subarray(at, r.pos);
+  const canonical = new Writer(raw.length);
+  encodeShardSet(canonical, p.nonprimaryShards);
+  if (Buffer.compare(Buffer.from(canonical.bytes()), Buffer.from(raw)) !== 0) p.nonprimaryShardsRaw = raw.slice();
+}
+
+/** The decoded (longer than needed) encoding, while it still holds the pool's shards. */
+function rawShardSet(p: PgPool): Uint8Array | undefined {
+  if (!p.nonprimaryShardsRaw) return undefined;
+  const held = readShardSet(new Reader(p.nonprimaryShardsRaw));
+  const same = held.length === p.nonprimaryShards.length && held.every((s, i) => s === p.nonprimaryShards[i]);
+  return same ? p.nonprimaryShardsRaw : undefined;
 }
 
 function decodeAppMetadata(r: Reader): Map<string, Map<string, string>> {
@@ -311,16 +372,21 @@ export function defaultPool(structV = 29): PgPool {
     pgAutoscaleMode: 1,
     lastPgMergeMeta: emptyPgMergeMeta(),
     peeringCrush: { bucketCount: 0, bucketTarget: 0, bucketBarrier: 0, mandatoryMember: CRUSH_ITEM_NONE },
+    nonprimaryShards: [],
   };
 }
 
 // ---- encode ---------------------------------------------------------------------------------
 
-/** The struct_v Pacific's encoder picks for these features. */
+/**
+ * The struct_v pg_pool_t::encode picks for these features: Tentacle's 32 with SERVER_TENTACLE,
+ * else 29 (30 for a stretch pool) down to the older forms as features are missing.
+ */
 export function pgPoolVersionFor(p: PgPool, features: bigint): number {
   if (!hasFeature(features, FEATURE.PGPOOL3)) return 2;
   if (!hasFeature(features, FEATURE.OSDENC)) return 4;
   if (!hasFeature(features, FEATURE.OSD_POOLRESEND)) return 14;
+  if (hasFeature(features, FEATURE.SERVER_TENTACLE)) return 32;
   if (!hasFeature(features, FEATURE.NEW_OSDOP_ENCODING)) return 21;
   if (!hasFeature(features, FEATURE.SERVER_LUMINOUS)) return 24;
   if (!hasFeature(features, FEATURE.SERVER_MIMIC)) return 26;
@@ -330,7 +396,7 @@ export function pgPoolVersionFor(p: PgPool, features: bigint): number {
 
 /**
  * Without `features`, writes the version the pool was decoded from (byte-exact round trip,
- * unknown tail included); with them, the version a Pacific encoder picks for those features.
+ * unknown tail included); with them, the version Ceph picks for those features.
  */
 export function encodePgPool(w: Writer, p: PgPool, features?: bigint): void {
   const v = features === undefined ? p.structV : pgPoolVersionFor(p, features);
@@ -416,8 +482,15 @@ function encodeBody(w: Writer, p: PgPool, v: number, f: bigint, features: bigint
   const pc = p.peeringCrush;
   if (v === 30) w.u32(pc.bucketCount).u32(pc.bucketTarget).u32(pc.bucketBarrier).s32(pc.mandatoryMember);
   if (v >= 31) {
-    const present = p.peeringCrushPresent ?? isStretchPool(p);
+    // maybe_peering_crush_data(): the tuple only for a stretch pool (re-encoding as decoded:
+    // as it was).
+    const present = features === undefined && p.peeringCrushPresent !== undefined ? p.peeringCrushPresent : isStretchPool(p);
     w.bool(present);
     if (present) w.u32(pc.bucketCount).u32(pc.bucketTarget).u32(pc.bucketBarrier).s32(pc.mandatoryMember);
+  }
+  if (v >= 32) {
+    const raw = features === undefined ? rawShardSet(p) : undefined;
+    if (raw) w.raw(raw);
+    else encodeShardSet(w, p.nonprimaryShards);
   }
 }

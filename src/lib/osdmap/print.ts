@@ -1,6 +1,7 @@
 /**
- * OSDMap::print as Ceph 16.2 (Pacific) writes it: the text of `osdmaptool F --print` (and of
- * `ceph osd dump` plain). Sections: the header fields, a blank line, one line per pool (with
+ * OSDMap::print as Ceph writes it: the text of `osdmaptool F --print` (and of `ceph osd dump`
+ * plain), Pacific's, with what Reef and later add for their maps (pg_upmap_primary lines, the
+ * read balance score of Reef and Squid, release and flag names through Tentacle). Sections: the header fields, a blank line, one line per pool (with
  * its snaps and removed snaps indented by a tab), a blank line, `max_osd` and one line per
  * existing OSD, a blank line, then the pg overrides and blocklists.
  *
@@ -32,6 +33,7 @@ import { formatPg } from './pg.js';
 import { formatSnapIntervals, poolFlagsString } from './pool-dump.js';
 import { POOL_OPT_NAMES } from './pool-opts.js';
 import { POOL_TYPE, effectivePoolFlags, type PgPool } from './pool.js';
+import { readBalanceScore } from './read-balance.js';
 import { compareBytewise } from './string-map.js';
 
 // ---- C++ number formatting -------------------------------------------------------------------
@@ -110,8 +112,11 @@ export function weightFloat16(w: number): number {
 
 // ---- pools -----------------------------------------------------------------------------------
 
-/** pool_opts_t names Pacific knows (16.2.15 stops at pg_num_max); others are not printed. */
-const PACIFIC_POOL_OPTS = POOL_OPT_NAMES.slice(0, POOL_OPT_NAMES.indexOf('pg_num_max') + 1);
+/**
+ * pool_opts_t names printed: through read_ratio (key 24, Squid and later; Tentacle's
+ * osdmaptool prints it). Options Ceph's opt_mapping does not name are not printed.
+ */
+const PRINTED_POOL_OPTS = POOL_OPT_NAMES.slice(0, POOL_OPT_NAMES.indexOf('read_ratio') + 1);
 const CACHE_MODES = ['none', 'writeback', 'forward', 'readonly', 'readforward', 'readproxy', 'proxy'];
 const AUTOSCALE_MODES = ['off', 'warn', 'on'];
 /** pg_autoscale_mode_t::UNKNOWN (u8 max): the mode is not printed. */
@@ -135,8 +140,8 @@ function hitSetText(p: PgPool): string {
 /** pool_opts_t's operator<<: ` name value` per option, by name. */
 function poolOptsText(p: PgPool): string {
   const byName = p.opts.opts
-    .filter(({ key }) => key < PACIFIC_POOL_OPTS.length)
-    .map(({ key, opt }) => [PACIFIC_POOL_OPTS[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)
+    .filter(({ key }) => key < PRINTED_POOL_OPTS.length)
+    .map(({ key, opt }) => [PRINTED_POOL_OPTS[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)
     .sort(([a], [b]) => compareBytewise(a, b));
   return byName.map(([name, v]) => ` ${name} ${v}`).join('');
 }
@@ -182,10 +187,30 @@ export function formatPgPool(p: PgPool): string {
   return s;
 }
 
+/**
+ * The read balance score Reef and later print after a replicated pool (OSDMap::print_pools), and
+ * the line of its message, if any — for maps whose require_osd_release is reef or later (the
+ * text is that of the map's own release's osdmaptool; Pacific's prints no score). Tentacle
+ * scores a pool with the read_ratio option differently ("OSD size aware", not modelled here):
+ * nothing is printed for such a pool.
+ */
+function readBalanceText(m: OSDMap, id: number, p: PgPool): { score: string; message: string } {
+  const release = effectiveRequireOsdRelease(m);
+  if (p.type !== POOL_TYPE.REPLICATED || release < RELEASE.REEF) return { score: '', message: '' };
+  if (release >= RELEASE.SQUID && p.opts.opts.some(({ key }) => key === READ_RATIO_KEY)) return { score: '', message: '' };
+  const { rc, info } = readBalanceScore(m, id);
+  const score = rc >= 0 ? ` read_balance_score ${info.actingAdjScore.toFixed(2)}` : '';
+  const message = info.errMsg.length > 0 ? `${rc < 0 ? ' ERROR: ' : ' Warning: '}${info.errMsg}\n` : '';
+  return { score, message };
+}
+
+const READ_RATIO_KEY = POOL_OPT_NAMES.indexOf('read_ratio');
+
 function printPools(m: OSDMap): string {
   let out = '';
   for (const [id, p] of sortedByNumber(m.pools)) {
-    out += `pool ${id} '${m.poolName.get(id) ?? '<unknown>'}' ${formatPgPool(p)}\n`;
+    const rb = readBalanceText(m, id, p);
+    out += `pool ${id} '${m.poolName.get(id) ?? '<unknown>'}' ${formatPgPool(p)}${rb.score}\n${rb.message}`;
     for (const [, snap] of [...p.snaps].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       out += `\tsnap ${formatSnapId(snap.snapid)} '${snap.name}' ${formatUTimeCeph(snap.stamp)}\n`;
     }
@@ -228,6 +253,7 @@ function printOverrides(m: OSDMap): string {
   let out = '';
   for (const e of sortedPgEntries(m.pgUpmap)) out += `pg_upmap ${formatPg(e.pg)} [${e.value.join(',')}]\n`;
   for (const e of sortedPgEntries(m.pgUpmapItems)) out += `pg_upmap_items ${formatPg(e.pg)} [${e.value.flat().join(',')}]\n`;
+  for (const e of sortedPgEntries(m.pgUpmapPrimaries)) out += `pg_upmap_primary ${formatPg(e.pg)} ${e.value}\n`;
   for (const e of sortedPgEntries(m.pgTemp)) out += `pg_temp ${formatPg(e.pg)} [${e.value.join(',')}]\n`;
   for (const e of sortedPgEntries(m.primaryTemp)) out += `primary_temp ${formatPg(e.pg)} ${e.value}\n`;
   // Hash-table order, as osdmaptool walks Ceph's unordered blocklist.
@@ -253,6 +279,7 @@ function printHeader(m: OSDMap): string {
     out += `recovering_stretch_mode ${m.recoveringStretchMode}\nstretch_mode_bucket ${m.stretchModeBucket}\n`;
   }
   if (m.clusterSnapshot.length > 0) out += `cluster_snapshot ${m.clusterSnapshot}\n`;
+  if (m.allowCrimson) out += 'allow_crimson=true\n';
   return out + '\n';
 }
 

@@ -9,10 +9,16 @@ import { BUCKET_STRAW2, HAMMER_ALLOWED_BUCKET_ALGS, RULE_TYPE_REPLICATED, RuleOp
 import type { UTime } from '../encoding/index.js';
 import { ADDR_TYPE, parseEntityAddr } from '../msg/entity-addr.js';
 import { emptyMonMap, MON_INFO_V, type MonMap } from '../monmap/index.js';
-import { OSDMAP_FLAG, RELEASE, type OSDMap } from '../osdmap/index.js';
+import { OSDMAP_FLAG, RELEASE, osdmapEncodingFeatures, type OSDMap } from '../osdmap/index.js';
 
-/** CEPH_FEATURES_ALL of a Pacific daemon: what a Pacific quorum encodes maps with. */
+/** CEPH_FEATURES_ALL of a Pacific daemon (what its connections advertise). */
 export const PACIFIC_FEATURES = 0x3f01cfbffffdffffn;
+
+/**
+ * What a Pacific quorum encodes its OSDMaps and Incrementals with, require_osd_release being
+ * pacific: OSDMap::get_encoding_features (0x0f00088010212a04, as a Pacific store records).
+ */
+export const PACIFIC_OSDMAP_FEATURES = osdmapEncodingFeatures(RELEASE.PACIFIC);
 
 /** CrushWrapper's standard type names (build_simple_crush_map). */
 export const CRUSH_TYPES = ['osd', 'host', 'chassis', 'rack', 'row', 'pdu', 'pod', 'room', 'datacenter', 'zone', 'region', 'root'];

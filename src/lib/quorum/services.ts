@@ -20,14 +20,13 @@ import {
   emptyIncremental,
   encodeIncremental,
   encodeOSDMap,
-  FEATURE_RESERVED,
   OSDMAP_PREFIX,
   type Incremental,
   type OSDMap,
 } from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
 import type { Mutation } from './api.js';
-import { initialMonMap, initialOSDMap, PACIFIC_FEATURES } from './initial-maps.js';
+import { initialMonMap, initialOSDMap, PACIFIC_OSDMAP_FEATURES } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
 import { applyEdit, prepareMutation, type Prepared } from './osd-mutations.js';
 
@@ -118,16 +117,16 @@ export class OsdmapService {
   private newPending(): Incremental {
     const base = this.base!;
     const inc = emptyIncremental(base.fsid, base.epoch + 1);
-    inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
+    inc.encodeFeatures = PACIFIC_OSDMAP_FEATURES;
     return inc;
   }
 
   /** create_initial: epoch 1 carries the whole first map in `fullmap`. */
   createInitial(fsid: string, now: UTime): void {
     const inc = emptyIncremental(fsid, 1);
-    inc.encodeFeatures = PACIFIC_FEATURES & ~FEATURE_RESERVED;
+    inc.encodeFeatures = PACIFIC_OSDMAP_FEATURES;
     inc.modified = { ...now };
-    inc.fullmap = encodeOSDMap(initialOSDMap(fsid, now), PACIFIC_FEATURES);
+    inc.fullmap = encodeOSDMap(initialOSDMap(fsid, now), PACIFIC_OSDMAP_FEATURES);
     this.pending = inc;
   }
 
@@ -165,17 +164,17 @@ export class OsdmapService {
   encodePending(tx: TransactionBuilder): number {
     const inc = this.pending!;
     // The projected map is this very incremental applied (its modified stamp included); the
-    // incremental's features encode it as PACIFIC_FEATURES do. The cache's buffer is reused by
-    // the next encoding, hence the copy.
+    // incremental's features encode it as PACIFIC_OSDMAP_FEATURES do. The cache's buffer is
+    // reused by the next encoding, hence the copy.
     const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncrementalUnencoded(this.base!, inc));
-    const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
+    const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_OSDMAP_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
     // The proposal is in flight: the next commands build a new pending on top of it.
     this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };
     this.pending = undefined;
     this.projected = undefined;
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
-    tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_FEATURES));
+    tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_OSDMAP_FEATURES));
     putLastCommitted(tx, this.kv, OSDMAP_PREFIX, BigInt(inc.epoch));
     return inc.epoch;
   }

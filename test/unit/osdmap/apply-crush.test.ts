@@ -19,10 +19,19 @@ import {
   encodeCrushMap,
   reencodeCrushMap,
   TAIL_GROUPS_PACIFIC,
+  TAIL_GROUPS_SQUID,
   type CrushMap,
 } from '../../../src/lib/crush/index.js';
 import { FEATURE } from '../../../src/lib/msg/features.js';
-import { applyIncremental, applyIncrementalShared, decodeIncremental, decodeOSDMap, encodeOSDMap } from '../../../src/lib/osdmap/index.js';
+import {
+  applyIncremental,
+  applyIncrementalShared,
+  decodeIncremental,
+  decodeOSDMap,
+  encodeOSDMap,
+  osdmapEncodingFeatures,
+  RELEASE,
+} from '../../../src/lib/osdmap/index.js';
 import { crcField } from '../../../src/lib/osdmap/osdmap.js';
 import { FIXTURES_DIR } from '../../helpers/ceph.js';
 import { replicatedRule } from '../../helpers/crush-maps.js';
@@ -127,8 +136,26 @@ describe('an incremental CRUSH blob as the full map holds it', () => {
     const pacific = FEATURE.SERVER_LUMINOUS | FEATURE.CRUSH_TUNABLES5;
     expect(reencodeCrushMap(blob, pacific).map.tailGroups).toBe(TAIL_GROUPS_PACIFIC);
     expect(reencodeCrushMap(blob).map.tailGroups).toBe(TAIL_GROUPS_PACIFIC);
-    expect(crushTailGroupsFor(FEATURE.CRUSH_TUNABLES5, 8)).toBe(6);
-    expect(crushTailGroupsFor(0n, 8)).toBe(5);
+    expect(crushTailGroupsFor(FEATURE.CRUSH_TUNABLES5)).toBe(6);
+    expect(crushTailGroupsFor(0n)).toBe(5);
+  });
+
+  it('writes the msr tunables only with CRUSH_MSR, as CrushWrapper::encode does', () => {
+    const m = crushAsDecoded(afterCrushRm());
+    m.tailGroups = TAIL_GROUPS_SQUID;
+    m.tunables = { ...m.tunables, msrDescents: 7, msrCollisionTries: 9 };
+    const blob = encodeCrushMap(m);
+    const tentacle = osdmapEncodingFeatures(RELEASE.TENTACLE);
+    // The OSDMap's features never include CRUSH_MSR: a full map's CRUSH has no msr tunables.
+    const full = reencodeCrushMap(blob, tentacle);
+    expect(full.map.tailGroups).toBe(TAIL_GROUPS_PACIFIC);
+    expect(full.bytes.length).toBe(blob.length - 8);
+    // A quorum's features do: the decoded values are written back (the defaults if absent).
+    expect(Buffer.from(reencodeCrushMap(blob, tentacle | FEATURE.CRUSH_MSR).bytes).equals(blob)).toBe(true);
+    const withDefaults = decodeCrushMap(reencodeCrushMap(full.bytes, tentacle | FEATURE.CRUSH_MSR).bytes);
+    expect([withDefaults.tailGroups, withDefaults.tunables.msrDescents, withDefaults.tunables.msrCollisionTries]).toEqual([TAIL_GROUPS_SQUID, 100, 100]);
+    // Without features the blob's own tail groups are kept.
+    expect(reencodeCrushMap(blob).map.tailGroups).toBe(TAIL_GROUPS_SQUID);
   });
 
   it('is idempotent: a map Ceph encoded after decoding comes back byte for byte', () => {

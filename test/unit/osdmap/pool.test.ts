@@ -49,6 +49,36 @@ describe('pg_pool_t', () => {
     expect(decodePgPool(new Reader(b)).peeringCrush).toEqual(p.peeringCrush);
   });
 
+  it('writes Tentacle’s v32 with SERVER_TENTACLE: the stretch tuple only for a stretch pool, nonprimary_shards as two varints', () => {
+    const tentacle = FEATURES_ALL | FEATURE.SERVER_TENTACLE;
+    const p = samplePool();
+    p.nonprimaryShards = [1, 3, 64, 127];
+    expect(pgPoolVersionFor(p, tentacle)).toBe(32);
+    const b = encode(p, tentacle);
+    expect([b[0], b[1]]).toEqual([32, 5]);
+    // absent tuple, then words 0b1010 and bit 0 | bit 63 as denc varints
+    expect(Buffer.from(b.subarray(-12)).toString('hex')).toBe('000a81808080808080808001');
+    const back = decodePgPool(new Reader(b));
+    expect([back.structV, back.peeringCrushPresent, back.nonprimaryShards, back.tail]).toEqual([32, false, [1, 3, 64, 127], undefined]);
+    expect(Buffer.from(encode(back)).equals(Buffer.from(b))).toBe(true);
+    // Without SERVER_TENTACLE the same pool is v29 (and nonprimary_shards is not written).
+    expect(encode(back, FEATURES_ALL)[0]).toBe(29);
+    const stretch = { ...back, peeringCrush: { bucketCount: 2, bucketTarget: 2, bucketBarrier: 8, mandatoryMember: -3 } };
+    const s32 = decodePgPool(new Reader(encode(stretch, tentacle)));
+    expect([s32.peeringCrushPresent, s32.peeringCrush]).toEqual([true, stretch.peeringCrush]);
+  });
+
+  it('keeps a nonprimary_shards encoding whose varints are not the shortest', () => {
+    const b = encode(samplePool(), FEATURES_ALL | FEATURE.SERVER_TENTACLE);
+    // Rewrite the last word (00) as 80 00 and grow the envelope length by one.
+    const longer = new Uint8Array([...b.subarray(0, -1), 0x80, 0x00]);
+    new DataView(longer.buffer).setUint32(2, new DataView(b.buffer, b.byteOffset).getUint32(2, true) + 1, true);
+    const back = decodePgPool(new Reader(longer));
+    expect(back.nonprimaryShards).toEqual([]);
+    expect(Buffer.from(encode(back)).equals(Buffer.from(longer))).toBe(true);
+    expect(Buffer.from(encode(back, FEATURES_ALL | FEATURE.SERVER_TENTACLE)).equals(Buffer.from(b))).toBe(true);
+  });
+
   it.each([
     [1n << 2n, 27], // SERVER_NAUTILUS's own bit (its mask also holds the incarnation bits)
     [1n << 28n, 26], // SERVER_MIMIC
@@ -91,8 +121,9 @@ describe('pg_pool_t', () => {
     expect(Object.keys(d.options as object)).toEqual(['compression_mode', 'pg_autoscale_bias', 'pg_num_min']);
   });
 
-  it('names unknown flag bits ??? as Pacific does and formats snap intervals in hex', () => {
-    expect(poolFlagsString((1n << 17n) | (1n << 18n) | 1n)).toBe('hashpspool,bulk,???');
+  it('names unknown flag bits ??? as Ceph does and formats snap intervals in hex', () => {
+    expect(poolFlagsString((1n << 17n) | (1n << 40n) | 1n)).toBe('hashpspool,bulk,???');
+    expect(poolFlagsString((1n << 18n) | (1n << 19n))).toBe('crimson,ec_optimizations');
     expect(formatSnapIntervals([])).toBe('[]');
   });
 

@@ -1,7 +1,9 @@
 /**
  * `osdmaptool --print`, `--tree` and `--dump json` text: every corpus OSDMap with Ceph 16.2.15's
- * answers beside it (`<hash>.print.txt`, `.tree.txt`, `.dump.json`) must match byte for byte. Skipped without
- * MONCTL_CORPUS. The number formatting (C++ `%g` and weightf_t) is checked on its own too.
+ * answers beside it (`<hash>.print.txt`, `.tree.txt`, `.dump.json`) must match byte for byte
+ * (release names after pacific read "unknown" in those answers, which have no read balance
+ * score). Skipped without MONCTL_CORPUS. The number formatting (C++ `%g` and weightf_t) is
+ * checked on its own too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { decodeOSDMap, dumpOSDMap } from '../../../src/lib/osdmap/index.js';
 import { cephJsonText, formatFixed, formatG, formatSnapId, printOSDMap } from '../../../src/lib/osdmap/print.js';
 import { formatOSDTreeTable, formatWeightf, printOSDTree } from '../../../src/lib/osdmap/tree.js';
 import { corpusAvailable, corpusObjects } from '../../helpers/corpus.js';
+import { asPacificText } from '../../helpers/pacific-text.js';
 
 describe('C++ number formatting', () => {
   it('formatG is printf("%g"): 6 significant digits, trailing zeros dropped, exponent past 1e6', () => {
@@ -67,9 +70,9 @@ describe.skipIf(!corpusAvailable)('osdmaptool --print / --tree / --dump json on 
 
   it.each(withAnswers.map((o) => [`${o.version}/${o.hash}`, o] as const))('%s', (_name, o) => {
     const map = decodeOSDMap(o.bytes);
-    if (existsSync(`${o.path}.print.txt`)) expect(printOSDMap(map)).toBe(readFileSync(`${o.path}.print.txt`, 'utf8'));
+    if (existsSync(`${o.path}.print.txt`)) expect(asPacificText(printOSDMap(map))).toBe(readFileSync(`${o.path}.print.txt`, 'utf8'));
     if (existsSync(`${o.path}.tree.txt`)) expect(printOSDTree(map)).toBe(readFileSync(`${o.path}.tree.txt`, 'utf8'));
     // `--dump json` text, floats with 17 significant digits (osdmaptool ends it without a newline).
-    if (existsSync(`${o.path}.dump.json`)) expect(cephJsonText(dumpOSDMap(map))).toBe(readFileSync(`${o.path}.dump.json`, 'utf8').replace(/\n$/, ''));
+    if (existsSync(`${o.path}.dump.json`)) expect(asPacificText(cephJsonText(dumpOSDMap(map)))).toBe(readFileSync(`${o.path}.dump.json`, 'utf8').replace(/\n$/, ''));
   });
 });

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Mutation, MutationOp } from '../../../src/lib/quorum/api.js';
-import { PACIFIC_FEATURES } from '../../../src/lib/quorum/initial-maps.js';
+import { PACIFIC_OSDMAP_FEATURES } from '../../../src/lib/quorum/initial-maps.js';
 import { applyTransaction, type Kv } from '../../../src/lib/quorum/kv.js';
 import { checkMutation } from '../../../src/lib/quorum/mutation-check.js';
 import type { Prepared } from '../../../src/lib/quorum/osd-mutations.js';
@@ -48,13 +48,13 @@ function freshNode(now: UTime): Node {
 /** The pending incremental's encoding (empty when nothing is pending). */
 function pendingBytes(svc: OsdmapService): Buffer {
   const inc = svc.pendingIncremental;
-  return Buffer.from(inc === undefined ? [] : encodeIncremental(inc, PACIFIC_FEATURES));
+  return Buffer.from(inc === undefined ? [] : encodeIncremental(inc, PACIFIC_OSDMAP_FEATURES));
 }
 
 /** The pending incremental as bytes and as values (a deep copy), or undefined. */
 function snapshot(svc: OsdmapService): { bytes: Uint8Array; copy: Incremental } | undefined {
   const inc = svc.pendingIncremental;
-  return inc === undefined ? undefined : { bytes: encodeIncremental(inc, PACIFIC_FEATURES), copy: structuredClone(inc) as Incremental };
+  return inc === undefined ? undefined : { bytes: encodeIncremental(inc, PACIFIC_OSDMAP_FEATURES), copy: structuredClone(inc) as Incremental };
 }
 
 function expectSame(before: ReturnType<typeof snapshot>, svc: OsdmapService, what: string): void {
