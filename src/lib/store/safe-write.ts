@@ -1,6 +1,7 @@
 import { backupDbDir } from './backup.js';
 import { MonStore, type ApplyResult } from './mon-store.js';
 import { locateStore } from './locate.js';
+import { refuseNewerRelease } from './mon-release.js';
 import type { Transaction } from './transaction.js';
 
 export interface WriteRequest {
@@ -37,9 +38,8 @@ export async function writeTransaction(req: WriteRequest): Promise<WriteResult> 
     const transaction = await MonStore.with(req.store, {}, req.plan);
     return { ...base, dry_run: true, applied: false, ...(transaction ? { transaction } : {}) };
   }
-  // RocksDB writes go through the `rocksdb` package, which bundles a newer RocksDB than
-  // Ceph 16; a real Pacific ceph-mon starts on stores written this way (conformance tier:
-  // test/conformance/store-live.test.ts), so they are allowed like LevelDB writes.
+  refuseNewerRelease(location.monDataDir);
+  // How each backend writes so that the store's own release reads it: see openRocksDb.
   return MonStore.with(req.store, { write: true }, async (store) => {
     const transaction = await req.plan(store);
     if (!transaction || transaction.ops.length === 0) return { ...base, dry_run: false, applied: false };

@@ -111,3 +111,20 @@ describe('a write-ahead log torn before its first complete write', () => {
     expect(hashTree(mon)).toEqual(before);
   });
 });
+
+describe('a store of a release newer than monctl knows', () => {
+  for (const release of ['umbrella', 'vampire', '23']) {
+    it(`min_mon_release ${release}: read, but every write refused with DECODE_TOO_NEW`, () => {
+      const mon = extractFixture('tentacle');
+      writeFileSync(join(mon, 'min_mon_release'), `${release}\n`);
+      const before = hashTree(mon);
+      expect(runCli(['store', 'list', '-s', mon]).code).toBe(0);
+      for (const args of [['store', 'set', 'monctl_test', 'x', '--u64', '1'], ['osdmap', 'edit', 'set-flag', 'noup'], ['paxos', 'trim', '--keep', '3']]) {
+        const w = runCli([...args, '-s', mon, '--no-backup']);
+        expect(w.code, `${args.join(' ')}: ${w.stderr}`).toBe(7);
+        expect(w.stderr).toMatch(/DECODE_TOO_NEW.*min_mon_release.*newer than monctl knows/);
+      }
+      expect(hashTree(mon)).toEqual(before);
+    });
+  }
+});
