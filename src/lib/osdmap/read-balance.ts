@@ -91,11 +91,43 @@ function takeWeightOsdMap(crush: CrushMap, root: number, m: Map<number, number>)
   return sum;
 }
 
+/** A bucket that contains itself through its children, if any (depth-first, each bucket once). */
+function crushLoop(crush: OSDMap['crush']): number | undefined {
+  const state = new Map<number, 1 | 2>(); // 1: on the current path, 2: done
+  const visit = (id: number): number | undefined => {
+    const s = state.get(id);
+    if (s === 2) return undefined;
+    if (s === 1) return id;
+    state.set(id, 1);
+    for (const item of crush.buckets[-1 - id]?.items ?? []) {
+      if (item >= 0) continue;
+      const found = visit(item);
+      if (found !== undefined) return found;
+    }
+    state.set(id, 2);
+    return undefined;
+  };
+  for (const b of crush.buckets) {
+    const found = b ? visit(b.id) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Far above Ceph's mon_max_pool_pg_num (65536): the largest pg_num scored. */
+const MAX_SCORED_PGS = 1 << 20;
+
 /** OSDMap::calc_read_balance_score for one pool (Reef and Squid). */
 export function readBalanceScore(m: OSDMap, poolId: number): ReadBalanceResult {
   const pool = m.pools.get(poolId);
   if (pool === undefined) return { rc: -2, info: { ...zeroInfo(), errMsg: `pool ${poolId} not found` } };
   const numPgs = pool.pgNum;
+  // Scoring maps every PG; a pg_num no monitor allows (mon_max_pool_pg_num is 65536) comes
+  // from a damaged map and would take hours, so it is reported instead of scored.
+  if (numPgs > MAX_SCORED_PGS) return { rc: -7, info: { ...zeroInfo(), errMsg: `pool ${poolId} pg_num ${numPgs} is more than a monitor allows; read balance not scored` } };
+  // CRUSH descends a loop forever (Ceph's mapper too): a damaged map is reported, not scored.
+  const loop = crushLoop(m.crush);
+  if (loop !== undefined) return { rc: -40, info: { ...zeroInfo(), errMsg: `the CRUSH map has a loop through bucket ${loop}; read balance not scored` } };
 
   // get_pgs_by_osd
   const pgsByOsd = new Map<number, number>();
