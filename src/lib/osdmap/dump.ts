@@ -10,7 +10,8 @@ import { getBucket, RuleOp, type CrushMap } from '../crush/types.js';
 import { dumpEntityAddrvec, formatEntityAddr, formatLegacyStr } from '../msg/entity-addr.js';
 import { formatUTimeCeph } from '../msg/utime.js';
 import { dumpOsdInfo, dumpOsdXinfo } from './osd-info.js';
-import { sortedAddrEntries, sortedByNumber, sortedPgEntries, type AddrMap } from './osdmap-codec.js';
+import { blocklistInCephOrder } from './blocklist-order.js';
+import { sortedAddrEntries, sortedByNumber, sortedPgEntries, type AddrEntry } from './osdmap-codec.js';
 import {
   CEPH_OSD_IN,
   DEFAULT_PRIMARY_AFFINITY,
@@ -182,9 +183,9 @@ function dumpSnapMap(m: ReadonlyMap<number, SnapInterval[]>): unknown[] {
   }));
 }
 
-function dumpAddrMap(m: AddrMap): Record<string, string> {
+function dumpAddrEntries(entries: readonly AddrEntry[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const e of sortedAddrEntries(m)) out[formatEntityAddr(e.addr)] = formatUTimeCeph(e.until);
+  for (const e of entries) out[formatEntityAddr(e.addr)] = formatUTimeCeph(e.until);
   return out;
 }
 
@@ -240,8 +241,9 @@ export function dumpOSDMap(m: OSDMap): Record<string, unknown> {
     osds: osds.map((i) => dumpOsd(m, i)),
     osd_xinfo: osds.map((i) => ({ osd: i, ...dumpOsdXinfo(m.osdXinfo[i]!) })),
     ...dumpPgOverrides(m),
-    blocklist: dumpAddrMap(m.blocklist),
-    range_blocklist: dumpAddrMap(m.rangeBlocklist),
+    // The blocklist in hash-table order (Ceph's unordered_map), the range blocklist sorted.
+    blocklist: dumpAddrEntries(blocklistInCephOrder(m.blocklist)),
+    range_blocklist: dumpAddrEntries(sortedAddrEntries(m.rangeBlocklist)),
     erasure_code_profiles: Object.fromEntries(
       profiles.map(([name, kv]) => [name, Object.fromEntries([...kv].sort(([a], [b]) => compareBytewise(a, b)))]),
     ),

@@ -1,7 +1,8 @@
 /**
  * HitSet::Params (formats.md §5.3), a cache-tier pool's hit_set_params: envelope(1,1) around a
- * u8 type and, unless the type is NONE, the type's own envelope(1,1). Only BLOOM has a body:
- * u32 fpp_micro, u64 target_size, u64 seed.
+ * u8 type, then the type's own parameters. Only BLOOM has any: envelope(1,1) around u32
+ * fpp_micro, u64 target_size, u64 seed. The explicit types write nothing after the type byte
+ * (their Params keep the base class's empty encode: no envelope either).
  */
 import { Reader, Writer } from '../encoding/index.js';
 import { MonctlError } from '../errors.js';
@@ -19,7 +20,7 @@ export interface BloomParams {
 export interface HitSetParams {
   type: number;
   bloom?: BloomParams;
-  /** Unread bytes of newer minor versions: of the type's envelope, and of the outer one. */
+  /** Unread bytes of newer minor versions: of the bloom envelope, and of the outer one. */
   implTail?: Uint8Array;
   tail?: Uint8Array;
 }
@@ -29,22 +30,20 @@ export function decodeHitSetParams(r: Reader): HitSetParams {
   const at = r.pos;
   const type = r.u8('HitSet::Params type');
   const out: HitSetParams = { type };
-  if (type !== HIT_SET_TYPE.NONE) {
-    if (type > HIT_SET_TYPE.BLOOM) {
-      throw new MonctlError('DECODE_INVALID', `HitSet::Params type ${type} is unknown`, {
-        offset: at,
-        actions: ['The value is corrupt: restore it from a backup or another monitor.'],
-      });
-    }
-    const impl = r.envelope(`HitSet::Params ${TYPE_NAMES[type]!}`, 1);
-    if (type === HIT_SET_TYPE.BLOOM) {
-      out.bloom = {
-        fppMicro: r.u32('bloom fpp_micro'),
-        targetSize: r.u64('bloom target_size'),
-        seed: r.u64('bloom seed'),
-      };
-    }
-    const implTail = r.finish(impl, 'HitSet::Params impl');
+  if (type > HIT_SET_TYPE.BLOOM) {
+    throw new MonctlError('DECODE_INVALID', `HitSet::Params type ${type} is unknown`, {
+      offset: at,
+      actions: ['The value is corrupt: restore it from a backup or another monitor.'],
+    });
+  }
+  if (type === HIT_SET_TYPE.BLOOM) {
+    const impl = r.envelope('HitSet::Params bloom', 1);
+    out.bloom = {
+      fppMicro: r.u32('bloom fpp_micro'),
+      targetSize: r.u64('bloom target_size'),
+      seed: r.u64('bloom seed'),
+    };
+    const implTail = r.finish(impl, 'HitSet::Params bloom');
     if (implTail.length > 0) out.implTail = implTail;
   }
   const tail = r.finish(env, 'HitSet::Params');
@@ -55,12 +54,10 @@ export function decodeHitSetParams(r: Reader): HitSetParams {
 export function encodeHitSetParams(w: Writer, p: HitSetParams): void {
   const mark = w.envelope(1, 1);
   w.u8(p.type);
-  if (p.type !== HIT_SET_TYPE.NONE) {
+  if (p.type === HIT_SET_TYPE.BLOOM) {
     const impl = w.envelope(1, 1);
-    if (p.type === HIT_SET_TYPE.BLOOM) {
-      const b = p.bloom ?? { fppMicro: 0, targetSize: 0n, seed: 0n };
-      w.u32(b.fppMicro).u64(b.targetSize).u64(b.seed);
-    }
+    const b = p.bloom ?? { fppMicro: 0, targetSize: 0n, seed: 0n };
+    w.u32(b.fppMicro).u64(b.targetSize).u64(b.seed);
     if (p.implTail) w.raw(p.implTail);
     w.finish(impl);
   }

@@ -17,6 +17,7 @@ import { formatEntityAddr, formatEntityAddrvec } from '../msg/entity-addr.js';
 import { formatUTimeCeph } from '../msg/utime.js';
 import { minCompatClient, osdStateSet, osdmapFlagString } from './dump.js';
 import { hitSetTypeName } from './hit-set.js';
+import { blocklistInCephOrder } from './blocklist-order.js';
 import { sortedAddrEntries, sortedByNumber, sortedPgEntries } from './osdmap-codec.js';
 import {
   CEPH_OSD_IN,
@@ -255,7 +256,8 @@ function printOverrides(m: OSDMap): string {
   for (const e of sortedPgEntries(m.pgUpmapPrimaries)) out += `pg_upmap_primary ${formatPg(e.pg)} ${e.value}\n`;
   for (const e of sortedPgEntries(m.pgTemp)) out += `pg_temp ${formatPg(e.pg)} [${e.value.join(',')}]\n`;
   for (const e of sortedPgEntries(m.primaryTemp)) out += `primary_temp ${formatPg(e.pg)} ${e.value}\n`;
-  for (const e of sortedAddrEntries(m.blocklist)) out += `blocklist ${formatEntityAddr(e.addr)} expires ${formatUTimeCeph(e.until)}\n`;
+  // Hash-table order, as osdmaptool walks Ceph's unordered blocklist.
+  for (const e of blocklistInCephOrder(m.blocklist)) out += `blocklist ${formatEntityAddr(e.addr)} expires ${formatUTimeCeph(e.until)}\n`;
   for (const e of sortedAddrEntries(m.rangeBlocklist)) {
     out += `range blocklist ${formatEntityAddr(e.addr)} expires ${formatUTimeCeph(e.until)}\n`;
   }
