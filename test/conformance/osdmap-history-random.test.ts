@@ -12,6 +12,7 @@
  *   MONCTL_HISTORY_SEED=N     replay a run (the seed is printed, and in the test name)
  *   MONCTL_HISTORY_STEPS=N    commands to run (default 300: about 2 minutes on 2 cores)
  *   MONCTL_HISTORY_RELEASE=R  the release's mon and tools (test/helpers/ceph-release.ts; pacific)
+ *   MONCTL_HISTORY_BACKEND=B  the mon's store, rocksdb or leveldb (default: by the seed's parity)
  *   MONCTL_HISTORY_KEEP=1     keep the store and the command log, and print where they are
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ import OsdmapVerify from '../../src/commands/osdmap/verify.js';
 import { readIncremental, readOsdmapRange } from '../../src/lib/osdmap/store.js';
 import { mulberry32 } from '../../src/lib/random.js';
 import { MonStore } from '../../src/lib/store/index.js';
-import { quietToolConf, removeTempDirs } from '../helpers/ceph.js';
+import { quietToolConf, removeTempDirs, type Backend } from '../helpers/ceph.js';
 import { releaseAvailable, releaseFromEnv, runReleaseTool, startReleaseMon } from '../helpers/ceph-release.js';
 import { formatSteps, runHistory, stepAt, type HistoryRun } from '../helpers/osd-history.js';
 import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
@@ -35,16 +36,17 @@ const RELEASE = releaseFromEnv();
 const SEED = Number(process.env.MONCTL_HISTORY_SEED ?? Math.floor(Math.random() * 0x7fffffff)) >>> 0;
 const STEPS = Number(process.env.MONCTL_HISTORY_STEPS ?? 300);
 const KEEP = process.env.MONCTL_HISTORY_KEEP === '1';
+const BACKEND: Backend = (process.env.MONCTL_HISTORY_BACKEND as Backend | undefined) ?? (SEED % 2 === 1 ? 'leveldb' : 'rocksdb');
 /** Epochs whose print is compared with osdmaptool's (besides the last). */
 const PRINT_SAMPLES = 12;
 const available = releaseAvailable(RELEASE);
 
-describe.skipIf(!available)(`random osd command history on a real ${RELEASE.name} ceph-mon (seed ${SEED}, ${STEPS} steps)`, () => {
+describe.skipIf(!available)(`random osd command history on a real ${RELEASE.name} ceph-mon (seed ${SEED}, ${STEPS} steps, ${BACKEND})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'monctl-osd-history-'));
   let monData = '';
   let run: HistoryRun | undefined;
   let epochs: number[] = [];
-  const replay = `MONCTL_HISTORY_SEED=${SEED} MONCTL_HISTORY_STEPS=${STEPS} MONCTL_HISTORY_RELEASE=${RELEASE.name}`;
+  const replay = `MONCTL_HISTORY_SEED=${SEED} MONCTL_HISTORY_STEPS=${STEPS} MONCTL_HISTORY_RELEASE=${RELEASE.name} MONCTL_HISTORY_BACKEND=${BACKEND}`;
 
   /** The commands around the one that committed `epoch` (by the incremental's modified stamp). */
   async function around(epoch: number): Promise<string> {
@@ -56,9 +58,9 @@ describe.skipIf(!available)(`random osd command history on a real ${RELEASE.name
   }
 
   beforeAll(async () => {
-    console.log(`osd command history: ${RELEASE.name}, seed ${SEED}, ${STEPS} steps (replay: ${replay})`);
+    console.log(`osd command history: ${RELEASE.name} on ${BACKEND}, seed ${SEED}, ${STEPS} steps (replay: ${replay})`);
     const t0 = Date.now();
-    const mon = await startReleaseMon(RELEASE, { dir });
+    const mon = await startReleaseMon(RELEASE, { dir, backend: BACKEND });
     monData = mon.monData;
     try {
       run = await runHistory(mon, { steps: STEPS, rng: mulberry32(SEED) });
