@@ -56,8 +56,12 @@ function incPgLines(inc: Incremental): string[] {
   for (const e of sortedPgEntries(inc.oldPgUpmap)) out.push(`pg_upmap ${formatPg(e.pg)} removed`);
   for (const e of sortedPgEntries(inc.newPgUpmapItems)) out.push(`pg_upmap_items ${formatPg(e.pg)} [${e.value.flat().join(',')}]`);
   for (const e of sortedPgEntries(inc.oldPgUpmapItems)) out.push(`pg_upmap_items ${formatPg(e.pg)} removed`);
+  for (const e of sortedPgEntries(inc.newPgUpmapPrimary)) out.push(`pg_upmap_primary ${formatPg(e.pg)} ${e.value}`);
+  for (const e of sortedPgEntries(inc.oldPgUpmapPrimary)) out.push(`pg_upmap_primary ${formatPg(e.pg)} removed`);
   for (const e of sortedAddrEntries(inc.newBlocklist)) out.push(`blocklist ${formatEntityAddr(e.addr)} expires ${formatUTimeCeph(e.until)}`);
   for (const a of inc.oldBlocklist) out.push(`blocklist ${formatEntityAddr(a)} removed`);
+  for (const e of sortedAddrEntries(inc.newRangeBlocklist)) out.push(`range blocklist ${formatEntityAddr(e.addr)} expires ${formatUTimeCeph(e.until)}`);
+  for (const a of inc.oldRangeBlocklist) out.push(`range blocklist ${formatEntityAddr(a)} removed`);
   return out;
 }
 
@@ -75,6 +79,8 @@ function incMapLines(inc: Incremental): string[] {
   if (inc.newRequireOsdRelease !== 0xff) out.push(`require_osd_release ${releaseName(inc.newRequireOsdRelease)}`);
   if (inc.clusterSnapshot) out.push(`cluster_snapshot ${inc.clusterSnapshot}`);
   if (inc.changeStretchMode) out.push(`stretch_mode_enabled ${inc.stretchModeEnabled ? 'true' : 'false'}`);
+  if (inc.mutateAllowCrimson === 1) out.push('allow_crimson set');
+  else if (inc.mutateAllowCrimson === 2) out.push('allow_crimson cleared');
   for (const [pool, snaps] of sortedByNumber(inc.newRemovedSnaps)) out.push(`pool ${pool} new_removed_snaps ${formatSnapIntervals(snaps)}`);
   for (const [pool, snaps] of sortedByNumber(inc.newPurgedSnaps)) out.push(`pool ${pool} new_purged_snaps ${formatSnapIntervals(snaps)}`);
   return out;

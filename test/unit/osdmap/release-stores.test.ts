@@ -124,8 +124,11 @@ describe('Reef and Tentacle encodings', () => {
     };
     expect(versions(33)).toEqual([9, 8]);
     expect(versions(34)).toEqual([10, 9]);
-    const show = await runCommand(IncShow, ['34', '-s', mon]);
-    expect(show.stdout).toContain('require_osd_release reef');
+    const show = async (e: number) => (await runCommand(IncShow, [String(e), '-s', mon])).stdout.split('\n').slice(1).join('\n');
+    expect(await show(34)).toBe('  require_osd_release reef\n');
+    expect(await show(65)).toBe('  pg_upmap_primary 1.1 4\n');
+    expect(await show(68)).toBe('  osd.0 up_thru 67\n  pg_upmap_primary 1.2 removed\n');
+    expect(await show(71)).toMatch(/^ {2}range blocklist cidr:192\.168\.1\.0:0\/24 expires \S+\n$/);
   });
 
   it('18.2.0/18.2.1 wrote the Reef sections whatever the features: an Incremental at client v9 without SERVER_REEF gives a v10 full map', async () => {
