@@ -27,7 +27,7 @@ describe('read balance score on damaged Reef maps', () => {
 
   it('a CRUSH loop is reported, not descended', () => {
     const m = load();
-    const root = m.crush.buckets.find((b) => b !== undefined && b.items.some((i) => i < 0))!;
+    const root = m.crush.buckets.find((b) => b && b.items.some((i) => i < 0))!;
     const child = m.crush.buckets[-1 - root.items.find((i) => i < 0)!]!;
     child.items = [...child.items, root.id];
     const t = performance.now();
