@@ -37,7 +37,8 @@ const LIVE_CHECKS: Record<string, (d: Dump, mon: RunningMon) => Promise<void>> =
   'mark-down': async (d) => expect(d.osds[0]!.up).toBe(0),
   reweight: async (d, mon) => {
     expect(d.osds[2]!.weight).toBe(0.75);
-    const tree = await mon.ceph(['osd', 'tree', '-f', 'json']);
+    const tree = await mon.ceph(['osd', 'tree', '-f', 'json'], { timeoutMs: 90_000 });
+    expect(tree.code, tree.stderr).toBe(0);
     const node = (JSON.parse(tree.stdout) as { nodes: { id: number; reweight: number }[] }).nodes.find((n) => n.id === 2);
     expect(node?.reweight).toBe(0.75);
   },
