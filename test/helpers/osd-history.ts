@@ -67,6 +67,13 @@ export interface ClusterModel {
   compatClient: string;
   /** choose_args keys: -1 (compat) and pool ids. */
   weightSets: Set<number>;
+  /**
+   * Buckets that some existing weight set (choose_args) has no entry for: those created after
+   * the weight set was. Ceph 16.2.15's mon aborts (CrushWrapper::adjust_item_weight_in_bucket,
+   * `ceph_assert(arg->weight_set_positions > 0)`) when an item is placed in one, so nothing is
+   * ever put into them while the weight set lives.
+   */
+  noWeightSet: Set<number>;
   /** crush node / device class names with group flags set. */
   groupFlags: Set<string>;
 }
@@ -103,6 +110,7 @@ export function modelFromDumps(osdDump: Json, crushDump: Json): ClusterModel {
     ),
     compatClient: String(osdDump.require_min_compat_client ?? 'luminous'),
     weightSets: new Set(Object.keys((crushDump.choose_args as Json | undefined) ?? {}).map(Number)),
+    noWeightSet: bucketsMissingFromWeightSets(crushDump),
     groupFlags: new Set([
       ...Object.keys((osdDump.crush_node_flags as Json | undefined) ?? {}),
       ...Object.keys((osdDump.device_class_flags as Json | undefined) ?? {}),
@@ -140,6 +148,21 @@ export function modelFromDumps(osdDump: Json, crushDump: Json): ClusterModel {
   return m;
 }
 
+/** The buckets (ids) that at least one choose_args set of `ceph osd crush dump` lacks. */
+function bucketsMissingFromWeightSets(crushDump: Json): Set<number> {
+  const missing = new Set<number>();
+  const sets = Object.values((crushDump.choose_args as Record<string, unknown> | undefined) ?? {});
+  if (sets.length === 0) return missing;
+  for (const b of arr(crushDump.buckets)) {
+    const id = num(b.id);
+    for (const set of sets) {
+      const entry = arr(set).find((e) => num(e.bucket_id) === id);
+      if (!entry || arr(entry.weight_set).length === 0) missing.add(id);
+    }
+  }
+  return missing;
+}
+
 export function cloneModel(m: ClusterModel): ClusterModel {
   return {
     ...m,
@@ -158,6 +181,7 @@ export function cloneModel(m: ClusterModel): ClusterModel {
     blocklist: new Set(m.blocklist),
     rangeBlocklist: new Set(m.rangeBlocklist),
     weightSets: new Set(m.weightSets),
+    noWeightSet: new Set(m.noWeightSet),
     groupFlags: new Set(m.groupFlags),
   };
 }
@@ -359,6 +383,7 @@ export function simulate(m: ClusterModel, args: readonly string[]): void {
     case 'add-bucket': {
       const id = fakeBucketId--;
       m.buckets.set(id, { id, name: a3!, type: a4!, items: [] });
+      if (m.weightSets.size > 0) m.noWeightSet.add(id);
       const to = locBucket(m, a5);
       if (to) to.items.push(id);
       return;
@@ -424,6 +449,7 @@ export function simulate(m: ClusterModel, args: readonly string[]): void {
       if (key === undefined) return;
       if (a3 === 'create-compat' || a3 === 'create') m.weightSets.add(key);
       if (a3 === 'rm-compat' || a3 === 'rm') m.weightSets.delete(key);
+      if (m.weightSets.size === 0) m.noWeightSet.clear();
       return;
     }
   }
@@ -478,6 +504,8 @@ const CLASSES = ['ssd', 'hdd', 'nvme', 'fast'];
 const osdIds = (m: ClusterModel, f: (id: number, o: ModelOsd) => boolean = () => true): number[] =>
   [...m.osds].filter(([id, o]) => f(id, o)).map(([id]) => id);
 const bucketsOfType = (m: ClusterModel, type: string): ModelBucket[] => [...m.buckets.values()].filter((b) => b.type === type);
+/** Buckets of a type that an item may be placed in (see ClusterModel.noWeightSet). */
+const targetsOfType = (m: ClusterModel, type: string): ModelBucket[] => bucketsOfType(m, type).filter((b) => !m.noWeightSet.has(b.id));
 const crushDevices = (m: ClusterModel): number[] => [...new Set([...m.buckets.values()].flatMap((b) => b.items.filter((i) => i >= 0)))];
 
 function pgid(m: ClusterModel, g: Gen): { pool: ModelPool; pg: string } | undefined {
@@ -562,7 +590,7 @@ const OPS: Op[] = [
       const type = g.chance(0.75) ? 'host' : g.chance(0.7) ? 'rack' : 'root';
       const name = g.fresh(type === 'host' ? 'h' : type === 'rack' ? 'rack' : 'root');
       // Usually placed at once (`add-bucket NAME TYPE root=default`), sometimes left alone.
-      if (type !== 'root' && g.chance(0.4) && bucketByName(m, 'default')) return ['osd', 'crush', 'add-bucket', name, type, 'root=default'];
+      if (type !== 'root' && g.chance(0.4) && targetsOfType(m, 'root').some((b) => b.name === 'default')) return ['osd', 'crush', 'add-bucket', name, type, 'root=default'];
       return ['osd', 'crush', 'add-bucket', name, type];
     },
   },
@@ -574,7 +602,7 @@ const OPS: Op[] = [
       const loose = [...m.buckets.values()].filter((b) => b.type !== 'root' && parentsOf(m, b.id).length === 0);
       const b = g.chance(0.7) && loose.length > 0 ? g.pick(loose) : g.pick([...m.buckets.values()].filter((x) => x.type !== 'root'));
       if (!b) return undefined;
-      const targets = b.type === 'host' ? [...bucketsOfType(m, 'rack'), ...bucketsOfType(m, 'root')] : bucketsOfType(m, 'root');
+      const targets = b.type === 'host' ? [...targetsOfType(m, 'rack'), ...targetsOfType(m, 'root')] : targetsOfType(m, 'root');
       const to = g.pick(targets);
       return to ? ['osd', 'crush', 'move', b.name, `${to.type}=${to.name}`] : undefined;
     },
@@ -585,17 +613,17 @@ const OPS: Op[] = [
     weight: () => 0.2,
     make: (m, g) => {
       const b = g.pick(bucketsOfType(m, 'host'));
-      const to = g.pick(bucketsOfType(m, 'root'));
+      const to = g.pick(targetsOfType(m, 'root'));
       return b && to ? ['osd', 'crush', 'link', b.name, `root=${to.name}`] : undefined;
     },
   },
   {
     name: 'crush add osd',
     risky: true,
-    weight: (m) => (osdIds(m, (id) => !inCrush(m, id)).length > 0 && bucketsOfType(m, 'host').length > 0 ? 5 : 0),
+    weight: (m) => (osdIds(m, (id) => !inCrush(m, id)).length > 0 && targetsOfType(m, 'host').length > 0 ? 5 : 0),
     make: (m, g) => {
       const id = g.pick(osdIds(m, (i) => !inCrush(m, i)));
-      const h = g.pick(bucketsOfType(m, 'host'));
+      const h = g.pick(targetsOfType(m, 'host'));
       return id !== undefined && h ? ['osd', 'crush', 'add', `osd.${id}`, g.weight(), `host=${h.name}`] : undefined;
     },
   },
@@ -605,7 +633,7 @@ const OPS: Op[] = [
     weight: (m) => (crushDevices(m).length > 0 ? 0.6 : 0),
     make: (m, g) => {
       const id = g.pick(crushDevices(m).filter((i) => m.osds.has(i)));
-      const h = g.pick(bucketsOfType(m, 'host'));
+      const h = g.pick(targetsOfType(m, 'host'));
       return id !== undefined && h ? ['osd', 'crush', 'set', `osd.${id}`, g.weight(), `host=${h.name}`] : undefined;
     },
   },
