@@ -198,10 +198,18 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
             await ok(OsdmapVerify, ['-s', mon, '--from', String(last)]);
           },
           async (m) => {
-            type Dump = { epoch: number; flags: string; pools: Array<{ pool_name: string; size: number }>; osds: Array<{ osd: number; in: number; weight: number }>; pg_upmap_primaries: unknown[] };
+            type Pool = { pool_name: string; size: number; flags_names: string; nonprimary_shards?: string; options: Record<string, unknown> };
+            type Dump = { epoch: number; flags: string; pools: Pool[]; osds: Array<{ osd: number; in: number; weight: number }>; pg_upmap_primaries: unknown[] };
             const d = await m.cephJson<Dump>(['osd', 'dump']);
             expect(d.flags.split(',')).toContain('noup');
             expect(d.pools.find((p) => p.pool_name === 'rbd')!.size).toBe(2);
+            if (release === 'tentacle') {
+              // The re-encoded maps keep what only Tentacle's pg_pool_t (v32) holds.
+              const ec = d.pools.find((p) => p.pool_name === 'ecpool')!;
+              expect(ec.nonprimary_shards).toBe('{1}');
+              expect(ec.flags_names.split(',')).toContain('ec_optimizations');
+              expect(d.pools.find((p) => p.pool_name === 'rbd')!.options).toEqual({ read_ratio: 70 });
+            }
             expect(d.osds.find((o) => o.osd === 1)!.in).toBe(0);
             expect(d.osds.find((o) => o.osd === 2)!.weight).toBe(0.5);
             expect(d.pg_upmap_primaries.length).toBeGreaterThan(0);
