@@ -83,6 +83,8 @@ function historySuite(RELEASE: CephRelease): void {
       console.log(
         `history: ${run.accepted} commands taken, ${run.refused} refused, ${run.refreshes} read-backs, osdmap epochs ${range.first}..${range.last}, ${Math.round((Date.now() - t0) / 1000)} s`,
       );
+      // Ceph bugs met on the way (the mon was restarted on its store each time).
+      for (const c of run.cephCrashes) console.log(`the ${RELEASE.name} ceph-mon aborted at step ${c.step} (ceph ${c.args.join(' ')}): ${c.assertion}`);
     }, 120_000 + STEPS * 2_000);
 
     afterAll(() => {

@@ -95,6 +95,12 @@ export interface ReleaseMon {
   stop(): Promise<void>;
   /** The tail of the mon's log file and of its stdout/stderr. */
   logTail(chars?: number): string;
+  /**
+   * Starts the release's ceph-mon again on the same store (after it died), on a new port;
+   * `pid`, `port`, `conf`, `ceph` and `logTail` then refer to the new process (the old log
+   * stays readable through `logTail` until then).
+   */
+  restart(): Promise<void>;
 }
 
 export interface StartReleaseMonOptions {
@@ -126,17 +132,30 @@ export async function startReleaseMon(release: CephRelease, opts: StartReleaseMo
       ...opts.conf,
     },
   });
+  let cur = mon;
   return {
     release,
-    pid: mon.pid,
-    port: mon.port,
-    conf: mon.conf,
-    runDir: mon.runDir,
+    get pid() {
+      return cur.pid;
+    },
+    get port() {
+      return cur.port;
+    },
+    get conf() {
+      return cur.conf;
+    },
+    get runDir() {
+      return cur.runDir;
+    },
     monData: mon.monData,
     backend,
-    ceph: (args, o) => mon.ceph(args, o),
-    alive: () => !mon.exited,
-    stop: () => mon.stop(),
-    logTail: (chars = 6000) => mon.log().slice(-chars),
+    ceph: (args, o) => cur.ceph(args, o),
+    alive: () => !cur.exited,
+    stop: () => cur.stop(),
+    logTail: (chars = 6000) => cur.log().slice(-chars),
+    async restart() {
+      await cur.stop();
+      cur = await startMon(release.name, { monData: mon.monData, readyTimeoutMs: opts.readyTimeoutMs });
+    },
   };
 }

@@ -1054,6 +1054,14 @@ export interface HistoryRun {
   refused: number;
   refreshes: number;
   lastEpoch: number;
+  /** Commands that made the real monitor abort (a Ceph bug), with the assertion it printed. */
+  cephCrashes: Array<{ step: number; args: string[]; assertion: string }>;
+}
+
+/** The line of a mon's log that says why it aborted (`FAILED ceph_assert(…)`, `Caught signal`). */
+export function abortReason(log: string): string | undefined {
+  const lines = log.split('\n');
+  return lines.find((l) => /FAILED ceph_assert|ceph_abort/.test(l))?.trim() ?? lines.find((l) => /\*\*\* Caught signal/.test(l))?.trim();
 }
 
 async function dumpJson(mon: ReleaseMon, args: string[]): Promise<Json> {
@@ -1079,6 +1087,8 @@ export interface RunHistoryOptions {
   checkModel?: boolean;
   /** Called after every command (progress, logging). */
   onStep?: (s: HistoryStep) => void;
+  /** How many monitor aborts (Ceph bugs) to note and restart after before failing (default 3). */
+  maxCephCrashes?: number;
 }
 
 /**
@@ -1114,7 +1124,8 @@ export function modelDrift(sim: ClusterModel, live: ClusterModel): string[] {
  */
 export async function runHistory(mon: ReleaseMon, opts: RunHistoryOptions): Promise<HistoryRun> {
   const g = new Gen(opts.rng, mon.release);
-  const run: HistoryRun = { steps: [], accepted: 0, refused: 0, refreshes: 1, lastEpoch: 0 };
+  const run: HistoryRun = { steps: [], accepted: 0, refused: 0, refreshes: 1, lastEpoch: 0, cephCrashes: [] };
+  const maxCrashes = opts.maxCephCrashes ?? 3;
   const resyncEvery = opts.resyncEvery ?? 25;
   let model = await readModel(mon);
   let timeouts = 0;
@@ -1134,7 +1145,18 @@ export async function runHistory(mon: ReleaseMon, opts: RunHistoryOptions): Prom
     run.steps.push(s);
     opts.onStep?.(s);
     if (!mon.alive()) {
-      throw new Error(`ceph-mon died after step ${step}: ceph ${cmd.args.join(' ')}\nlast commands:\n${formatSteps(run.steps.slice(-15))}\n${mon.logTail()}`);
+      const log = mon.logTail(200_000);
+      const assertion = abortReason(log);
+      const died = `ceph-mon died after step ${step}: ceph ${cmd.args.join(' ')}\nlast commands:\n${formatSteps(run.steps.slice(-15))}`;
+      // A monitor that aborts on a command is a Ceph bug, not monctl's: note it, start the
+      // monitor again on its store (the command was not committed) and go on. Anything else
+      // (no abort message, or too many) ends the run.
+      if (!assertion || run.cephCrashes.length >= maxCrashes) throw new Error(`${died}\n${log.slice(-6000)}`);
+      run.cephCrashes.push({ step, args: cmd.args, assertion });
+      await mon.restart();
+      model = await readModel(mon);
+      run.refreshes++;
+      continue;
     }
     if (r.code === 0) {
       run.accepted++;
