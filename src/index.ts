@@ -2,7 +2,7 @@
 export * from './lib/errors.js';
 export * as encoding from './lib/encoding/index.js';
 export * as store from './lib/store/index.js';
-export * as paxos from './lib/paxos/index.js';
+export * as paxos from './lib/mon/paxos/index.js';
 export * as osdmap from './lib/osdmap/index.js';
 export * as crush from './lib/crush/index.js';
 export * as monmap from './lib/monmap/index.js';

@@ -2,7 +2,8 @@ import { Args } from '@oclif/core';
 import { WriteCommand, writeFlags, type WriteOutcome } from './base-command.js';
 import { formatOSDMapDiff, type OSDMapDiff } from './lib/osdmap/diff.js';
 import { MonStore } from './lib/store/index.js';
-import { OSDMAP_EDIT_FLAGS, parseOsdId, planOsdmapEdit, type OsdmapEdit, type OsdmapEditPlan } from './lib/osdmap/index.js';
+
+import { OSDMAP_EDIT_FLAGS, type OsdmapEdit, type OsdmapEditPlan, parseOsdId, planOsdmapEdit } from './lib/mon/index.js';
 
 export interface OsdmapEditOutcome extends WriteOutcome {
   /** The epoch the edit starts from and the one it writes. */
@@ -44,7 +45,6 @@ export abstract class OsdmapEditCommand extends WriteCommand {
     };
   }
 }
-
 
 /** Edits of one or more OSDs: `mark-out 3 osd.4`. */
 export abstract class OsdIdsEditCommand extends OsdmapEditCommand {

@@ -1,17 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyStore, MonStore, checkStore, transactionFromBytes } from '../../src/lib/store/index.js';
-import {
-  applyIncremental,
-  decodeIncremental,
-  decodeOSDMap,
-  encodeOSDMap,
-  readFullMap,
-  readIncremental,
-  verifyHistory,
-  type OSDMap,
-} from '../../src/lib/osdmap/index.js';
+import { copyStore, MonStore, transactionFromBytes } from '../../src/lib/store/index.js';
+import { applyIncremental, decodeIncremental, decodeOSDMap, encodeOSDMap, type OSDMap } from '../../src/lib/osdmap/index.js';
 import { crc32c } from '../../src/lib/encoding/index.js';
-import { readPaxosState } from '../../src/lib/paxos/index.js';
+import { readPaxosState } from '../../src/lib/mon/paxos/index.js';
 import { extractFixture, removeTempDirs, type Backend } from '../helpers/ceph.js';
 import { hashTree } from '../helpers/stores.js';
 import { runCommand } from '../helpers/run-command.js';
@@ -27,6 +18,7 @@ import SetPool from '../../src/commands/osdmap/edit/set-pool.js';
 import { decodeCrushMap, encodeCrushMap } from '../../src/lib/crush/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkStore, readFullMap, readIncremental, verifyHistory } from '../../src/lib/mon/index.js';
 
 interface Outcome {
   applied: boolean;

@@ -11,24 +11,14 @@
  */
 import type { UTime } from '../encoding/index.js';
 import { Writer } from '../encoding/index.js';
-import { decodeStoredMonMap, encodeMonMap, type MonMap, MONMAP_PREFIX } from '../monmap/index.js';
-import {
-  applyIncrementalUnencoded,
-  decodeOSDMap,
-  encodeApplied,
-  EncodeCache,
-  emptyIncremental,
-  encodeIncremental,
-  encodeOSDMap,
-  OSDMAP_PREFIX,
-  type Incremental,
-  type OSDMap,
-} from '../osdmap/index.js';
+import { encodeMonMap, type MonMap } from '../monmap/index.js';
+import { applyIncrementalUnencoded, decodeOSDMap, encodeApplied, EncodeCache, emptyIncremental, encodeIncremental, encodeOSDMap, type Incremental, type OSDMap } from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
 import type { Mutation } from './api.js';
 import { initialMonMap, initialOSDMap, PACIFIC_OSDMAP_FEATURES } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
-import { applyEdit, prepareMutation, type Prepared } from './osd-mutations.js';
+import { applyEdit, prepareMutation, type Prepared } from '../mon/osd/command.js';
+import { MONMAP_PREFIX, OSDMAP_PREFIX, decodeStoredMonMap } from '../mon/index.js';
 
 /** The new_state a command reads when nothing is pending yet. */
 const NO_PENDING_STATES: ReadonlyMap<number, number> = new Map();

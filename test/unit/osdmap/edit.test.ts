@@ -1,19 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  markIn,
-  planOsdmapEdit,
-  RELEASE,
-  rmUpmap,
-  setCrush,
-  readFullMap,
-  readIncremental,
-  setFlag,
-  setPool,
-  type OsdmapEdit,
-} from '../../../src/lib/osdmap/index.js';
+import { RELEASE } from '../../../src/lib/osdmap/index.js';
 import { MonStore, TransactionBuilder, writeTransaction } from '../../../src/lib/store/index.js';
 import { decodeCrushMap, encodeCrushMap } from '../../../src/lib/crush/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
+import { markIn, type OsdmapEdit, planOsdmapEdit, readFullMap, readIncremental, rmUpmap, setCrush, setFlag, setPool } from '../../../src/lib/mon/index.js';
 
 afterAll(() => removeTempDirs());
 

@@ -16,7 +16,7 @@ import type { Mutation, MutationOp } from '../../../src/lib/quorum/api.js';
 import { PACIFIC_OSDMAP_FEATURES } from '../../../src/lib/quorum/initial-maps.js';
 import { applyTransaction, type Kv } from '../../../src/lib/quorum/kv.js';
 import { checkMutation } from '../../../src/lib/quorum/mutation-check.js';
-import type { Prepared } from '../../../src/lib/quorum/osd-mutations.js';
+import type { Prepared } from '../../../src/lib/mon/osd/command.js';
 import { OsdmapService } from '../../../src/lib/quorum/services.js';
 import { encodeIncremental, OSDMAP_FLAG, type Incremental } from '../../../src/lib/osdmap/index.js';
 import type { UTime } from '../../../src/lib/encoding/index.js';

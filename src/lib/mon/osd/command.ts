@@ -6,8 +6,8 @@
  * anything is written, so a refused command leaves the pending incremental exactly as it was,
  * and the service can edit its pending incremental in place instead of copying it per command.
  */
-import { encodeCrushMap, RULE_TYPE_ERASURE, RuleOp } from '../crush/index.js';
-import type { UTime } from '../encoding/index.js';
+import { encodeCrushMap, RULE_TYPE_ERASURE, RuleOp } from '../../crush/index.js';
+import type { UTime } from '../../encoding/index.js';
 import {
   CEPH_OSD_IN,
   CEPH_OSD_OUT,
@@ -24,10 +24,10 @@ import {
   type OSDMap,
   type PgId,
   type PgPool,
-} from '../osdmap/index.js';
-import type { Mutation } from './api.js';
-import { crushAdd } from './osd-crush-add.js';
-import { CRUSH_TYPE } from './initial-maps.js';
+} from '../../osdmap/index.js';
+import type { Mutation } from '../../quorum/api.js';
+import { crushAdd } from './crush-add.js';
+import { CRUSH_TYPE } from '../../quorum/initial-maps.js';
 
 /** `retry`: the command must wait for the pending proposal to commit (Ceph's wait_for_finished_proposal). */
 export type Prepared = { ok: true; changed: boolean; result?: unknown } | { ok: false; error: string; retry?: boolean };

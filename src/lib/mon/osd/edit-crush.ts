@@ -9,11 +9,11 @@
  * type and admits the pool's size (OSDMap::validate_crush_rules); the clients
  * require_min_compat_client admits can read it.
  */
-import { decodeCrushMap, encodeCrushMap, type CrushMap } from '../crush/index.js';
-import { MonctlError } from '../errors.js';
-import { nothingToChange, type OsdmapEdit } from './edit.js';
-import { minCompatClient } from './dump.js';
-import { releaseName, type OSDMap } from './osdmap-types.js';
+import { decodeCrushMap, encodeCrushMap, type CrushMap } from '../../crush/index.js';
+import { MonctlError } from '../../errors.js';
+import { nothingToChange, type OsdmapEdit } from './edit-plan.js';
+import { minCompatClient } from '../../osdmap/dump.js';
+import { releaseName, type OSDMap } from '../../osdmap/osdmap-types.js';
 
 function refuse(message: string, action: string): MonctlError {
   return new MonctlError('BAD_ARGUMENT', message, { actions: [action, 'Check the map with `crushtool -i FILE --test` or `monctl crush test -i FILE`.'] });

@@ -17,15 +17,15 @@
  * clean pg_upmaps, rescan creating PGs (`osd_pg_creating/creating`) and recompute
  * `health/osdmap`. The monitor does those itself at its next proposal.
  */
-import { MonctlError } from '../errors.js';
+import { MonctlError } from '../../errors.js';
 import { planPaxosCommit, readPaxosState } from '../paxos/index.js';
-import { TransactionBuilder, keyName, type MonStore, type Transaction } from '../store/index.js';
-import { applyIncremental } from './apply.js';
-import { diffOSDMaps, type OSDMapDiff } from './diff.js';
-import { decodeIncremental, emptyIncremental, encodeIncremental, type Incremental } from './incremental.js';
-import { encodeOSDMap } from './osdmap.js';
-import { osdmapEncodingFeatures } from './encoding-features.js';
-import { CEPH_OSD_OUT, OSD_STATE, effectiveRequireOsdRelease, type OSDMap } from './osdmap-types.js';
+import { TransactionBuilder, keyName, type MonStore, type Transaction } from '../../store/index.js';
+import { applyIncremental } from '../../osdmap/apply.js';
+import { diffOSDMaps, type OSDMapDiff } from '../../osdmap/diff.js';
+import { decodeIncremental, emptyIncremental, encodeIncremental, type Incremental } from '../../osdmap/incremental.js';
+import { encodeOSDMap } from '../../osdmap/osdmap.js';
+import { osdmapEncodingFeatures } from '../../osdmap/encoding-features.js';
+import { CEPH_OSD_OUT, OSD_STATE, effectiveRequireOsdRelease, type OSDMap } from '../../osdmap/osdmap-types.js';
 import { OSDMAP_PREFIX, readFullMap, readIncremental, readOsdmapRange } from './store.js';
 
 /** Fills the pending incremental from the current map; throws MonctlError on bad or no-op input. */

@@ -13,13 +13,13 @@
  *
  * Edits that would change nothing are refused: no epoch is written for them.
  */
-import { MonctlError } from '../errors.js';
-import { osdmapFlagString } from './dump.js';
-import { nothingToChange, type OsdmapEdit } from './edit.js';
-import type { Incremental } from './incremental-types.js';
-import { pgKey, pgMapSet, type PgMap } from './osdmap-codec.js';
-import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_SET_FLAGS, OSD_STATE, effectiveFlags, type OSDMap } from './osdmap-types.js';
-import { parsePg, type PgId } from './pg.js';
+import { MonctlError } from '../../errors.js';
+import { osdmapFlagString } from '../../osdmap/dump.js';
+import { nothingToChange, type OsdmapEdit } from './edit-plan.js';
+import type { Incremental } from '../../osdmap/incremental-types.js';
+import { pgKey, pgMapSet, type PgMap } from '../../osdmap/osdmap-codec.js';
+import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_SET_FLAGS, OSD_STATE, effectiveFlags, type OSDMap } from '../../osdmap/osdmap-types.js';
+import { parsePg, type PgId } from '../../osdmap/pg.js';
 
 // ---- flags -----------------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@
  * that handshake and can lose PGs on a merge. hashpspool (changes every placement), the cache
  * tier keys and the quotas are not offered either.
  */
-import { MonctlError } from '../errors.js';
-import { nothingToChange, type OsdmapEdit } from './edit.js';
-import type { OSDMap } from './osdmap-types.js';
-import { poolFlagsString } from './pool-dump.js';
-import { POOL_TYPE, type PgPool } from './pool.js';
-import { poolIdByName } from './placement.js';
+import { MonctlError } from '../../errors.js';
+import { nothingToChange, type OsdmapEdit } from './edit-plan.js';
+import type { OSDMap } from '../../osdmap/osdmap-types.js';
+import { poolFlagsString } from '../../osdmap/pool-dump.js';
+import { POOL_TYPE, type PgPool } from '../../osdmap/pool.js';
+import { poolIdByName } from '../../osdmap/placement.js';
 
 /** Pool flags `ceph osd pool set NAME FLAG true|false` may toggle safely. */
 const POOL_FLAGS = ['nodelete', 'nopgchange', 'nosizechange', 'write_fadvise_dontneed', 'noscrub', 'nodeep-scrub'];

@@ -19,12 +19,12 @@
  * map a previous run stashed while probing, is erased: it would override the edit when its
  * epoch is newer.
  */
-import { Writer, type UTime } from '../encoding/index.js';
+import { Writer, type UTime } from '../../encoding/index.js';
 import { planPaxosCommit } from '../paxos/commit.js';
 import { readPaxosState } from '../paxos/versions.js';
-import { TransactionBuilder, type MonStore, type Transaction } from '../store/index.js';
-import { applyMonmapEdit, diffMonMaps, type MonmapEdit } from './edit.js';
-import { encodeMonMap, type MonMap } from './monmap.js';
+import { TransactionBuilder, type MonStore, type Transaction } from '../../store/index.js';
+import { applyMonmapEdit, diffMonMaps, type MonmapEdit } from '../../monmap/edit.js';
+import { encodeMonMap, type MonMap } from '../../monmap/monmap.js';
 import { MONMAP_PREFIX, readMonMap } from './store.js';
 
 export interface MonmapEditPlan {
