@@ -137,8 +137,3 @@ export interface QuorumStatus {
   paxos: { first_committed: number; last_committed: number };
   osdmap_epoch: number;
 }
-
-export { MonitorNode, type MonitorOptions } from './monitor.js';
-export { encodeMessage, decodeMessage } from './message-codec.js';
-export { parseMutation, checkMutation } from './mutation-check.js';
-export { applyTransaction, kvKey, splitKvKey } from './kv.js';

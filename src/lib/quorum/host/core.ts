@@ -5,7 +5,7 @@ import { decodeMessage, encodeMessage } from '../message-codec.js';
 import { MonitorNode } from '../monitor.js';
 
 export { MONITOR_DEFAULTS } from '../monitor.js';
-import type { QuorumCodec, QuorumNode } from './monitor-host.js';
+import type { QuorumCodec, QuorumNode } from './node-types.js';
 
 /** Wall-clock time for map `created`/`modified` stamps (the core has no clock of its own). */
 export function wallClock(): UTime {
