@@ -48,10 +48,7 @@ function emptyHealthChecks(): Uint8Array {
   return w.bytes();
 }
 
-export function utimeFromDate(d: Date): UTime {
-  const ms = d.getTime();
-  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
-}
+export { utimeFromDate } from '../../encoding/index.js';
 
 function encodeMap(m: MonMap): Uint8Array {
   const w = new Writer(512);

@@ -1,62 +1,77 @@
 /**
- * The OSDMap edits of `monctl osdmap edit …`, each filling the pending Incremental the way
- * OSDMonitor::prepare_command fills it for the matching `ceph osd …` command:
+ * The OSDMap edits of `monctl osdmap edit …`: each is a list of OSDMonitor commands run through
+ * the one decide() the embedded quorum runs too (command.ts), against the committed map, each
+ * accepted edit written into the pending Incremental:
  *
- *  set/unset FLAG   new_flags = flags | bits (or & ~bits)        `ceph osd set|unset`
- *  mark-out ID…     new_weight[id] = 0                           `ceph osd out`
- *  mark-in ID…      new_weight[id] = 0x10000 (or the weight saved
- *                   when the OSD was marked out automatically)  `ceph osd in`
- *  mark-down ID…    new_state[id] ^= UP                          `ceph osd down`
- *  reweight ID W    new_weight[id] = trunc(W × 0x10000)          `ceph osd reweight`
- *  rm-upmap PGID    old_pg_upmap / old_pg_upmap_items            `ceph osd rm-pg-upmap[-items]`
- *  rm-pg-temp PGID  new_pg_temp[pg] = [], new_primary_temp = −1  `ceph osd pg-temp PGID` (no OSDs)
+ *  set-flag / unset-flag FLAG   `ceph osd set|unset FLAG`
+ *  mark-out / mark-in / mark-down ID…   `ceph osd out|in|down ID…` (one command per id)
+ *  reweight ID W                `ceph osd reweight ID W`
+ *  set-pool NAME KEY VALUE      `ceph osd pool set NAME KEY VALUE` (edit-pool.ts)
+ *  rm-upmap PGID                `ceph osd rm-pg-upmap PGID` and/or `rm-pg-upmap-items PGID`
+ *  rm-pg-temp PGID              `ceph osd pg-temp PGID` (no OSDs) and/or `primary-temp PGID -1`
+ *  set-crush FILE               `ceph osd setcrushmap -i FILE` (edit-crush.ts)
  *
- * Edits that would change nothing are refused: no epoch is written for them.
+ * As on the monitor, a command that proposes nothing (every OSD already out, say) writes no
+ * epoch and is no error; a refused one is an error with the monitor's errno.
  */
 import { MonctlError } from '../../errors.js';
-import { osdmapFlagString } from '../../osdmap/dump.js';
-import { nothingToChange, type OsdmapEdit } from './edit-plan.js';
-import type { Incremental } from '../../osdmap/incremental-types.js';
-import { pgKey, pgMapSet, type PgMap } from '../../osdmap/osdmap-codec.js';
-import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_SET_FLAGS, OSD_STATE, effectiveFlags, type OSDMap } from '../../osdmap/osdmap-types.js';
-import { parsePg, type PgId } from '../../osdmap/pg.js';
+import { parsePg, pgKey, type OSDMap, type PgId, type PgMap } from '../../osdmap/index.js';
+import { applyEdit, decide, OSD_FLAGS } from './command.js';
+import type { OsdCommand } from './command-types.js';
+import type { OsdmapEdit } from './edit-plan.js';
 
-// ---- flags -----------------------------------------------------------------------------------
+export const OSDMAP_EDIT_FLAGS = Object.keys(OSD_FLAGS);
 
-const SETTABLE_FLAGS = OSD_SET_FLAGS;
-export const OSDMAP_EDIT_FLAGS = Object.keys(SETTABLE_FLAGS);
-
-function flagBits(name: string): number {
-  const bits = SETTABLE_FLAGS[name];
-  if (bits === undefined) {
-    throw new MonctlError('BAD_ARGUMENT', `'${name}' is not a flag \`ceph osd set\` takes`, {
-      actions: [`Use one of: ${OSDMAP_EDIT_FLAGS.join(', ')}.`],
+/** A command the monitor refuses, with the errno it answers (the `ceph` CLI exits with it). */
+export class MonitorRefusal extends MonctlError {
+  constructor(
+    message: string,
+    readonly errno: number,
+  ) {
+    super('BAD_ARGUMENT', `refused (errno ${errno}): ${message}`, {
+      actions: ['Check the current map with `monctl osdmap print`; no epoch was written.'],
     });
   }
-  return bits;
 }
 
-/** `ceph osd set FLAG` (prepare_set_flag): the flags the monitor holds, plus the flag. */
+/**
+ * Runs `commands` in order against the committed map, as the monitor runs the ids of one
+ * `osd out 1 2 3` against its osdmap; answers `{ unchanged }` when none proposes anything.
+ */
+export function runCommands(commands: readonly OsdCommand[] | ((map: OSDMap) => OsdCommand[])): OsdmapEdit {
+  return (map, inc) => {
+    const list = typeof commands === 'function' ? commands(map) : commands;
+    const notes: string[] = [];
+    let changed = false;
+    for (const c of list) {
+      const d = decide(c, map, inc.newState, inc.modified);
+      if (!d.ok) throw new MonitorRefusal(d.error, d.errno);
+      if (d.changed) {
+        applyEdit(inc, d.edit);
+        changed = true;
+      } else if (d.result !== undefined) notes.push(String(d.result));
+    }
+    return changed ? undefined : { unchanged: notes.join(' ') || 'nothing to change' };
+  };
+}
+
+/** `ceph osd set FLAG`. */
 export function setFlag(name: string): OsdmapEdit {
-  const bits = flagBits(name);
-  return (map, inc) => {
-    const flags = effectiveFlags(map);
-    if ((flags & bits) === bits) throw nothingToChange(`${name} is already set (flags ${osdmapFlagString(flags)})`);
-    inc.newFlags = (flags | bits) >>> 0;
-  };
+  flagKnown(name);
+  return runCommands([{ op: 'osd-set', flag: name }]);
 }
 
-/** `ceph osd unset FLAG` (prepare_unset_flag). */
+/** `ceph osd unset FLAG`. */
 export function unsetFlag(name: string): OsdmapEdit {
-  const bits = flagBits(name);
-  return (map, inc) => {
-    const flags = effectiveFlags(map);
-    if ((flags & bits) === 0) throw nothingToChange(`${name} is not set (flags ${osdmapFlagString(flags) || 'none'})`);
-    inc.newFlags = (flags & ~bits) >>> 0;
-  };
+  flagKnown(name);
+  return runCommands([{ op: 'osd-unset', flag: name }]);
 }
 
-// ---- OSDs ------------------------------------------------------------------------------------
+function flagKnown(name: string): void {
+  if (OSD_FLAGS[name] === undefined) {
+    throw new MonctlError('BAD_ARGUMENT', `'${name}' is not a flag \`ceph osd set\` takes`, { actions: [`Use one of: ${OSDMAP_EDIT_FLAGS.join(', ')}.`] });
+  }
+}
 
 /** `3` or `osd.3`, as the ceph CLI takes OSD ids. */
 export function parseOsdId(text: string): number {
@@ -67,59 +82,19 @@ export function parseOsdId(text: string): number {
   return Number(m[1]);
 }
 
-function requireOsd(map: OSDMap, id: number): number {
-  if (id >= map.maxOsd || ((map.osdState[id] ?? 0) & OSD_STATE.EXISTS) === 0) {
-    throw new MonctlError('BAD_ARGUMENT', `osd.${id} does not exist in osdmap e${map.epoch} (max_osd ${map.maxOsd})`, {
-      actions: ['List the OSDs with `monctl osdmap tree`.'],
-    });
-  }
-  return id;
-}
-
-/**
- * One per-OSD change for each listed OSD that needs it; the OSDs that already have the state
- * are skipped, as the ceph commands skip them ("osd.N is already out"). All skipped = no-op.
- */
-function perOsd(ids: readonly number[], already: string, needs: (map: OSDMap, id: number) => boolean, change: (map: OSDMap, inc: Incremental, id: number) => void): OsdmapEdit {
+function perOsd(op: 'osd-out' | 'osd-in' | 'osd-down', ids: readonly number[]): OsdmapEdit {
   if (ids.length === 0) throw new MonctlError('BAD_ARGUMENT', 'name at least one OSD id');
-  return (map, inc) => {
-    let changed = 0;
-    for (const id of ids) {
-      if (!needs(map, requireOsd(map, id))) continue;
-      change(map, inc, id);
-      changed++;
-    }
-    if (changed === 0) throw nothingToChange(`${ids.map((i) => `osd.${i}`).join(', ')} ${ids.length === 1 ? 'is' : 'are'} already ${already}`);
-  };
+  return runCommands(ids.map((id) => ({ op, id })));
 }
-
-const isIn = (map: OSDMap, id: number): boolean => (map.osdWeight[id] ?? CEPH_OSD_OUT) !== CEPH_OSD_OUT;
-const isUp = (map: OSDMap, id: number): boolean => ((map.osdState[id] ?? 0) & OSD_STATE.UP) !== 0;
 
 /** `ceph osd out ID…`. */
-export function markOut(ids: readonly number[]): OsdmapEdit {
-  return perOsd(ids, 'out', isIn, (_map, inc, id) => inc.newWeight.set(id, CEPH_OSD_OUT));
-}
-
-/** `ceph osd in ID…`: an OSD the monitor marked out keeps its old weight in xinfo and gets it back. */
-export function markIn(ids: readonly number[]): OsdmapEdit {
-  return perOsd(ids, 'in', (map, id) => !isIn(map, id), (map, inc, id) => {
-    const xinfo = map.osdXinfo[id];
-    if (xinfo !== undefined && xinfo.oldWeight > 0) {
-      inc.newWeight.set(id, xinfo.oldWeight);
-      inc.newXinfo.set(id, { ...structuredClone(inc.newXinfo.get(id) ?? xinfo), oldWeight: 0 });
-    } else {
-      inc.newWeight.set(id, CEPH_OSD_IN);
-    }
-  });
-}
-
+export const markOut = (ids: readonly number[]): OsdmapEdit => perOsd('osd-out', ids);
+/** `ceph osd in ID…`: an OSD keeps the weight it had when marked out and gets it back. */
+export const markIn = (ids: readonly number[]): OsdmapEdit => perOsd('osd-in', ids);
 /** `ceph osd down ID…`: the state mask toggles UP (apply stamps down_at). */
-export function markDown(ids: readonly number[]): OsdmapEdit {
-  return perOsd(ids, 'down', isUp, (_map, inc, id) => inc.newState.set(id, (inc.newState.get(id) ?? 0) | OSD_STATE.UP));
-}
+export const markDown = (ids: readonly number[]): OsdmapEdit => perOsd('osd-down', ids);
 
-/** The 16.16 weight `ceph osd reweight` stores for a float in [0, 1]. */
+/** A weight in [0, 1] as the CLI's CephFloat takes it. */
 export function reweightValue(text: string): number {
   const w = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
   if (!(w >= 0 && w <= 1)) {
@@ -127,58 +102,44 @@ export function reweightValue(text: string): number {
       actions: ['Give the override weight as a fraction, e.g. 0.85 (0 marks the OSD out, 1 fully in).'],
     });
   }
-  return Math.trunc(CEPH_OSD_IN * w);
+  return w;
 }
 
-/** `ceph osd reweight ID W`. */
+/** `ceph osd reweight ID W`: the 16.16 weight is trunc(W × 0x10000). */
 export function reweight(id: number, weightText: string): OsdmapEdit {
-  const w16 = reweightValue(weightText);
-  return (map, inc) => {
-    requireOsd(map, id);
-    if (map.osdWeight[id] === w16) throw nothingToChange(`osd.${id} already has weight ${weightText} (0x${w16.toString(16)})`);
-    inc.newWeight.set(id, w16);
-  };
+  return runCommands([{ op: 'osd-reweight', id, weight: reweightValue(weightText) }]);
 }
 
-// ---- PG overrides --------------------------------------------------------------------------
-
-function describePg(map: OSDMap, pg: PgId): string {
+function noEntry(map: OSDMap, pg: PgId, what: string): MonctlError {
   const pool = map.pools.get(pg.pool);
-  if (pool === undefined) return `pool ${pg.pool} does not exist`;
-  return pg.seed < pool.pgNum ? `pg ${pgKey(pg)} exists` : `pool ${pg.pool} has pg_num ${pool.pgNum}, so pg ${pgKey(pg)} does not exist`;
-}
-
-function noEntry(map: OSDMap, pg: PgId, what: string, list: string): MonctlError {
-  return new MonctlError('BAD_ARGUMENT', `osdmap e${map.epoch} has no ${what} entry for ${pgKey(pg)} (${describePg(map, pg)})`, {
-    actions: [`List the entries with \`monctl osdmap print\` (the ${list} lines).`],
+  const exists = pool === undefined ? `pool ${pg.pool} does not exist` : pg.seed < pool.pgNum ? `pg ${pgKey(pg)} exists` : `pool ${pg.pool} has pg_num ${pool.pgNum}, so pg ${pgKey(pg)} does not exist`;
+  return new MonctlError('BAD_ARGUMENT', `osdmap e${map.epoch} has no ${what} entry for ${pgKey(pg)} (${exists})`, {
+    actions: [`List the entries with \`monctl osdmap print\` (the ${what.replace(' or ', ' and ')} lines).`],
   });
 }
 
-/**
- * Removes whichever of two per-PG override entries the PG has (`names` as `ceph osd dump`
- * prints them); neither present is an error naming whether the PG exists at all.
- */
-function removePgOverrides(pgText: string, names: [string, string], entries: [(m: OSDMap) => PgMap<unknown>, (inc: Incremental, pg: PgId) => void][]): OsdmapEdit {
+/** The removal commands for whichever of two per-PG override tables has an entry for the PG. */
+function removeOverrides(pgText: string, what: string, tables: [(m: OSDMap) => PgMap<unknown>, (pg: PgId) => OsdCommand][]): OsdmapEdit {
   const pg = parsePg(pgText);
-  return (map, inc) => {
-    const present = entries.filter(([table]) => table(map).has(pgKey(pg)));
-    if (present.length === 0) throw noEntry(map, pg, names.join(' or '), names.join(' and '));
-    for (const [, remove] of present) remove(inc, pg);
-  };
+  return runCommands((map) => {
+    const present = tables.filter(([table]) => table(map).has(pgKey(pg)));
+    if (present.length === 0) throw noEntry(map, pg, what);
+    return present.map(([, command]) => command(pg));
+  });
 }
 
 /** `ceph osd rm-pg-upmap PGID` and `rm-pg-upmap-items PGID`: whichever entries the PG has. */
 export function rmUpmap(pgText: string): OsdmapEdit {
-  return removePgOverrides(pgText, ['pg_upmap', 'pg_upmap_items'], [
-    [(m) => m.pgUpmap, (inc, pg) => pgMapSet(inc.oldPgUpmap, pg, null)],
-    [(m) => m.pgUpmapItems, (inc, pg) => pgMapSet(inc.oldPgUpmapItems, pg, null)],
+  return removeOverrides(pgText, 'pg_upmap or pg_upmap_items', [
+    [(m) => m.pgUpmap, (pg) => ({ op: 'osd-rm-pg-upmap', pg })],
+    [(m) => m.pgUpmapItems, (pg) => ({ op: 'osd-rm-pg-upmap-items', pg })],
   ]);
 }
 
 /** `ceph osd pg-temp PGID` with no OSDs (an empty vector erases) and `primary-temp PGID -1`. */
 export function rmPgTemp(pgText: string): OsdmapEdit {
-  return removePgOverrides(pgText, ['pg_temp', 'primary_temp'], [
-    [(m) => m.pgTemp, (inc, pg) => pgMapSet(inc.newPgTemp, pg, [])],
-    [(m) => m.primaryTemp, (inc, pg) => pgMapSet(inc.newPrimaryTemp, pg, -1)],
+  return removeOverrides(pgText, 'pg_temp or primary_temp', [
+    [(m) => m.pgTemp, (pg) => ({ op: 'osd-pg-temp', pg, osds: [] })],
+    [(m) => m.primaryTemp, (pg) => ({ op: 'osd-primary-temp', pg, osd: -1 })],
   ]);
 }
