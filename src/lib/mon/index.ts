@@ -7,7 +7,7 @@ export * from './paxos/index.js';
 export { readFullMap, readFullMapBytes, readIncremental, readOsdmapRange, parseEpoch, OSDMAP_PREFIX } from './osd/store.js';
 export { verifyHistory, type HistoryReport, type HistoryMismatch } from './osd/verify.js';
 export { verifyHistoryParallel, type ParallelVerifyOptions } from './osd/verify-parallel.js';
-export { planOsdmapEdit, type OsdmapEdit, type OsdmapEditPlan } from './osd/edit-plan.js';
+export { planOsdmapEdit, stillPlanned, type OsdmapEdit, type OsdmapEditPlan } from './osd/edit-plan.js';
 export { decide, applyEdit, OSD_FLAGS, ERRNO, type Decision, type IncEdit, type OsdCommand, type LiveOsdCommand } from './osd/command.js';
 export { finishPending } from './osd/pending.js';
 export { MonitorRefusal, runCommands, setFlag, unsetFlag, markOut, markIn, markDown, reweight, reweightValue, rmUpmap, rmPgTemp, parseOsdId, OSDMAP_EDIT_FLAGS } from './osd/edit-ops.js';

@@ -142,3 +142,18 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
     transaction,
   };
 }
+
+/**
+ * Under the store lock, before a plan made on a read-only view is applied: the store must
+ * still be at the paxos version and osdmap epoch the plan was built on.
+ */
+export async function stillPlanned(store: MonStore, plan: OsdmapEditPlan): Promise<void> {
+  const paxos = (await readPaxosState(store)).last_committed ?? 0n;
+  const range = await readOsdmapRange(store);
+  if (paxos + 1n !== plan.paxosVersion || range.last + 1 !== plan.epoch) {
+    throw new MonctlError('STORE_LOCKED', `the store changed while the edit was planned (paxos ${paxos}, osdmap e${range.last}; planned on paxos ${plan.paxosVersion - 1n}, e${plan.epoch - 1})`, {
+      key: keyName(OSDMAP_PREFIX, 'last_committed'),
+      actions: ['Something else writes this store: stop it and run the edit again.'],
+    });
+  }
+}
