@@ -116,6 +116,7 @@ export abstract class WriteCommand extends StoreCommand {
   protected async runWrite(
     flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string },
     plan: (store: MonStore) => Promise<Transaction | undefined>,
+    stillPlanned?: (store: MonStore) => Promise<void>,
   ): Promise<WriteOutcome> {
     const r = await writeTransaction({
       store: flags.store,
@@ -123,6 +124,7 @@ export abstract class WriteCommand extends StoreCommand {
       backup: !flags['no-backup'],
       backupDir: flags['backup-dir'],
       plan,
+      ...(stillPlanned ? { stillPlanned } : {}),
     });
     const lines = r.transaction ? formatTransaction(r.transaction) : [];
     if (!r.transaction || lines.length === 0) this.log('nothing to do: the store already has that state');

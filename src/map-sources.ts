@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { StoreCommand } from './base-command.js';
 import { MonctlError } from './lib/errors.js';
 import { decodeOSDMap, type OSDMap } from './lib/osdmap/index.js';
-import { readFullMap } from './lib/osdmap/store.js';
+import { readFullMap } from './lib/mon/osd/store.js';
 import { readInputFile } from './files.js';
 
 /**

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WriteCommand, writeFlags as baseWriteFlags, type WriteOutcome } from './base-command.js';
-import { dumpMonMap, planMonmapEdit, utimeFromDate, type MonMapDump, type MonmapEdit, type MonmapEditPlan } from './lib/monmap/index.js';
+import { dumpMonMap, type MonMapDump, type MonmapEdit } from './lib/monmap/index.js';
+import { type MonmapEditPlan, planMonmapEdit, utimeFromDate } from './lib/mon/index.js';
 
 /** The write flags, plus the lost-quorum escape hatch for a survivor that died mid-proposal. */
 export const writeFlags = {

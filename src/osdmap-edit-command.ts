@@ -1,8 +1,7 @@
 import { Args } from '@oclif/core';
 import { WriteCommand, writeFlags, type WriteOutcome } from './base-command.js';
 import { formatOSDMapDiff, type OSDMapDiff } from './lib/osdmap/diff.js';
-import { MonStore } from './lib/store/index.js';
-import { OSDMAP_EDIT_FLAGS, parseOsdId, planOsdmapEdit, type OsdmapEdit, type OsdmapEditPlan } from './lib/osdmap/index.js';
+import { OSDMAP_EDIT_FLAGS, type OsdmapEdit, type OsdmapEditPlan, parseOsdId, planOsdmapEdit, stillPlanned } from './lib/mon/index.js';
 
 export interface OsdmapEditOutcome extends WriteOutcome {
   /** The epoch the edit starts from and the one it writes. */
@@ -13,6 +12,8 @@ export interface OsdmapEditOutcome extends WriteOutcome {
   /** Keys the batch writes, in order. */
   keys: string[];
   diff: OSDMapDiff;
+  /** Set when the command is accepted but proposes nothing (the monitor's "already out" answers). */
+  unchanged?: string;
 }
 
 export const osdmapEditFlags = writeFlags;
@@ -22,17 +23,20 @@ type EditFlags = { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'ba
 /** `monctl osdmap edit …`: one edit → one new osdmap epoch, committed as one paxos version. */
 export abstract class OsdmapEditCommand extends WriteCommand {
   protected async runEdit(flags: EditFlags, edit: OsdmapEdit): Promise<OsdmapEditOutcome> {
-    // Plan once on a read-only view first: a refused edit then leaves every file untouched
-    // (opening the store for writing already rewrites RocksDB's MANIFEST and OPTIONS files).
-    if (!flags['dry-run']) await MonStore.with(flags.store, {}, (store) => planOsdmapEdit(store, edit, new Date()));
+    // Planned once, on a read-only view: a refused or empty edit opens nothing for writing
+    // (opening RocksDB for writing already rewrites its MANIFEST and OPTIONS files).
     let plan: OsdmapEditPlan | undefined;
-    const outcome = await this.runWrite(flags, async (store) => {
-      plan = await planOsdmapEdit(store, edit, new Date());
-      return plan.transaction;
-    });
+    const outcome = await this.runWrite(
+      flags,
+      async (store) => (plan = await planOsdmapEdit(store, edit, new Date())).transaction,
+      (store) => stillPlanned(store, plan!),
+    );
     const p = plan!;
-    this.log(`${outcome.applied ? 'wrote' : 'would write'} osdmap e${p.epoch} as paxos version ${p.paxosVersion} (full_crc 0x${p.inc.fullCrc.toString(16).padStart(8, '0')}):`);
-    this.log(`  ${formatOSDMapDiff(p.diff).join('\n  ')}`);
+    if (p.unchanged !== undefined) this.log(`nothing proposed (${p.unchanged}): osdmap stays at e${p.epoch}`);
+    else {
+      this.log(`${outcome.applied ? 'wrote' : 'would write'} osdmap e${p.epoch} as paxos version ${p.paxosVersion} (full_crc 0x${p.inc.fullCrc.toString(16).padStart(8, '0')}):`);
+      this.log(`  ${formatOSDMapDiff(p.diff).join('\n  ')}`);
+    }
     return {
       ...outcome,
       from_epoch: p.before.epoch,
@@ -41,10 +45,10 @@ export abstract class OsdmapEditCommand extends WriteCommand {
       full_crc: p.inc.fullCrc,
       keys: p.keys,
       diff: p.diff,
+      ...(p.unchanged !== undefined ? { unchanged: p.unchanged } : {}),
     };
   }
 }
-
 
 /** Edits of one or more OSDs: `mark-out 3 osd.4`. */
 export abstract class OsdIdsEditCommand extends OsdmapEditCommand {

@@ -93,7 +93,7 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
     file: 'monmap',
     args: 0,
     run: async (f) => {
-      const [views, { decodeStoredMonMap }] = await Promise.all([import('../lib/cli/monmap-views.js'), import('../lib/monmap/store.js')]);
+      const [views, { decodeStoredMonMap }] = await Promise.all([import('../lib/cli/monmap-views.js'), import('../lib/mon/monmap/store.js')]);
       return views.monmapPrintView(decodeStoredMonMap(await readFile(f.monmap!)), { file: f.monmap! });
     },
   },

@@ -8,12 +8,13 @@ import MonmapRm from '../../src/commands/monmap/rm.js';
 import MonmapSetAddr from '../../src/commands/monmap/set-addr.js';
 import StoreCheck from '../../src/commands/store/check.js';
 import { Writer } from '../../src/lib/encoding/index.js';
-import { encodeMonMap, readMonMap } from '../../src/lib/monmap/index.js';
-import { readPaxosState, readPaxosVersion } from '../../src/lib/paxos/index.js';
+import { encodeMonMap } from '../../src/lib/monmap/index.js';
+import { readPaxosState, readPaxosVersion } from '../../src/lib/mon/paxos/index.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { fixtureCopies } from '../helpers/fixture-copies.js';
 import { runCommand } from '../helpers/run-command.js';
 import { kvDigest } from '../helpers/store-digest.js';
+import { readMonMap } from '../../src/lib/mon/index.js';
 
 interface EditJson {
   applied: boolean;

@@ -9,7 +9,7 @@ import { Reader } from '../../src/lib/encoding/index.js';
 import { MonctlError } from '../../src/lib/errors.js';
 import { decodeMonMap, emptyMonMap, printMonMap, type MonMap } from '../../src/lib/monmap/index.js';
 import { DISALLOWED_LEADERS_KEY, dumpMonMap, formatUTimeGmt, monFeatureNames, summarizeMonMap } from '../../src/lib/monmap/dump.js';
-import { decodeStoredMonMap, readMonMap } from '../../src/lib/monmap/store.js';
+import { decodeStoredMonMap, readMonMap } from '../../src/lib/mon/monmap/store.js';
 import { parseEntityAddrvec } from '../../src/lib/msg/index.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { FIXTURE_FSID, extractFixture, removeTempDirs } from '../helpers/ceph.js';

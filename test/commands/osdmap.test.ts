@@ -16,7 +16,7 @@ import OsdmapVerify from '../../src/commands/osdmap/verify.js';
 import StoreSet from '../../src/commands/store/set.js';
 import { decodeOSDMap, dumpOSDMap, encodeOSDMap } from '../../src/lib/osdmap/index.js';
 import type { OSDMapDiff } from '../../src/lib/osdmap/diff.js';
-import type { HistoryReport } from '../../src/lib/osdmap/verify.js';
+import type { HistoryReport } from '../../src/lib/mon/osd/verify.js';
 import { toJson } from '../../src/lib/render/json.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { FIXTURE_FSID, extractFixture, removeTempDirs } from '../helpers/ceph.js';

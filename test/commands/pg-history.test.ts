@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PgHistoryCommand, { formatPgHistory, type PgHistoryJson } from '../../src/commands/pg/history.js';
-import { pgHistory } from '../../src/lib/osdmap/pg-history.js';
+import { pgHistory } from '../../src/lib/mon/osd/pg-history.js';
 import { pgToUpActing } from '../../src/lib/osdmap/placement.js';
-import { readFullMap } from '../../src/lib/osdmap/store.js';
+import { readFullMap } from '../../src/lib/mon/osd/store.js';
 import { MonStore, TransactionBuilder } from '../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
 import { makeHistoryStore } from '../helpers/history-store.js';

@@ -11,7 +11,7 @@ import PgDumpMap from '../../src/commands/pg/dump-map.js';
 import PgMapCommand from '../../src/commands/pg/map.js';
 import { encodeOSDMap } from '../../src/lib/osdmap/index.js';
 import { CEPH_OSD_IN, OSD_STATE } from '../../src/lib/osdmap/osdmap-types.js';
-import { readFullMap } from '../../src/lib/osdmap/store.js';
+import { readFullMap } from '../../src/lib/mon/osd/store.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
 import { runCommand } from '../helpers/run-command.js';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import OsdmapTrim from '../../src/commands/osdmap/trim.js';
 import StoreCheck from '../../src/commands/store/check.js';
 import StoreTrim from '../../src/commands/store/trim.js';
-import { readAllServiceVersions } from '../../src/lib/paxos/index.js';
+import { readAllServiceVersions } from '../../src/lib/mon/paxos/index.js';
 import { MonStore, TransactionBuilder } from '../../src/lib/store/index.js';
 import { fixtureCopies } from '../helpers/fixture-copies.js';
 import { runCommand } from '../helpers/run-command.js';

@@ -1,13 +1,14 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planMonmapEdit, readMonMap } from '../../src/lib/monmap/index.js';
-import { readPaxosState } from '../../src/lib/paxos/index.js';
-import { MonStore, checkStore, copyStore } from '../../src/lib/store/index.js';
+
+import { readPaxosState } from '../../src/lib/mon/paxos/index.js';
+import { MonStore, copyStore } from '../../src/lib/store/index.js';
 import { mulberry32 } from '../../src/lib/random.js';
 import { cephAvailable, copyDir, extractFixture, makeTempDir, removeTempDirs, startMon, type Backend } from '../helpers/ceph.js';
 import { runCliAndKill } from '../helpers/crash.js';
 import { kvDigest } from '../helpers/store-digest.js';
+import { checkStore, planMonmapEdit, readMonMap } from '../../src/lib/mon/index.js';
 
 /**
  * Every write command of the monmap surgery and trimming, SIGKILLed at random moments: each

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPaxosState } from '../../src/lib/paxos/index.js';
-import { MonStore, checkStore, copyStore } from '../../src/lib/store/index.js';
+import { readPaxosState } from '../../src/lib/mon/paxos/index.js';
+import { MonStore, copyStore } from '../../src/lib/store/index.js';
 import { runAndKill } from '../helpers/crash.js';
 import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
 import { mulberry32 } from '../../src/lib/random.js';
+import { checkStore } from '../../src/lib/mon/index.js';
 
 async function paxosKeys(mon: string): Promise<{ first: bigint; versions: string[] }> {
   return MonStore.with(mon, {}, async (s) => {

@@ -8,11 +8,12 @@ import MonmapRm from '../../src/commands/monmap/rm.js';
 import MonmapSetAddr from '../../src/commands/monmap/set-addr.js';
 import StoreCheck from '../../src/commands/store/check.js';
 import { Writer } from '../../src/lib/encoding/index.js';
-import { applyMonmapEdit, decodeStoredMonMap, encodeMonMap, readMonMap, type MonMap, type MonmapEdit } from '../../src/lib/monmap/index.js';
+import { applyMonmapEdit, encodeMonMap, type MonMap, type MonmapEdit } from '../../src/lib/monmap/index.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { cephAvailable, freePort, makeTempDir, removeTempDirs, runTool, startMon, type RunningMon } from '../helpers/ceph.js';
 import { startCluster, waitForQuorum, type Cluster } from '../helpers/cluster.js';
 import { runCommand } from '../helpers/run-command.js';
+import { decodeStoredMonMap, readMonMap } from '../../src/lib/mon/index.js';
 
 interface MonDump {
   epoch: number;

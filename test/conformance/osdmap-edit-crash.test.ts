@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diffOSDMaps, readFullMap, verifyHistory, type OSDMap } from '../../src/lib/osdmap/index.js';
-import { MonStore, checkStore, copyStore } from '../../src/lib/store/index.js';
+import { diffOSDMaps, type OSDMap } from '../../src/lib/osdmap/index.js';
+import { MonStore, copyStore } from '../../src/lib/store/index.js';
 import { mulberry32 } from '../../src/lib/random.js';
 import { cephAvailable, extractFixture, removeTempDirs, startMon, type Backend } from '../helpers/ceph.js';
 import { runAndKill } from '../helpers/crash.js';
 import { EDIT_CASES, changedKeys, digestOf, seedLiveState, storeDigest } from '../helpers/osdmap-edit.js';
+import { checkStore, readFullMap, verifyHistory } from '../../src/lib/mon/index.js';
 
 /** Runs per edit command: the issue asks for 100; CI stops earlier when the time budget is spent. */
 const RUNS = Number(process.env.MONCTL_CRASH_RUNS ?? 100);

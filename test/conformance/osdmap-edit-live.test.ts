@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeIncremental, planOsdmapEdit, readFullMap, setFlag } from '../../src/lib/osdmap/index.js';
+import { encodeIncremental } from '../../src/lib/osdmap/index.js';
 import { MonStore, TransactionBuilder, writeTransaction } from '../../src/lib/store/index.js';
 import { cephAvailable, extractFixture, removeTempDirs, runTool, startMon, which, type Backend, type RunningMon } from '../helpers/ceph.js';
 import { EDIT_CASES, seedLiveState, type EditCase } from '../helpers/osdmap-edit.js';
 import { runCommand } from '../helpers/run-command.js';
 import SetFlag from '../../src/commands/osdmap/edit/set-flag.js';
+import { planOsdmapEdit, readFullMap, setFlag } from '../../src/lib/mon/index.js';
 
 interface Dump {
   epoch: number;

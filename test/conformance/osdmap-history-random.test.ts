@@ -27,7 +27,7 @@ import OsdmapGet from '../../src/commands/osdmap/get.js';
 import OsdmapPrint from '../../src/commands/osdmap/print.js';
 import OsdmapTree from '../../src/commands/osdmap/tree.js';
 import OsdmapVerify from '../../src/commands/osdmap/verify.js';
-import { readIncremental, readOsdmapRange } from '../../src/lib/osdmap/store.js';
+import { readIncremental, readOsdmapRange } from '../../src/lib/mon/osd/store.js';
 import { mulberry32 } from '../../src/lib/random.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { quietToolConf, removeTempDirs, type Backend } from '../helpers/ceph.js';

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeOSDMap } from '../../src/lib/osdmap/index.js';
-import { pgHistory } from '../../src/lib/osdmap/pg-history.js';
+import { pgHistory } from '../../src/lib/mon/osd/pg-history.js';
 import { formatPg } from '../../src/lib/osdmap/pg.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { copyDir, makeTempDir, quietToolConf, removeTempDirs, runTool, which } from '../helpers/ceph.js';

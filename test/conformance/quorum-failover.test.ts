@@ -14,7 +14,7 @@ import type { UpResult } from '../../src/lib/quorum/host/lifecycle.js';
 import { QuorumClient } from '../../src/lib/quorum/host/client.js';
 import { decodeOSDMap } from '../../src/lib/osdmap/index.js';
 import { OSD_STATE } from '../../src/lib/osdmap/osdmap-types.js';
-import { readFullMap } from '../../src/lib/osdmap/store.js';
+import { readFullMap } from '../../src/lib/mon/osd/store.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { makeTempDir, removeTempDirs } from '../helpers/ceph.js';
 import { killSeen, monPath, notePids, openCluster, statusOf, storeKeys, until } from '../helpers/quorum.js';

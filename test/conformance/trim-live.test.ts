@@ -5,7 +5,7 @@ import OsdmapGet from '../../src/commands/osdmap/get.js';
 import OsdmapTrim from '../../src/commands/osdmap/trim.js';
 import StoreCheck from '../../src/commands/store/check.js';
 import StoreTrim from '../../src/commands/store/trim.js';
-import { readServiceVersions } from '../../src/lib/paxos/index.js';
+import { readServiceVersions } from '../../src/lib/mon/paxos/index.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { cephAvailable, extractFixture, makeTempDir, removeTempDirs, runTool, startMon, type Backend, type RunningMon } from '../helpers/ceph.js';
 import { runCommand } from '../helpers/run-command.js';

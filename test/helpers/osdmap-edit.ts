@@ -19,9 +19,10 @@ import UnsetFlag from '../../src/commands/osdmap/edit/unset-flag.js';
 import { decodeCrushMap, encodeCrushMap } from '../../src/lib/crush/index.js';
 import { parseEntityAddrvec } from '../../src/lib/msg/entity-addr.js';
 import { FEATURES_ALL } from '../../src/lib/msg/features.js';
-import { OSDMAP_FLAG, OSD_STATE, pgMapSet, planOsdmapEdit, readFullMap, type OSDMap } from '../../src/lib/osdmap/index.js';
+import { OSDMAP_FLAG, OSD_STATE, pgMapSet, type OSDMap } from '../../src/lib/osdmap/index.js';
 import { MonStore, writeTransaction } from '../../src/lib/store/index.js';
 import type { RunnableCommand } from './run-command.js';
+import { planOsdmapEdit, readFullMap } from '../../src/lib/mon/index.js';
 
 /** sha256 of every key and value: equal digests = the same store contents. */
 export async function storeDigest(mon: string): Promise<Map<string, string>> {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { readFullMap } from '../../lib/osdmap/store.js';
+import { readFullMap } from '../../lib/mon/osd/store.js';
 import { writeOutputFile } from '../../files.js';
 
 export default class CrushGet extends StoreCommand {

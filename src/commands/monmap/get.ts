@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { readMonMap } from '../../lib/monmap/store.js';
+import { readMonMap } from '../../lib/mon/monmap/store.js';
 import { writeOutputFile } from '../../files.js';
 
 export default class MonmapGet extends StoreCommand {

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
-import { decodeStoredMonMap } from '../../lib/monmap/index.js';
+
 import { MonmapEditCommand, writeFlags, type MonmapEditOutcome } from '../../monmap-edit-command.js';
 import { readInputFile } from '../../files.js';
+import { decodeStoredMonMap } from '../../lib/mon/index.js';
 
 export default class MonmapInject extends MonmapEditCommand {
   static override summary = 'Make a monmap file the store\'s newest monmap (= `ceph-mon --inject-monmap`, committed through paxos).';

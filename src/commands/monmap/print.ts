@@ -3,7 +3,7 @@ import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { monmapPrintView } from '../../lib/cli/monmap-views.js';
 import type { MonMapDump } from '../../lib/monmap/dump.js';
-import { decodeStoredMonMap, readMonMap } from '../../lib/monmap/store.js';
+import { decodeStoredMonMap, readMonMap } from '../../lib/mon/monmap/store.js';
 import { readInputFile } from '../../files.js';
 
 export default class MonmapPrint extends StoreCommand {

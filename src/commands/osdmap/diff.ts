@@ -3,7 +3,7 @@ import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { decodeOSDMap, type OSDMap } from '../../lib/osdmap/index.js';
 import { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from '../../lib/osdmap/diff.js';
-import { readFullMap } from '../../lib/osdmap/store.js';
+import { readFullMap } from '../../lib/mon/osd/store.js';
 import { readInputFile } from '../../files.js';
 
 function readMapFile(path: string): OSDMap {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { crc32c } from '../../lib/encoding/index.js';
-import { readFullMapBytes } from '../../lib/osdmap/store.js';
+import { readFullMapBytes } from '../../lib/mon/osd/store.js';
 import { writeOutputFile } from '../../files.js';
 
 export default class OsdmapGet extends StoreCommand {

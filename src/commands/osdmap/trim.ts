@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WriteCommand, writeFlags, type WriteOutcome } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
-import { SERVICE_TRIM_KEEP, planStoreServiceTrim } from '../../lib/paxos/index.js';
+import { SERVICE_TRIM_KEEP, planStoreServiceTrim } from '../../lib/mon/paxos/index.js';
 
 export default class OsdmapTrim extends WriteCommand {
   static override summary = 'Remove old osdmap epochs the way the monitor trims them, then compact.';

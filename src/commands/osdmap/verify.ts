@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import type { HistoryReport } from '../../lib/osdmap/verify.js';
-import { verifyHistoryParallel } from '../../lib/osdmap/verify-parallel.js';
+import type { HistoryReport } from '../../lib/mon/osd/verify.js';
+import { verifyHistoryParallel } from '../../lib/mon/osd/verify-parallel.js';
 import { Progress } from '../../lib/render/progress.js';
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;

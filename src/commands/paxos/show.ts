@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
-import { committedVersions, readPaxosState, readPaxosVersion } from '../../lib/paxos/index.js';
+import { committedVersions, readPaxosState, readPaxosVersion } from '../../lib/mon/paxos/index.js';
 import { OutputSink } from '../../lib/render/output.js';
 import { formatTransaction } from '../../lib/render/value.js';
 import { toJson } from '../../lib/render/json.js';
-import { dumpPaxosVersion } from '../../lib/paxos/index.js';
+import { dumpPaxosVersion } from '../../lib/mon/paxos/index.js';
 
 function parseVersion(s: string | undefined, what: string): bigint | undefined {
   if (s === undefined) return undefined;

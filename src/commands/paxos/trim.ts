@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WriteCommand, writeFlags, type WriteOutcome } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
-import { TRIM_DEFAULTS, planPaxosTrim, readPaxosState } from '../../lib/paxos/index.js';
+import { TRIM_DEFAULTS, planPaxosTrim, readPaxosState } from '../../lib/mon/paxos/index.js';
 
 export default class PaxosTrim extends WriteCommand {
   static override summary = 'Remove old paxos versions the way the monitor trims them, then compact.';

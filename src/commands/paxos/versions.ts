@@ -1,5 +1,5 @@
 import { StoreCommand } from '../../base-command.js';
-import { PAXOS_STATE_KEYS, readPaxosState, type PaxosState } from '../../lib/paxos/index.js';
+import { PAXOS_STATE_KEYS, readPaxosState, type PaxosState } from '../../lib/mon/paxos/index.js';
 import { table } from '../../lib/render/index.js';
 
 export default class PaxosVersions extends StoreCommand {

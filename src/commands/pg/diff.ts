@@ -5,7 +5,7 @@ import { decodeOSDMap, type OSDMap } from '../../lib/osdmap/index.js';
 import { diffPlacement, formatPlacementDiff, type PgSets } from '../../lib/osdmap/pg-diff.js';
 import { formatPg } from '../../lib/osdmap/pg.js';
 import { poolIdByName } from '../../lib/osdmap/placement.js';
-import { readFullMap } from '../../lib/osdmap/store.js';
+import { readFullMap } from '../../lib/mon/osd/store.js';
 import { readInputFile } from '../../files.js';
 import { poolFlag, resolvePool } from './stats.js';
 

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { pgHistory, type PgHistory } from '../../lib/osdmap/pg-history.js';
+import { pgHistory, type PgHistory } from '../../lib/mon/osd/pg-history.js';
 import { formatPg, parsePg } from '../../lib/osdmap/pg.js';
-import { parseEpoch } from '../../lib/osdmap/store.js';
+import { parseEpoch } from '../../lib/mon/osd/store.js';
 
 export interface PgHistoryJson {
   pgid: string;

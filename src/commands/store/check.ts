@@ -1,5 +1,5 @@
 import { StoreCommand } from '../../base-command.js';
-import { checkStore, type CheckReport } from '../../lib/store/index.js';
+import { checkStore, type CheckReport } from '../../lib/mon/index.js';
 
 export default class StoreCheck extends StoreCommand {
   static override summary = 'Look for missing or undecodable versions, dangling full_latest and broken ranges; exit 1 if any.';

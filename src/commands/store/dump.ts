@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { safeDecoders, storeValueDecoders } from '../../lib/decoders.js';
+import { safeDecoders, storeValueDecoders } from '../../lib/mon/decoders.js';
 import { OutputSink } from '../../lib/render/output.js';
 import { Progress } from '../../lib/render/progress.js';
 import { formatRendered, renderValue } from '../../lib/render/value.js';

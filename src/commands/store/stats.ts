@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { storeStats, type StoreStats } from '../../lib/store/index.js';
+
 import { table } from '../../lib/render/index.js';
+import { storeStats, type StoreStats } from '../../lib/mon/index.js';
 
 function human(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { WriteCommand, writeFlags, type WriteOutcome } from '../../base-command.js';
-import { planStoreTrim } from '../../lib/paxos/index.js';
+import { planStoreTrim } from '../../lib/mon/paxos/index.js';
 
 interface TrimmedRange {
   service: string;

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { PAXOS_PREFIX, readAllServiceVersions, readServiceVersions, serviceInfo, type ServiceVersions } from '../../lib/paxos/index.js';
+import { PAXOS_PREFIX, readAllServiceVersions, readServiceVersions, serviceInfo, type ServiceVersions } from '../../lib/mon/paxos/index.js';
 import { table } from '../../lib/render/index.js';
 
 type VersionsJson = Record<string, { first_committed: bigint; last_committed: bigint; full_latest?: bigint }>;

@@ -15,6 +15,12 @@ export function encodeUTime(w: Writer, t: UTime): void {
   w.u32(t.sec).u32(t.nsec);
 }
 
+/** A clock reading as utime_t (a JS clock has millisecond resolution): the one Date → utime_t. */
+export function utimeFromDate(d: Date | number): UTime {
+  const ms = typeof d === 'number' ? d : d.getTime();
+  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
+}
+
 /** Ceph's utime_t text form: `YYYY-MM-DDTHH:MM:SS.uuuuuu+0000` (UTC, microseconds). */
 export function formatUTime(t: UTime): string {
   const d = new Date(t.sec * 1000);

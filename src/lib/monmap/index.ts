@@ -2,6 +2,4 @@
 export * from './monmap.js';
 export * from './mon-info.js';
 export * from './dump.js';
-export * from './store.js';
 export * from './edit.js';
-export * from './edit-commit.js';

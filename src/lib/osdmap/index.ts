@@ -25,10 +25,3 @@ export { readBalanceScore, ruleWeightOsdMap, type ReadBalanceInfo, type ReadBala
 export { printOSDTree } from './tree.js';
 export { printIncremental, dumpIncremental } from './inc-print.js';
 export { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from './diff.js';
-export { readFullMap, readFullMapBytes, readIncremental, parseEpoch, OSDMAP_PREFIX } from './store.js';
-export { verifyHistory, type HistoryReport, type HistoryMismatch } from './verify.js';
-export { verifyHistoryParallel, type ParallelVerifyOptions } from './verify-parallel.js';
-export { planOsdmapEdit, nothingToChange, type OsdmapEdit, type OsdmapEditPlan } from './edit.js';
-export { setFlag, unsetFlag, markOut, markIn, markDown, reweight, reweightValue, rmUpmap, rmPgTemp, parseOsdId, OSDMAP_EDIT_FLAGS } from './edit-ops.js';
-export { setCrush, crushRuleProblems } from './edit-crush.js';
-export { setPool, SET_POOL_KEYS } from './edit-pool.js';

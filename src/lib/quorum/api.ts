@@ -4,6 +4,7 @@
  * requests, then drains a Ready (persist `transaction` synced, send `messages`, answer
  * `replies`) and calls advance(). Time is ticks (10 ms in the host), never a clock.
  */
+import type { LiveOsdCommand } from '../mon/osd/command-types.js';
 import type { Transaction } from '../store/transaction.js';
 
 export type { Transaction } from '../store/transaction.js';
@@ -29,19 +30,8 @@ export interface MonitorConfig {
   osdmapKeep?: number;
 }
 
-/** One monitor command, as `ceph osd …` takes it. */
-export type Mutation =
-  | { op: 'osd-create' }
-  | { op: 'osd-out'; id: number }
-  | { op: 'osd-in'; id: number }
-  | { op: 'osd-down'; id: number }
-  | { op: 'osd-reweight'; id: number; weight: number }
-  | { op: 'osd-crush-add'; id: number; weight: number; host: string; rack?: string }
-  | { op: 'osd-pool-create'; name: string; pgNum: number; size?: number; erasure?: boolean }
-  | { op: 'osd-pool-set'; name: string; key: string; value: string }
-  | { op: 'osd-pg-upmap-items'; pgid: string; pairs: [number, number][] }
-  | { op: 'osd-set'; flag: string }
-  | { op: 'osd-unset'; flag: string };
+/** One monitor command, as `ceph osd …` takes it: the OSDMonitor commands the quorum runs. */
+export type Mutation = LiveOsdCommand;
 
 export type MutationOp = Mutation['op'];
 
@@ -137,8 +127,3 @@ export interface QuorumStatus {
   paxos: { first_committed: number; last_committed: number };
   osdmap_epoch: number;
 }
-
-export { MonitorNode, type MonitorOptions } from './monitor.js';
-export { encodeMessage, decodeMessage } from './message-codec.js';
-export { parseMutation, checkMutation } from './mutation-check.js';
-export { applyTransaction, kvKey, splitKvKey } from './kv.js';

@@ -7,7 +7,7 @@
  */
 import type { UTime } from '../encoding/index.js';
 import { mulberry32 } from '../random.js';
-import { planPaxosTrim } from '../paxos/trim.js';
+import { planPaxosTrim } from '../mon/paxos/trim.js';
 import { TransactionBuilder, transactionToBytes, type Transaction } from '../store/transaction.js';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready, SyncMessage } from './api.js';
 import { Elector } from './elector.js';
@@ -15,7 +15,7 @@ import { applyTransaction, getVersion, type Kv } from './kv.js';
 import { Paxos } from './paxos.js';
 import { encodeRequestLog, RequestLog } from './request-log.js';
 import { RequestQueue, replyFor, requestKey, type Tracked } from './requests.js';
-import type { Prepared } from './osd-mutations.js';
+import type { Prepared } from '../mon/osd/command.js';
 import { MonmapService, OsdmapService } from './services.js';
 import { applySnapshotTransaction, syncSnapshot } from './sync.js';
 

@@ -4,7 +4,7 @@
  * `accepted_pn`, `last_pn` (u64 each). Committing a value writes it, moves last_committed and
  * applies the value's own transaction in the same batch (Paxos::commit_start / store_state).
  */
-import { PAXOS_PREFIX } from '../paxos/keys.js';
+import { PAXOS_PREFIX } from '../mon/paxos/keys.js';
 import { TransactionBuilder, transactionFromBytes, type Transaction } from '../store/transaction.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
 

@@ -11,24 +11,15 @@
  */
 import type { UTime } from '../encoding/index.js';
 import { Writer } from '../encoding/index.js';
-import { decodeStoredMonMap, encodeMonMap, type MonMap, MONMAP_PREFIX } from '../monmap/index.js';
-import {
-  applyIncrementalUnencoded,
-  decodeOSDMap,
-  encodeApplied,
-  EncodeCache,
-  emptyIncremental,
-  encodeIncremental,
-  encodeOSDMap,
-  OSDMAP_PREFIX,
-  type Incremental,
-  type OSDMap,
-} from '../osdmap/index.js';
+import { encodeMonMap, type MonMap } from '../monmap/index.js';
+import { applyIncrementalUnencoded, decodeOSDMap, encodeApplied, EncodeCache, emptyIncremental, encodeIncremental, encodeOSDMap, type Incremental, type OSDMap } from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
 import type { Mutation } from './api.js';
 import { initialMonMap, initialOSDMap, PACIFIC_OSDMAP_FEATURES } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
-import { applyEdit, prepareMutation, type Prepared } from './osd-mutations.js';
+import { applyEdit, decide, type Prepared } from '../mon/osd/command.js';
+import { finishPending } from '../mon/osd/pending.js';
+import { MONMAP_PREFIX, OSDMAP_PREFIX, decodeStoredMonMap } from '../mon/index.js';
 
 /** The new_state a command reads when nothing is pending yet. */
 const NO_PENDING_STATES: ReadonlyMap<number, number> = new Map();
@@ -132,13 +123,13 @@ export class OsdmapService {
 
   /**
    * prepare_command: edits the pending incremental in place, or refuses and leaves it as it was.
-   * The command decides before anything is written (osd-mutations.ts hands back an edit); the
+   * The command decides before anything is written (mon/osd/command.ts hands back an edit); the
    * edit is undone should projecting the edited incremental throw, so no half-made change stays.
    */
   prepare(q: Mutation, now: UTime): Prepared {
     const map = this.base;
     if (map === undefined) return { ok: false, error: 'the osdmap is not created yet' };
-    const d = prepareMutation(this.projected ?? map, this.pending?.newState ?? NO_PENDING_STATES, q, now);
+    const d = decide(q, this.projected ?? map, this.pending?.newState ?? NO_PENDING_STATES, now);
     if (!d.ok || !d.changed) return d;
     const { edit, ...answer } = d;
     const inc = this.pending ?? this.newPending();
@@ -166,7 +157,9 @@ export class OsdmapService {
     // The projected map is this very incremental applied (its modified stamp included); the
     // incremental's features encode it as PACIFIC_OSDMAP_FEATURES do. The cache's buffer is
     // reused by the next encoding, hence the copy.
-    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : (this.projected ?? applyIncrementalUnencoded(this.base!, inc));
+    // encode_pending's own additions (the up/in stamps, the tiers' snap contexts), as offline.
+    const restamped = inc.epoch !== 1 && finishPending(this.base!, inc);
+    const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : restamped || !this.projected ? applyIncrementalUnencoded(this.base!, inc) : this.projected;
     const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_OSDMAP_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
     // The proposal is in flight: the next commands build a new pending on top of it.
     this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };

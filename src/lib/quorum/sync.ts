@@ -5,12 +5,12 @@
  * own promise (`accepted_pn`, `last_pn`) and its own accepted-but-uncommitted value, which
  * Paxos still needs from it.
  */
-import { MONMAP_PREFIX } from '../monmap/index.js';
-import { OSDMAP_PREFIX } from '../osdmap/index.js';
-import { PAXOS_PREFIX, isVersionKey } from '../paxos/keys.js';
+
+import { PAXOS_PREFIX, isVersionKey } from '../mon/paxos/keys.js';
 import { TransactionBuilder, type Transaction } from '../store/transaction.js';
 import { getVersion, kvKey, prefixEntries, splitKvKey, type Kv } from './kv.js';
 import { REQUEST_LOG_PREFIX } from './request-log.js';
+import { MONMAP_PREFIX, OSDMAP_PREFIX } from '../mon/index.js';
 
 export const SYNCED_PREFIXES = [PAXOS_PREFIX, OSDMAP_PREFIX, MONMAP_PREFIX, REQUEST_LOG_PREFIX] as const;
 const OWN_PAXOS_KEYS = new Set(['pending_v', 'pending_pn', 'accepted_pn', 'last_pn']);

@@ -13,6 +13,12 @@ export interface WriteRequest {
   backupDir?: string;
   /** Builds the transaction from the store as it is now; undefined = nothing to do. */
   plan: (store: MonStore) => Promise<Transaction | undefined>;
+  /**
+   * Plan once, on a read-only view, before taking the lock (an empty or refused plan then
+   * opens nothing for writing); under the lock this re-checks that the store is still the
+   * one planned on (it throws when not) and the planned transaction is applied as it is.
+   */
+  stillPlanned?: (store: MonStore) => Promise<void>;
   now?: () => Date;
 }
 
@@ -34,14 +40,14 @@ export interface WriteResult {
 export async function writeTransaction(req: WriteRequest): Promise<WriteResult> {
   const location = locateStore(req.store);
   const base = { store: location.monDataDir ?? location.dbDir, backend: location.backend };
-  if (req.dryRun) {
-    const transaction = await MonStore.with(req.store, {}, req.plan);
-    return { ...base, dry_run: true, applied: false, ...(transaction ? { transaction } : {}) };
-  }
+  const planned = req.dryRun || req.stillPlanned ? await MonStore.with(req.store, {}, req.plan) : undefined;
+  if (req.dryRun) return { ...base, dry_run: true, applied: false, ...(planned ? { transaction: planned } : {}) };
+  if (req.stillPlanned && (!planned || planned.ops.length === 0)) return { ...base, dry_run: false, applied: false };
   refuseNewerRelease(location.monDataDir);
   // How each backend writes so that the store's own release reads it: see openRocksDb.
   return MonStore.with(req.store, { write: true }, async (store) => {
-    const transaction = await req.plan(store);
+    if (req.stillPlanned) await req.stillPlanned(store);
+    const transaction = planned ?? (await req.plan(store));
     if (!transaction || transaction.ops.length === 0) return { ...base, dry_run: false, applied: false };
     const backup = req.backup === false ? undefined : backupDbDir(location.dbDir, req.backupDir, (req.now ?? (() => new Date()))());
     const result = await store.apply(transaction);

@@ -1,19 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  markIn,
-  planOsdmapEdit,
-  RELEASE,
-  rmUpmap,
-  setCrush,
-  readFullMap,
-  readIncremental,
-  setFlag,
-  setPool,
-  type OsdmapEdit,
-} from '../../../src/lib/osdmap/index.js';
+import { RELEASE } from '../../../src/lib/osdmap/index.js';
 import { MonStore, TransactionBuilder, writeTransaction } from '../../../src/lib/store/index.js';
 import { decodeCrushMap, encodeCrushMap } from '../../../src/lib/crush/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
+import { markIn, type OsdmapEdit, planOsdmapEdit, readFullMap, readIncremental, rmUpmap, setCrush, setFlag, setPool } from '../../../src/lib/mon/index.js';
 
 afterAll(() => removeTempDirs());
 
@@ -52,7 +42,7 @@ describe('planOsdmapEdit', () => {
   it('mark-in gives an OSD the monitor marked out its old weight back and clears it', async () => {
     const mon = extractFixture('leveldb');
     // As OSDMonitor's auto-out leaves it: weight 0, the previous weight kept in xinfo.
-    await commit(mon, (map, inc) => inc.newXinfo.set(3, { ...structuredClone(map.osdXinfo[3]!), oldWeight: 0x8000 }));
+    await commit(mon, (map, inc) => void inc.newXinfo.set(3, { ...structuredClone(map.osdXinfo[3]!), oldWeight: 0x8000 }));
     await commit(mon, markIn([3]));
     const map = await latest(mon);
     expect(map.osdWeight[3]).toBe(0x8000);

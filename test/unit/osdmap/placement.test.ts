@@ -26,7 +26,7 @@ import {
 import { formatPgsDump, pgsDump } from '../../../src/lib/osdmap/pg-stats.js';
 import { POOL_FLAG } from '../../../src/lib/osdmap/pool.js';
 import { hash32_2 } from '../../../src/lib/crush/hash.js';
-import { readFullMap } from '../../../src/lib/osdmap/store.js';
+import { readFullMap } from '../../../src/lib/mon/osd/store.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
 

@@ -13,25 +13,12 @@ import SetFlag from '../../../src/commands/osdmap/edit/set-flag.js';
 import IncShow from '../../../src/commands/osdmap/inc/show.js';
 import PgDumpMap from '../../../src/commands/pg/dump-map.js';
 import OsdmapVerify from '../../../src/commands/osdmap/verify.js';
-import {
-  applyIncremental,
-  decodeIncremental,
-  decodeOSDMap,
-  effectiveRequireOsdRelease,
-  encodeIncremental,
-  encodeOSDMap,
-  osdmapEncodingFeatures,
-  printOSDMap,
-  RELEASE,
-  releaseFromName,
-  releaseName,
-  verifyHistory,
-  verifyHistoryParallel,
-} from '../../../src/lib/osdmap/index.js';
+import { applyIncremental, decodeIncremental, decodeOSDMap, effectiveRequireOsdRelease, encodeIncremental, encodeOSDMap, osdmapEncodingFeatures, printOSDMap, RELEASE, releaseFromName, releaseName } from '../../../src/lib/osdmap/index.js';
 import { readBalanceScore } from '../../../src/lib/osdmap/read-balance.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, FIXTURES_DIR, removeTempDirs, type FixtureName } from '../../helpers/ceph.js';
 import { runCommand } from '../../helpers/run-command.js';
+import { verifyHistory, verifyHistoryParallel } from '../../../src/lib/mon/index.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

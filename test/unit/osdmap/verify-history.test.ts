@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { osdmapHistory, type HistoryEpoch } from '../../../bench/osdmap-history.js';
 import { writeHistoryStore } from '../../../bench/verify-store.js';
 import { applyIncremental, decodeIncremental, decodeOSDMap, encodeOSDMap, type OSDMap } from '../../../src/lib/osdmap/index.js';
-import { verifyHistory } from '../../../src/lib/osdmap/verify.js';
+import { verifyHistory } from '../../../src/lib/mon/osd/verify.js';
 import { mulberry32 } from '../../../src/lib/random.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';

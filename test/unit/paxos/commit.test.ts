@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planPaxosCommit } from '../../../src/lib/paxos/commit.js';
+import { planPaxosCommit } from '../../../src/lib/mon/paxos/commit.js';
 import { TransactionBuilder, transactionFromBytes, transactionToBytes } from '../../../src/lib/store/transaction.js';
 import { MonctlError } from '../../../src/lib/errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MonctlError } from '../../../src/lib/errors.js';
-import { planServiceTrim, serviceTrimTarget, type ServiceHistory } from '../../../src/lib/paxos/service-trim.js';
+import { planServiceTrim, serviceTrimTarget, type ServiceHistory } from '../../../src/lib/mon/paxos/service-trim.js';
 import { TransactionBuilder } from '../../../src/lib/store/transaction.js';
 
 const range = (a: number, b: number): Set<bigint> => new Set(Array.from({ length: b - a + 1 }, (_, i) => BigInt(a + i)));

@@ -14,12 +14,13 @@ import {
   listServices,
   prefixOwner,
   serviceInfo,
-} from '../../../src/lib/paxos/index.js';
-import { SERVICE_TRIM_KEEP, TRIMMABLE_SERVICES } from '../../../src/lib/paxos/service-trim.js';
-import { MonStore, TransactionBuilder, checkStore, copyStore, transactionToBytes } from '../../../src/lib/store/index.js';
+} from '../../../src/lib/mon/paxos/index.js';
+import { SERVICE_TRIM_KEEP, TRIMMABLE_SERVICES } from '../../../src/lib/mon/paxos/service-trim.js';
+import { MonStore, TransactionBuilder, copyStore, transactionToBytes } from '../../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
 import { runCommand } from '../../helpers/run-command.js';
 import { makeSyntheticMonStore, tempDir } from '../../helpers/stores.js';
+import { checkStore } from '../../../src/lib/mon/index.js';
 
 describe('the paxos services of Ceph 16–20', () => {
   it('names every service of mon_types.h in ceph-mon\'s order, nvmeofgw (Squid+) last', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MonctlError } from '../../../src/lib/errors.js';
-import { planPaxosTrim } from '../../../src/lib/paxos/index.js';
+import { planPaxosTrim } from '../../../src/lib/mon/paxos/index.js';
 import { dumpTransaction } from '../../../src/lib/store/index.js';
 
 describe('planPaxosTrim (Paxos::trim rules)', () => {

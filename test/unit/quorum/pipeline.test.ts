@@ -15,7 +15,7 @@ describe('commands behind a proposal in flight', () => {
     expect(node.paxosState).toBe('leader:updating');
     node.submit({ clientId: 'b', reqId: 1, mutation: { op: 'osd-create' } });
     node.submit({ clientId: 'c', reqId: 1, mutation: { op: 'osd-reweight', id: 0, weight: 0.5 } });
-    node.submit({ clientId: 'd', reqId: 1, mutation: { op: 'osd-out', id: 9 } });
+    node.submit({ clientId: 'd', reqId: 1, mutation: { op: 'osd-reweight', id: 9, weight: 0.5 } });
     c.flush(l);
     expect(c.replies).toEqual([{ clientId: 'd', reqId: 1, ok: false, error: 'osd.9 does not exist', epoch: expect.any(Number) }]);
     for (let t = 0; t < 10; t++) c.step();

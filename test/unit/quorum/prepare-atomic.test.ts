@@ -16,7 +16,7 @@ import type { Mutation, MutationOp } from '../../../src/lib/quorum/api.js';
 import { PACIFIC_OSDMAP_FEATURES } from '../../../src/lib/quorum/initial-maps.js';
 import { applyTransaction, type Kv } from '../../../src/lib/quorum/kv.js';
 import { checkMutation } from '../../../src/lib/quorum/mutation-check.js';
-import type { Prepared } from '../../../src/lib/quorum/osd-mutations.js';
+import type { Prepared } from '../../../src/lib/mon/osd/command.js';
 import { OsdmapService } from '../../../src/lib/quorum/services.js';
 import { encodeIncremental, OSDMAP_FLAG, type Incremental } from '../../../src/lib/osdmap/index.js';
 import type { UTime } from '../../../src/lib/encoding/index.js';
@@ -161,14 +161,17 @@ describe('OsdmapService.prepare refuses without a trace', () => {
     // have been refused and accepted many times, mostly with a pending incremental to spoil.
     const ops: MutationOp[] = ['osd-out', 'osd-in', 'osd-down', 'osd-reweight', 'osd-crush-add', 'osd-pool-create', 'osd-pool-set', 'osd-pg-upmap-items', 'osd-set', 'osd-unset'];
     for (const op of ops) {
-      expect(tally[`${op} refused`] ?? 0, `${op} refused`).toBeGreaterThanOrEqual(50);
+      // `osd out|in|down` of a missing OSD answer 0 as Ceph's do (they only note it): those
+      // three are refused only by waiting for the pending proposal (the retry count below).
+      if (!['osd-out', 'osd-in', 'osd-down'].includes(op)) expect(tally[`${op} refused`] ?? 0, `${op} refused`).toBeGreaterThanOrEqual(50);
       // No OSD ever boots here, so `osd down` can only find them down already.
       const accepted = op === 'osd-down' ? 'unchanged' : 'changed';
       expect(tally[`${op} ${accepted}`] ?? 0, `${op} ${accepted}`).toBeGreaterThanOrEqual(50);
     }
     expect(tally['osd-create changed'] ?? 0).toBeGreaterThanOrEqual(50);
     for (const op of ['osd-out', 'osd-in', 'osd-down', 'osd-reweight']) expect(tally[`${op} retry`] ?? 0, `${op} retry`).toBeGreaterThanOrEqual(5);
-    expect(tally['refused with a pending incremental'] ?? 0).toBeGreaterThanOrEqual(2000);
+    // (1954 with these seeds since missing OSDs no longer refuse `osd out|in|down`.)
+    expect(tally['refused with a pending incremental'] ?? 0).toBeGreaterThanOrEqual(1800);
   });
 
   it('undoes an accepted edit whose projection throws (an empty CRUSH bucket name does not decode)', () => {

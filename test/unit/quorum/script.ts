@@ -3,7 +3,7 @@
  * command, `----`, and the output it must print. The cluster is the simulator's, with a
  * perfect network (every message arrives the next tick) unless a script cuts links.
  */
-import { PAXOS_PREFIX } from '../../../src/lib/paxos/keys.js';
+import { PAXOS_PREFIX } from '../../../src/lib/mon/paxos/keys.js';
 import { parseMutation } from '../../../src/lib/quorum/mutation-check.js';
 import { getVersion } from '../../../src/lib/quorum/kv.js';
 import type { PaxosMessage, Rank } from '../../../src/lib/quorum/api.js';

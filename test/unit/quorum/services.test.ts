@@ -5,14 +5,15 @@
  * history passes the library's `osdmap verify`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeIncremental, decodeOSDMap, applyIncremental, encodeOSDMap, verifyHistory, OSD_STATE, OSDMAP_FLAG } from '../../../src/lib/osdmap/index.js';
-import { decodeStoredMonMap } from '../../../src/lib/monmap/index.js';
-import { PAXOS_PREFIX } from '../../../src/lib/paxos/keys.js';
+import { decodeIncremental, decodeOSDMap, applyIncremental, encodeOSDMap, OSD_STATE, OSDMAP_FLAG } from '../../../src/lib/osdmap/index.js';
+
+import { PAXOS_PREFIX } from '../../../src/lib/mon/paxos/keys.js';
 import { getVersion, kvKey, type Kv } from '../../../src/lib/quorum/kv.js';
 import { MonStore } from '../../../src/lib/store/mon-store.js';
 import { transactionFromBytes, OP_PUT } from '../../../src/lib/store/index.js';
 import { tempDir } from '../../helpers/stores.js';
 import { COMMANDS, runCommands, writeMonDir } from './fixture.js';
+import { decodeStoredMonMap, verifyHistory } from '../../../src/lib/mon/index.js';
 
 /** The fixture's run, with every command acknowledged. */
 function runCluster(keep = 500): { disk: Kv; results: unknown[]; epochs: number[] } {

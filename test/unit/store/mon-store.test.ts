@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MonctlError } from '../../../src/lib/errors.js';
-import { readAllServiceVersions, readPaxosState, readPaxosVersion } from '../../../src/lib/paxos/index.js';
-import { MonStore, TransactionBuilder, checkStore, copyStore, locateStore, writeTransaction } from '../../../src/lib/store/index.js';
+import { readAllServiceVersions, readPaxosState, readPaxosVersion } from '../../../src/lib/mon/paxos/index.js';
+import { MonStore, TransactionBuilder, copyStore, locateStore, writeTransaction } from '../../../src/lib/store/index.js';
 import { hashTree, makeSyntheticMonStore, tempDir } from '../../helpers/stores.js';
+import { checkStore } from '../../../src/lib/mon/index.js';
 
 async function keysOf(path: string, prefix?: string): Promise<string[]> {
   return MonStore.with(path, {}, async (s) => {

@@ -1,5 +1,5 @@
 import { OsdIdsEditCommand } from '../../../osdmap-edit-command.js';
-import { markDown } from '../../../lib/osdmap/index.js';
+import { markDown } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditMarkDown extends OsdIdsEditCommand {
   static override summary = 'Mark OSDs down (the state mask toggles UP) in a new osdmap epoch, as `ceph osd down ID…` does.';

@@ -1,5 +1,5 @@
 import { OsdIdsEditCommand } from '../../../osdmap-edit-command.js';
-import { markOut } from '../../../lib/osdmap/index.js';
+import { markOut } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditMarkOut extends OsdIdsEditCommand {
   static override summary = 'Mark OSDs out (weight 0) in a new osdmap epoch, as `ceph osd out ID…` does.';

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { OsdmapEditCommand, osdmapEditFlags, type OsdmapEditOutcome } from '../../../osdmap-edit-command.js';
-import { parseOsdId, reweight } from '../../../lib/osdmap/index.js';
+import { parseOsdId, reweight } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditReweight extends OsdmapEditCommand {
   static override summary = 'Set an OSD\'s override weight (0.0–1.0) in a new osdmap epoch, as `ceph osd reweight ID W` does.';

@@ -1,7 +1,8 @@
 import { Args } from '@oclif/core';
 import { OsdmapEditCommand, osdmapEditFlags, type OsdmapEditOutcome } from '../../../osdmap-edit-command.js';
-import { setCrush } from '../../../lib/osdmap/index.js';
+
 import { readInputFile } from '../../../files.js';
+import { setCrush } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditSetCrush extends OsdmapEditCommand {
   static override summary = 'Install a compiled CRUSH map in a new osdmap epoch, as `ceph osd setcrushmap -i FILE` does.';

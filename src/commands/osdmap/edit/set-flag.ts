@@ -1,5 +1,5 @@
 import { FlagEditCommand } from '../../../osdmap-edit-command.js';
-import { setFlag } from '../../../lib/osdmap/index.js';
+import { setFlag } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditSetFlag extends FlagEditCommand {
   static override summary = 'Set a cluster flag in a new osdmap epoch, as `ceph osd set FLAG` does.';

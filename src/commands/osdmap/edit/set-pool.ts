@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { OsdmapEditCommand, osdmapEditFlags, type OsdmapEditOutcome } from '../../../osdmap-edit-command.js';
-import { SET_POOL_KEYS, setPool } from '../../../lib/osdmap/index.js';
+import { SET_POOL_KEYS, setPool } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditSetPool extends OsdmapEditCommand {
   static override summary = 'Change one pool setting in a new osdmap epoch, as `ceph osd pool set NAME KEY VALUE` does.';

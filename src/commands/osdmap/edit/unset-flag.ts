@@ -1,5 +1,5 @@
 import { FlagEditCommand } from '../../../osdmap-edit-command.js';
-import { unsetFlag } from '../../../lib/osdmap/index.js';
+import { unsetFlag } from '../../../lib/mon/index.js';
 
 export default class OsdmapEditUnsetFlag extends FlagEditCommand {
   static override summary = 'Clear a cluster flag in a new osdmap epoch, as `ceph osd unset FLAG` does.';

@@ -3,7 +3,7 @@ import { StoreCommand } from '../../../base-command.js';
 import { MonctlError } from '../../../lib/errors.js';
 import { decodeIncremental, type Incremental } from '../../../lib/osdmap/index.js';
 import { dumpIncremental, printIncremental } from '../../../lib/osdmap/inc-print.js';
-import { readIncremental } from '../../../lib/osdmap/store.js';
+import { readIncremental } from '../../../lib/mon/osd/store.js';
 import { readInputFile } from '../../../files.js';
 
 export default class OsdmapIncShow extends StoreCommand {

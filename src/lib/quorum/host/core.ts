@@ -1,16 +1,15 @@
 /** The one place the host binds to the pure core: MonitorNode, the message codec, a clock. */
-import type { UTime } from '../../encoding/index.js';
+import { utimeFromDate, type UTime } from '../../encoding/index.js';
 import type { MonitorConfig } from '../api.js';
 import { decodeMessage, encodeMessage } from '../message-codec.js';
 import { MonitorNode } from '../monitor.js';
 
 export { MONITOR_DEFAULTS } from '../monitor.js';
-import type { QuorumCodec, QuorumNode } from './monitor-host.js';
+import type { QuorumCodec, QuorumNode } from './node-types.js';
 
 /** Wall-clock time for map `created`/`modified` stamps (the core has no clock of its own). */
 export function wallClock(): UTime {
-  const ms = Date.now();
-  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
+  return utimeFromDate(Date.now());
 }
 
 export function createCoreNode(config: MonitorConfig, stored: Map<string, Uint8Array>): QuorumNode {

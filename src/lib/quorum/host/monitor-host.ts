@@ -13,7 +13,10 @@ import { appendFile } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready } from '../api.js';
 import type { MonStore } from '../../store/index.js';
-import { MONITOR_DEFAULTS } from './core.js';
+import { MONITOR_DEFAULTS } from '../monitor.js';
+import type { QuorumCodec, QuorumNode } from './node-types.js';
+
+export type { QuorumCodec, QuorumNode } from './node-types.js';
 import { monAddr, type Cluster } from './cluster.js';
 import { Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
@@ -43,21 +46,6 @@ function flushTrace(): void {
 const describeMsg = (m: QuorumMessage): string => (m.type === 'paxos' || m.type === 'election' || m.type === 'sync' ? `${m.type}.${m.op}` : m.type);
 
 /** What the host needs from the core (MonitorNode satisfies it). */
-export interface QuorumNode {
-  tick(): void;
-  step(from: Rank, msg: QuorumMessage): void;
-  submit(req: ClientRequest): void;
-  hasReady(): boolean;
-  ready(): Ready;
-  advance(): void;
-  status(): QuorumStatus;
-}
-
-export interface QuorumCodec {
-  encodeMessage(msg: QuorumMessage): Uint8Array;
-  decodeMessage(bytes: Uint8Array): QuorumMessage;
-}
-
 export interface HostOptions {
   cluster: Cluster;
   rank: Rank;

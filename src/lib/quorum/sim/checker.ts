@@ -4,12 +4,12 @@
  * on a majority of stores when it is first seen committed. After healing, the liveness check
  * compares the persisted stores themselves.
  */
-import { PAXOS_PREFIX, isVersionKey } from '../../paxos/keys.js';
-import { MONMAP_PREFIX } from '../../monmap/index.js';
-import { OSDMAP_PREFIX } from '../../osdmap/index.js';
+import { PAXOS_PREFIX, isVersionKey } from '../../mon/paxos/keys.js';
+
 import type { Rank } from '../api.js';
 import { getVersion, kvKey, splitKvKey, type Kv } from '../kv.js';
 import { isMajority } from '../quorum-math.js';
+import { MONMAP_PREFIX, OSDMAP_PREFIX } from '../../mon/index.js';
 
 export class SafetyViolation extends Error {}
 

@@ -9,9 +9,10 @@ import { CALM } from './network.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { SafetyViolation, diffStores } from './checker.js';
 import { randomMutation } from './workload.js';
-import { decodeOSDMap, OSD_STATE, OSDMAP_PREFIX } from '../../osdmap/index.js';
+import { decodeOSDMap, OSD_STATE } from '../../osdmap/index.js';
 import type { Mutation } from '../api.js';
 import { getVersion, kvKey } from '../kv.js';
+import { OSDMAP_PREFIX } from '../../mon/index.js';
 
 export interface SimOptions {
   /** Ticks of chaos before healing. */

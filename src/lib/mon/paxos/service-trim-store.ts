@@ -3,9 +3,9 @@
  * own conditions for trimming osdmap, and `store trim`'s one batch over every service plus
  * paxos itself.
  */
-import { Reader } from '../encoding/index.js';
-import { MonctlError } from '../errors.js';
-import { keyName, TransactionBuilder, type MonStore, type Transaction } from '../store/index.js';
+import { Reader } from '../../encoding/index.js';
+import { MonctlError } from '../../errors.js';
+import { keyName, TransactionBuilder, type MonStore, type Transaction } from '../../store/index.js';
 import { planPaxosTrim, type PaxosTrimPlan } from './trim.js';
 import { listServices, readPaxosState, readServiceVersions } from './versions.js';
 import { TRIMMABLE_SERVICES, planServiceTrim, serviceTrimTarget, type ServiceHistory, type ServiceTrimPlan, type ServiceTrimRequest } from './service-trim.js';

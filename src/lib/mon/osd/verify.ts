@@ -8,13 +8,13 @@
  * CRCs (EncodeCache), and the store reads of the next epochs are in flight while one epoch is
  * checked. Every rebuilt map is still encoded in full and compared byte for byte.
  */
-import { crc32c } from '../encoding/index.js';
-import { MonctlError } from '../errors.js';
-import { keyName, type MonStore } from '../store/index.js';
-import { applyIncrementalShared } from './apply.js';
-import { EncodeCache } from './encode-cache.js';
-import { decodeIncremental } from './incremental.js';
-import { crcField } from './osdmap.js';
+import { crc32c } from '../../encoding/index.js';
+import { MonctlError } from '../../errors.js';
+import { keyName, type MonStore } from '../../store/index.js';
+import { applyIncrementalShared } from '../../osdmap/apply.js';
+import { EncodeCache } from '../../osdmap/encode-cache.js';
+import { decodeIncremental } from '../../osdmap/incremental.js';
+import { crcField } from '../../osdmap/osdmap.js';
 import { describeRange, OSDMAP_PREFIX, readFullMap, readOsdmapRange, withKey, type OsdmapRange } from './store.js';
 
 export interface HistoryMismatch {

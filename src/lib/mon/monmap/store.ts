@@ -2,10 +2,10 @@
  * Reading the MonMap a monitor store holds: `monmap/<epoch>` values, the newest being
  * `monmap/last_committed` (what `ceph-monstore-tool <store> get monmap` picks by default).
  */
-import { Reader } from '../encoding/index.js';
-import { MonctlError } from '../errors.js';
-import type { MonStore } from '../store/index.js';
-import { decodeMonMap, type MonMap } from './monmap.js';
+import { Reader } from '../../encoding/index.js';
+import { MonctlError } from '../../errors.js';
+import type { MonStore } from '../../store/index.js';
+import { decodeMonMap, type MonMap } from '../../monmap/monmap.js';
 
 export const MONMAP_PREFIX = 'monmap';
 

@@ -3,11 +3,11 @@
  * Incremental that made epoch e), between `osdmap/first_committed` and `last_committed`.
  * verify.ts replays the history these keys hold.
  */
-import { MonctlError } from '../errors.js';
-import { keyName, type MonStore } from '../store/index.js';
-import { decodeIncremental, type Incremental } from './incremental.js';
-import { decodeOSDMap } from './osdmap.js';
-import { type OSDMap } from './osdmap-types.js';
+import { MonctlError } from '../../errors.js';
+import { keyName, type MonStore } from '../../store/index.js';
+import { decodeIncremental, type Incremental } from '../../osdmap/incremental.js';
+import { decodeOSDMap } from '../../osdmap/osdmap.js';
+import { type OSDMap } from '../../osdmap/osdmap-types.js';
 
 export const OSDMAP_PREFIX = 'osdmap';
 

@@ -1,5 +1,5 @@
-import { MonctlError } from '../errors.js';
-import { TransactionBuilder, type Transaction } from '../store/transaction.js';
+import { MonctlError } from '../../errors.js';
+import { TransactionBuilder, type Transaction } from '../../store/transaction.js';
 import { PAXOS_PREFIX, TRIM_DEFAULTS } from './keys.js';
 
 export interface PaxosTrimRequest {

@@ -7,13 +7,13 @@
  * whose bytes did not change keeps the decoded object of the epoch before, so the CRUSH context
  * built for it (placement.ts caches one per CrushMap) is reused instead of rebuilt every epoch.
  */
-import { MonctlError } from '../errors.js';
-import { keyName, type MonStore } from '../store/index.js';
-import { applyIncremental } from './apply.js';
-import { decodeOSDMap } from './osdmap.js';
-import type { OSDMap } from './osdmap-types.js';
-import { pgToUpActing, rawPgToPg } from './placement.js';
-import type { PgId } from './pg.js';
+import { MonctlError } from '../../errors.js';
+import { keyName, type MonStore } from '../../store/index.js';
+import { applyIncremental } from '../../osdmap/apply.js';
+import { decodeOSDMap } from '../../osdmap/osdmap.js';
+import type { OSDMap } from '../../osdmap/osdmap-types.js';
+import { pgToUpActing, rawPgToPg } from '../../osdmap/placement.js';
+import type { PgId } from '../../osdmap/pg.js';
 import { OSDMAP_PREFIX, readIncremental, readOsdmapRange } from './store.js';
 
 export interface PgHistoryEntry {

@@ -1,5 +1,5 @@
-import { prefixOwner } from '../paxos/keys.js';
-import type { MonStore } from './mon-store.js';
+import { prefixOwner } from './paxos/keys.js';
+import type { MonStore } from '../store/mon-store.js';
 
 export interface PrefixStats {
   prefix: string;

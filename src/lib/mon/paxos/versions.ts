@@ -1,6 +1,6 @@
-import type { MonStore } from '../store/mon-store.js';
-import { EMPTY_TRANSACTION_BYTES, OP_PUT, dumpTransaction, transactionFromBytes, type Transaction } from '../store/transaction.js';
-import { keyName } from '../store/keys.js';
+import type { MonStore } from '../../store/mon-store.js';
+import { EMPTY_TRANSACTION_BYTES, OP_PUT, dumpTransaction, transactionFromBytes, type Transaction } from '../../store/transaction.js';
+import { keyName } from '../../store/keys.js';
 import { BASELINE_SERVICES, PAXOS_PREFIX, PAXOS_STATE_KEYS, serviceInfo, type PaxosStateKey } from './keys.js';
 
 export type PaxosState = Partial<Record<PaxosStateKey, bigint>>;

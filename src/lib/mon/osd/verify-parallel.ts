@@ -12,9 +12,9 @@
  * This file is also the worker's entry point (it recognises its workerData).
  */
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
-import { MonctlError, type ErrorCode } from '../errors.js';
-import type { MonStore } from '../store/index.js';
-import { defaultThreads, startModuleWorker } from '../threads.js';
+import { MonctlError, type ErrorCode } from '../../errors.js';
+import type { MonStore } from '../../store/index.js';
+import { defaultThreads, startModuleWorker } from '../../threads.js';
 import { OSDMAP_PREFIX, readOsdmapRange } from './store.js';
 import { resolveRange, verifyHistory, type HistoryReport, type VerifyOptions } from './verify.js';
 
@@ -76,7 +76,7 @@ async function runWorkerJob(job: Job): Promise<void> {
     if (m === 'stop') stop = true;
   });
   const post = (m: FromWorker) => port.postMessage(m);
-  const { MonStore } = await import('../store/index.js');
+  const { MonStore } = await import('../../store/index.js');
   try {
     const report = await MonStore.with(job.store, {}, (store) =>
       verifyHistory(store, {

@@ -17,19 +17,24 @@
  * clean pg_upmaps, rescan creating PGs (`osd_pg_creating/creating`) and recompute
  * `health/osdmap`. The monitor does those itself at its next proposal.
  */
-import { MonctlError } from '../errors.js';
+import { MonctlError } from '../../errors.js';
 import { planPaxosCommit, readPaxosState } from '../paxos/index.js';
-import { TransactionBuilder, keyName, type MonStore, type Transaction } from '../store/index.js';
-import { applyIncremental } from './apply.js';
-import { diffOSDMaps, type OSDMapDiff } from './diff.js';
-import { decodeIncremental, emptyIncremental, encodeIncremental, type Incremental } from './incremental.js';
-import { encodeOSDMap } from './osdmap.js';
-import { osdmapEncodingFeatures } from './encoding-features.js';
-import { CEPH_OSD_OUT, OSD_STATE, effectiveRequireOsdRelease, type OSDMap } from './osdmap-types.js';
+import { TransactionBuilder, keyName, type MonStore, type Transaction } from '../../store/index.js';
+import { applyIncremental } from '../../osdmap/apply.js';
+import { diffOSDMaps, type OSDMapDiff } from '../../osdmap/diff.js';
+import { decodeIncremental, emptyIncremental, encodeIncremental, type Incremental } from '../../osdmap/incremental.js';
+import { encodeOSDMap } from '../../osdmap/osdmap.js';
+import { osdmapEncodingFeatures } from '../../osdmap/encoding-features.js';
+import { effectiveRequireOsdRelease, type OSDMap } from '../../osdmap/osdmap-types.js';
+import { utimeFromDate } from '../../encoding/index.js';
+import { finishPending } from './pending.js';
 import { OSDMAP_PREFIX, readFullMap, readIncremental, readOsdmapRange } from './store.js';
 
-/** Fills the pending incremental from the current map; throws MonctlError on bad or no-op input. */
-export type OsdmapEdit = (map: OSDMap, inc: Incremental) => void;
+/**
+ * Fills the pending incremental from the current map; throws MonctlError when the monitor
+ * would refuse. `{ unchanged }`: accepted, but the monitor would propose nothing (no epoch).
+ */
+export type OsdmapEdit = (map: OSDMap, inc: Incremental) => void | { unchanged: string };
 
 export interface OsdmapEditPlan {
   /** The epoch the edit creates (osdmap/last_committed + 1). */
@@ -42,65 +47,13 @@ export interface OsdmapEditPlan {
   before: OSDMap;
   after: OSDMap;
   diff: OSDMapDiff;
+  /** Why nothing is written: the command is accepted but proposes nothing (the transaction is empty). */
+  unchanged?: string;
   /** Store keys written, in batch order. */
   keys: string[];
   transaction: Transaction;
 }
 
-/** A Date as utime_t (seconds, nanoseconds; a JS clock has millisecond resolution). */
-function utimeOf(now: Date): { sec: number; nsec: number } {
-  const ms = now.getTime();
-  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
-}
-
-/** The stamps OSDMonitor::encode_pending sets from the pending change. */
-function stampChanges(map: OSDMap, inc: Incremental): void {
-  for (const [osd, mask] of inc.newState) {
-    if (mask === 0) inc.newState.delete(osd); // a 0 mask means "toggle UP": never what an edit wants
-    else if (mask & OSD_STATE.UP) inc.newLastUpChange = { ...inc.modified };
-  }
-  if (inc.newUpClient.size > 0) inc.newLastUpChange = { ...inc.modified };
-  for (const [osd, weight] of inc.newWeight) {
-    const wasIn = osd < map.maxOsd && (map.osdWeight[osd] ?? CEPH_OSD_OUT) !== CEPH_OSD_OUT;
-    if (osd >= map.maxOsd ? weight !== 0 : (weight !== 0) !== wasIn) {
-      inc.newLastInChange = { ...inc.modified };
-      break;
-    }
-  }
-}
-
-/**
- * OSDMap::Incremental::propagate_base_properties_to_tiers: a base pool written in new_pools
- * carries its snap context to each of its cache tiers in the same epoch.
- */
-function propagateToTiers(map: OSDMap, inc: Incremental): void {
-  for (const [, base] of [...inc.newPools]) {
-    for (const tierId of base.tiers) {
-      const id = Number(tierId);
-      const tier = inc.newPools.get(id) ?? map.pools.get(id);
-      if (tier === undefined) {
-        throw new MonctlError('DECODE_INVALID', `pool tier ${id} of a changed pool is not in the map`, {
-          key: keyName(OSDMAP_PREFIX, `full_${map.epoch}`),
-          actions: ['The map is inconsistent: verify it with `monctl osdmap verify`.'],
-        });
-      }
-      inc.newPools.set(id, {
-        ...structuredClone(tier),
-        snapSeq: base.snapSeq,
-        snapEpoch: base.snapEpoch,
-        snaps: structuredClone(base.snaps),
-        removedSnaps: structuredClone(base.removedSnaps),
-      });
-    }
-  }
-}
-
-/** True when the maps differ only in what every new epoch changes (epoch and stamps). */
-function sameContent(before: OSDMap, after: OSDMap, features: bigint): boolean {
-  const { epoch, modified, lastUpChange, lastInChange } = before;
-  const restamped = encodeOSDMap({ ...after, epoch, modified, lastUpChange, lastInChange }, features);
-  return Buffer.compare(Buffer.from(restamped), Buffer.from(encodeOSDMap(before, features))) === 0;
-}
 
 /**
  * What the monitor encodes the next epoch with (OSDMonitor::encode_pending: the new map's
@@ -121,11 +74,11 @@ async function newestEncoding(store: MonStore, epoch: number): Promise<{ feature
   return { features: inc.encodeFeatures, clientV: inc.clientV };
 }
 
-/** The error for an edit that would not change the map (no epoch is written for it). */
-export function nothingToChange(what: string): MonctlError {
-  return new MonctlError('BAD_ARGUMENT', `nothing to change: ${what}`, {
-    actions: ['Check the current map with `monctl osdmap print`; no epoch was written.'],
-  });
+
+/** The plan of an accepted command that proposes nothing: no epoch, an empty batch. */
+function unchangedPlan(map: OSDMap, last: number, why: string): OsdmapEditPlan {
+  const inc = emptyIncremental(map.fsid, last);
+  return { epoch: last, paxosVersion: 0n, inc, incBytes: new Uint8Array(0), fullBytes: new Uint8Array(0), before: map, after: map, diff: diffOSDMaps(map, map), unchanged: why, keys: [], transaction: new TransactionBuilder().tx };
 }
 
 /**
@@ -145,12 +98,12 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
   const epoch = range.last + 1;
 
   const inc = emptyIncremental(before.fsid, epoch);
-  inc.modified = utimeOf(now);
+  inc.modified = utimeFromDate(now);
   inc.clientV = Math.max(inc.clientV, newest.clientV);
   inc.encodeFeatures = newest.features;
-  edit(before, inc);
-  stampChanges(before, inc);
-  propagateToTiers(before, inc);
+  const answer = edit(before, inc);
+  if (answer !== undefined) return unchangedPlan(before, range.last, answer.unchanged);
+  finishPending(before, inc);
 
   let after = applyIncremental(before, inc);
   const release = effectiveRequireOsdRelease(after);
@@ -168,7 +121,6 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
   if (Buffer.compare(Buffer.from(replayed), Buffer.from(fullBytes)) !== 0) {
     throw new Error(`osdmap edit: epoch ${epoch} does not replay from its own incremental`);
   }
-  if (sameContent(before, after, features)) throw nothingToChange(`epoch ${epoch} would equal epoch ${range.last}`);
   const diff = diffOSDMaps(before, after);
 
   const service = new TransactionBuilder()
@@ -189,4 +141,19 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
     keys: transaction.ops.map((op) => keyName(op.prefix, op.key)),
     transaction,
   };
+}
+
+/**
+ * Under the store lock, before a plan made on a read-only view is applied: the store must
+ * still be at the paxos version and osdmap epoch the plan was built on.
+ */
+export async function stillPlanned(store: MonStore, plan: OsdmapEditPlan): Promise<void> {
+  const paxos = (await readPaxosState(store)).last_committed ?? 0n;
+  const range = await readOsdmapRange(store);
+  if (paxos + 1n !== plan.paxosVersion || range.last + 1 !== plan.epoch) {
+    throw new MonctlError('STORE_LOCKED', `the store changed while the edit was planned (paxos ${paxos}, osdmap e${range.last}; planned on paxos ${plan.paxosVersion - 1n}, e${plan.epoch - 1})`, {
+      key: keyName(OSDMAP_PREFIX, 'last_committed'),
+      actions: ['Something else writes this store: stop it and run the edit again.'],
+    });
+  }
 }

@@ -3,8 +3,8 @@
  * buckets as straw2 under root `default` when missing (CrushWrapper::insert_item), puts the
  * device in the host with its 16.16 weight and adjusts the weights up the tree.
  */
-import { BUCKET_STRAW2, type CrushBucket, type CrushMap } from '../crush/index.js';
-import { CRUSH_TYPE } from './initial-maps.js';
+import { BUCKET_STRAW2, type CrushBucket, type CrushMap } from '../../crush/index.js';
+import { CRUSH_TYPE } from '../../quorum/initial-maps.js';
 
 function findBucket(c: CrushMap, name: string): CrushBucket | undefined {
   for (const [id, n] of c.nameMap) if (n === name && id < 0) return c.buckets[-1 - id] ?? undefined;

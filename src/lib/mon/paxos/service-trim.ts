@@ -14,8 +14,8 @@
  * Writing the trim locally keeps last_committed, so the monitor catches up as usual. (The
  * existing `paxos trim` works the same way, for the same reason.)
  */
-import { MonctlError } from '../errors.js';
-import { TransactionBuilder, type Transaction } from '../store/transaction.js';
+import { MonctlError } from '../../errors.js';
+import { TransactionBuilder, type Transaction } from '../../store/transaction.js';
 import { TRIM_DEFAULTS } from './keys.js';
 
 /**

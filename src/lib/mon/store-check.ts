@@ -1,9 +1,9 @@
 import { MonctlError } from '../errors.js';
-import { PAXOS_PREFIX, SERVICES_WITHOUT_VERSION_VALUES, serviceInfo } from '../paxos/keys.js';
-import { readPaxosState, readServiceVersions, listServices } from '../paxos/versions.js';
-import { keyName } from './keys.js';
-import type { MonStore } from './mon-store.js';
-import { transactionFromBytes } from './transaction.js';
+import { PAXOS_PREFIX, SERVICES_WITHOUT_VERSION_VALUES, serviceInfo } from './paxos/keys.js';
+import { readPaxosState, readServiceVersions, listServices } from './paxos/versions.js';
+import { keyName } from '../store/keys.js';
+import type { MonStore } from '../store/mon-store.js';
+import { transactionFromBytes } from '../store/transaction.js';
 
 export interface Problem {
   /** Stable identifier of the kind of problem. */

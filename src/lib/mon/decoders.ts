@@ -1,14 +1,14 @@
-import { MonctlError } from './errors.js';
-import { dumpMonMap, summarizeMonMap } from './monmap/dump.js';
+import { MonctlError } from '../errors.js';
+import { dumpMonMap, summarizeMonMap } from '../monmap/dump.js';
 import { MONMAP_PREFIX, decodeStoredMonMap } from './monmap/store.js';
-import { OSD_STATE } from './osdmap/osdmap-types.js';
-import { decodeOSDMap } from './osdmap/osdmap.js';
-import { decodeIncremental } from './osdmap/incremental.js';
-import { dumpIncremental, printIncremental } from './osdmap/inc-print.js';
-import { dumpOSDMap } from './osdmap/dump.js';
+import { OSD_STATE } from '../osdmap/osdmap-types.js';
+import { decodeOSDMap } from '../osdmap/osdmap.js';
+import { decodeIncremental } from '../osdmap/incremental.js';
+import { dumpIncremental, printIncremental } from '../osdmap/inc-print.js';
+import { dumpOSDMap } from '../osdmap/dump.js';
 import { PAXOS_PREFIX, isVersionKey } from './paxos/keys.js';
-import type { RenderedValue, ValueDecoder } from './render/value.js';
-import { dumpTransaction, keyName, opTypeName, transactionFromBytes } from './store/index.js';
+import type { RenderedValue, ValueDecoder } from '../render/value.js';
+import { dumpTransaction, keyName, opTypeName, transactionFromBytes } from '../store/index.js';
 
 /** `paxos/<v>`: a MonitorDBStore::Transaction. */
 const paxosVersion: ValueDecoder = (prefix, key, value): RenderedValue | undefined => {

@@ -1,5 +1,5 @@
-import { MonctlError } from '../errors.js';
-import { TransactionBuilder, transactionToBytes, type Transaction } from '../store/transaction.js';
+import { MonctlError } from '../../errors.js';
+import { TransactionBuilder, transactionToBytes, type Transaction } from '../../store/transaction.js';
 import { PAXOS_PREFIX } from './keys.js';
 import type { PaxosState } from './versions.js';
 

@@ -19,12 +19,12 @@
  * map a previous run stashed while probing, is erased: it would override the edit when its
  * epoch is newer.
  */
-import { Writer, type UTime } from '../encoding/index.js';
+import { Writer, type UTime } from '../../encoding/index.js';
 import { planPaxosCommit } from '../paxos/commit.js';
 import { readPaxosState } from '../paxos/versions.js';
-import { TransactionBuilder, type MonStore, type Transaction } from '../store/index.js';
-import { applyMonmapEdit, diffMonMaps, type MonmapEdit } from './edit.js';
-import { encodeMonMap, type MonMap } from './monmap.js';
+import { TransactionBuilder, type MonStore, type Transaction } from '../../store/index.js';
+import { applyMonmapEdit, diffMonMaps, type MonmapEdit } from '../../monmap/edit.js';
+import { encodeMonMap, type MonMap } from '../../monmap/monmap.js';
 import { MONMAP_PREFIX, readMonMap } from './store.js';
 
 export interface MonmapEditPlan {
@@ -48,10 +48,7 @@ function emptyHealthChecks(): Uint8Array {
   return w.bytes();
 }
 
-export function utimeFromDate(d: Date): UTime {
-  const ms = d.getTime();
-  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
-}
+export { utimeFromDate } from '../../encoding/index.js';
 
 function encodeMap(m: MonMap): Uint8Array {
   const w = new Writer(512);
