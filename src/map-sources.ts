@@ -47,10 +47,11 @@ export abstract class OSDMapSourceCommand extends StoreCommand {
 
 /** Commands that show a CRUSH map: from a file, or embedded in a stored osdmap epoch. */
 export abstract class CrushSourceCommand extends StoreCommand {
-  protected async loadCrushBytes(flags: { store?: string; epoch?: string; crushmap?: string }): Promise<{ source: string; bytes: Uint8Array }> {
+  /** The CRUSH map's bytes; from a store also the OSDMap's require_osd_release (`inputRelease`). */
+  protected async loadCrushBytes(flags: { store?: string; epoch?: string; crushmap?: string }): Promise<{ source: string; bytes: Uint8Array; inputRelease?: number }> {
     if (flags.crushmap === undefined) {
       const { key, map } = await this.withStore(flags.store, (store) => readFullMap(store, flags.epoch));
-      return { source: `${key} (crush_version ${map.crushVersion})`, bytes: map.crushBytes };
+      return { source: `${key} (crush_version ${map.crushVersion})`, bytes: map.crushBytes, inputRelease: map.requireOsdRelease };
     }
     refuseBoth(flags.store, 'crushmap');
     return { source: flags.crushmap, bytes: readInputFile(flags.crushmap) };

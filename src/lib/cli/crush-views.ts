@@ -1,23 +1,31 @@
-/** `crush decompile` and `crush dump` of one CRUSH map's bytes. */
+/** `crush decompile` and `crush dump` of one CRUSH map's bytes, as the release's crushtool prints them. */
 import { decodeCrushMap } from '../crush/codec.js';
 import { decompileCrushMap } from '../crush/decompile.js';
 import { dumpCrushMap, type JsonValue } from '../crush/dump.js';
+import { crushCommandRelease } from '../crush/release.js';
 import { toJson } from '../render/json.js';
 import type { View } from './view.js';
 
-/** The text as `crushtool -d`; `out` given: the caller writes the text there and prints nothing. */
+/**
+ * The text as `crushtool -d`; `out` given: the caller writes the text there and prints nothing.
+ * `release`: the one named, else the map's (crushCommandRelease) or `inputRelease`'s.
+ */
 export function crushDecompileView(
   source: string,
   bytes: Uint8Array,
   out: string | undefined,
+  release?: number,
+  inputRelease?: number,
 ): View<{ crushmap: string; out?: string; text?: string }> & { decompiled: string } {
-  const decompiled = decompileCrushMap(decodeCrushMap(bytes));
+  const map = decodeCrushMap(bytes);
+  const decompiled = decompileCrushMap(map, { release: crushCommandRelease(map, release, inputRelease) });
   if (out !== undefined) return { decompiled, text: undefined, json: () => ({ crushmap: source, out }) };
   return { decompiled, text: decompiled, json: () => ({ crushmap: source, text: decompiled }) };
 }
 
-export function crushDumpView(bytes: Uint8Array): View<{ [key: string]: JsonValue }> {
-  const dump = dumpCrushMap(decodeCrushMap(bytes));
+export function crushDumpView(bytes: Uint8Array, release?: number, inputRelease?: number): View<{ [key: string]: JsonValue }> {
+  const map = decodeCrushMap(bytes);
+  const dump = dumpCrushMap(map, { release: crushCommandRelease(map, release, inputRelease) });
   // crushtool ends its dump with an empty line.
   return { text: `${toJson(dump)}\n\n`, json: () => dump };
 }

@@ -1,5 +1,5 @@
 /**
- * The CRUSH text grammar of Ceph 16.2's crushtool (src/crush/grammar.h) as a PEG parser over
+ * The CRUSH text grammar of crushtool (src/crush/grammar.h) as a PEG parser over
  * the source text. Boost Spirit classic parses the same way: literals match as prefixes,
  * alternatives are tried in order, repetitions never backtrack into an item. Whitespace and
  * `#` comments separate tokens. The result is a syntax tree whose tokens keep their offsets,
@@ -29,8 +29,20 @@ export type RuleStep =
   | { kind: 'take'; item: Tok; cls?: Tok }
   | { kind: 'set'; op: string; value: Tok }
   | { kind: 'choose'; leaf: boolean; mode: string; n: Tok; type: Tok }
+  | { kind: 'choosemsr'; n: Tok; type: Tok }
   | { kind: 'emit' };
-export interface RuleDecl { kind: 'rule'; at: number; name?: Tok; id: Tok; type: Tok; minSize: Tok; maxSize: Tok; steps: RuleStep[] }
+/** minSize/maxSize: required before Quincy, optional (and ignored) from Quincy on. */
+export interface RuleDecl { kind: 'rule'; at: number; name?: Tok; id: Tok; type: Tok; minSize?: Tok; maxSize?: Tok; steps: RuleStep[] }
+
+/** What the grammar accepts besides Pacific's (grammar.h of later releases). */
+export interface GrammarRelease {
+  /** Quincy: `min_size` and `max_size` are optional. */
+  optionalSizes: boolean;
+  /** Squid: msr rule types, `choosemsr` and `set_msr_*` steps. */
+  msr: boolean;
+}
+
+export const PACIFIC_GRAMMAR: GrammarRelease = { optionalSizes: false, msr: false };
 export interface ChooseArgDecl { bucketId: Tok; weightSet?: Tok[][]; ids?: Tok[] }
 export interface ChooseArgsDecl { kind: 'choose_args'; key: Tok; args: ChooseArgDecl[] }
 export type Decl = DeviceDecl | TunableDecl | TypeDecl | BucketDecl | RuleDecl | ChooseArgsDecl;
@@ -44,6 +56,9 @@ export const SET_STEPS = [
   'set_chooseleaf_vary_r',
   'set_chooseleaf_stable',
 ] as const;
+
+/** Squid's further `set_*` steps, after Pacific's in the grammar. */
+export const MSR_SET_STEPS = ['set_msr_descents', 'set_msr_collision_tries'] as const;
 
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 
@@ -152,10 +167,10 @@ class Scanner {
 }
 
 /** Parses CRUSH text; a syntax error is a MonctlError naming line and column. */
-export function parseCrushText(text: string, source = '<input>'): Decl[] {
+export function parseCrushText(text: string, source = '<input>', grammar: GrammarRelease = PACIFIC_GRAMMAR): Decl[] {
   const s = new Scanner(text);
   const bucket = bucketGrammar(s);
-  const rule = ruleGrammar(s);
+  const rule = ruleGrammar(s, grammar);
   // crushmap = *(tunable | device | bucket_type) >> *(bucket | crushrule) >> *choose_args
   const decls: Decl[] = [
     ...s.many(headerGrammar(s)),
@@ -221,7 +236,7 @@ function bucketGrammar(s: Scanner): () => BucketDecl | null {
   };
 }
 
-function stepGrammar(s: Scanner): () => RuleStep | null {
+function stepGrammar(s: Scanner, grammar: GrammarRelease): () => RuleStep | null {
   const take = (): RuleStep | null => {
     if (!s.lit('take')) return null;
     const item = s.name();
@@ -238,9 +253,16 @@ function stepGrammar(s: Scanner): () => RuleStep | null {
     const type = n && s.then('type', s.name)();
     return type ? { kind: 'choose', leaf: word === 'chooseleaf', mode: mode!.text, n: n!, type } : null;
   };
+  const choosemsr = (): RuleStep | null => {
+    const n = s.then('choosemsr', s.integer)();
+    const type = n && s.then('type', s.name)();
+    return type ? { kind: 'choosemsr', n: n!, type } : null;
+  };
   const emit = (): RuleStep | null => (s.lit('emit') ? { kind: 'emit' } : null);
   // Spirit's order of alternatives: `choose` is tried (and fails) before `chooseleaf`.
-  const alternatives = [take, ...SET_STEPS.map(set), choose('choose'), choose('chooseleaf'), emit];
+  const sets = grammar.msr ? [...SET_STEPS, ...MSR_SET_STEPS] : SET_STEPS;
+  const msr = grammar.msr ? [choosemsr] : [];
+  const alternatives = [take, ...sets.map(set), choose('choose'), choose('chooseleaf'), ...msr, emit];
   return () => {
     if (!s.lit('step')) return null;
     for (const alt of alternatives) {
@@ -251,22 +273,29 @@ function stepGrammar(s: Scanner): () => RuleStep | null {
   };
 }
 
-/** Pacific's rule: `id` or `ruleset`, a type, min_size and max_size (required), steps. */
-function ruleGrammar(s: Scanner): () => RuleDecl | null {
-  const step = stepGrammar(s);
+/**
+ * A rule: `id` or `ruleset`, a type, min_size and max_size (required before Quincy, optional
+ * after), steps. Squid adds the msr_firstn and msr_indep types.
+ */
+function ruleGrammar(s: Scanner, grammar: GrammarRelease): () => RuleDecl | null {
+  const step = stepGrammar(s, grammar);
+  const types = grammar.msr ? ['replicated', 'erasure', 'msr_firstn', 'msr_indep'] : ['replicated', 'erasure'];
   return () => {
     const kw = s.lit('rule');
     if (!kw) return null;
     const name = s.opt(s.name);
     if (!s.lit('{') || !s.oneOf('id', 'ruleset')) return null;
     const id = s.posint();
-    const type = id && s.lit('type') && s.oneOf('replicated', 'erasure');
-    const minSize = type && s.then('min_size', s.posint)();
-    const maxSize = minSize && s.then('max_size', s.posint)();
-    if (!maxSize) return null;
+    const type = id && s.lit('type') && s.oneOf(...types);
+    if (!type) return null;
+    const size = (word: string) => (grammar.optionalSizes ? s.opt(s.then(word, s.posint)) : (s.then(word, s.posint)() ?? undefined));
+    const minSize = size('min_size');
+    if (!grammar.optionalSizes && minSize === undefined) return null;
+    const maxSize = size('max_size');
+    if (!grammar.optionalSizes && maxSize === undefined) return null;
     const steps = s.many(step);
     if (steps.length === 0 || !s.lit('}')) return null;
-    return { kind: 'rule', at: kw.at, name, id: id!, type: type!, minSize: minSize!, maxSize, steps };
+    return { kind: 'rule', at: kw.at, name, id: id!, type, minSize, maxSize, steps };
   };
 }
 

@@ -1,14 +1,19 @@
 /**
- * `crushtool -c` of Ceph 16.2 (CrushCompiler::compile, then CrushWrapper::finalize): CRUSH
- * text to the CrushMap the codec encodes, byte for byte as crushtool writes it. Starts from
- * the legacy (argonaut) tunables, builds buckets with Ceph's builder, the device-class shadow
- * trees before the first rule, rules, and choose_args.
+ * `crushtool -c` (CrushCompiler::compile, then CrushWrapper::finalize) of Ceph 16.2, or of a
+ * later release: CRUSH text to the CrushMap the codec encodes, byte for byte as that
+ * crushtool writes it. Starts from the legacy (argonaut) tunables, builds buckets with Ceph's
+ * builder, the device-class shadow trees before the first rule, rules, and choose_args.
+ *
+ * From Quincy rule min_size/max_size are optional and ignored with a warning (the rule keeps
+ * 1 and 100); from Squid the msr rule types, steps and tunables are accepted and the map is
+ * encoded with the msr tunables (CRUSH_MSR).
  */
 import { MonctlError } from '../errors.js';
 import { encodeCrushMap } from './codec.js';
 import { BuildFailure, additionIsUnsafe, makeBucket } from './builder.js';
 import { populateClasses, type ClassState } from './compile-classes.js';
 import { intNode, weight16 } from './compile-numbers.js';
+import { crushTextRules } from './release.js';
 import { compileError, orderBuckets, parseCrushText, type BucketDecl, type ChooseArgsDecl, type Decl, type RuleDecl, type RuleStep, type Tok } from './compile-parse.js';
 import {
   BUCKET_LIST,
@@ -17,8 +22,11 @@ import {
   BUCKET_TREE,
   BUCKET_UNIFORM,
   RULE_TYPE_ERASURE,
+  RULE_TYPE_MSR_FIRSTN,
+  RULE_TYPE_MSR_INDEP,
   RULE_TYPE_REPLICATED,
   RuleOp,
+  TAIL_GROUPS_SQUID,
   emptyCrushMap,
   finalizedMaxDevices,
   type ChooseArg,
@@ -45,12 +53,31 @@ const SET_OPS: Record<string, number> = {
   set_chooseleaf_tries: RuleOp.SET_CHOOSELEAF_TRIES,
   set_chooseleaf_vary_r: RuleOp.SET_CHOOSELEAF_VARY_R,
   set_chooseleaf_stable: RuleOp.SET_CHOOSELEAF_STABLE,
+  set_msr_descents: RuleOp.SET_MSR_DESCENTS,
+  set_msr_collision_tries: RuleOp.SET_MSR_COLLISION_TRIES,
+};
+const RULE_TYPES: Record<string, number> = {
+  replicated: RULE_TYPE_REPLICATED,
+  erasure: RULE_TYPE_ERASURE,
+  msr_firstn: RULE_TYPE_MSR_FIRSTN,
+  msr_indep: RULE_TYPE_MSR_INDEP,
 };
 
+/** Options of compileCrushText. */
+export interface CompileOptions {
+  /** The release whose crushtool to reproduce (default 16, Pacific). */
+  release?: number;
+  /** Receives each warning crushtool writes to stderr (e.g. Quincy's ignored min_size). */
+  warn?: (line: string) => void;
+}
+
 /** Compiles CRUSH text as `crushtool -c` does; errors name `source:line:column`. */
-export function compileCrushText(text: string, source = '<input>'): CrushMap {
+export function compileCrushText(text: string, source = '<input>', opts: CompileOptions = {}): CrushMap {
   const fail: Fail = (at, message) => compileError(source, text, at, message);
-  return new Compiler(fail).run(orderBuckets(parseCrushText(text, source), fail));
+  const rules = crushTextRules(opts.release ?? 16);
+  const grammar = { optionalSizes: !rules.ruleSizes, msr: rules.msr };
+  const compiler = new Compiler(fail, grammar, opts.warn ?? (() => {}));
+  return compiler.run(orderBuckets(parseCrushText(text, source, grammar), fail));
 }
 
 /** A MonctlError naming the line and column of a text offset. */
@@ -69,8 +96,8 @@ export interface CompileStats {
 }
 
 /** compileCrushText, encoded as crushtool writes it, with counts of what the map holds. */
-export function compileCrush(text: string, source = '<input>'): { map: CrushMap; bytes: Uint8Array; stats: CompileStats } {
-  const map = compileCrushText(text, source);
+export function compileCrush(text: string, source = '<input>', opts: CompileOptions = {}): { map: CrushMap; bytes: Uint8Array; stats: CompileStats } {
+  const map = compileCrushText(text, source, opts);
   const bytes = encodeCrushMap(map);
   const buckets = map.buckets.filter((b): b is CrushBucket => b !== null);
   const shadow = buckets.filter((b) => (map.nameMap.get(b.id) ?? '').includes('~')).length;
@@ -97,7 +124,14 @@ class Compiler {
   private readonly ruleId = new Map<string, number>();
   private readonly textClassBucket = new Map<number, Map<number, number>>();
 
-  constructor(private readonly fail: Fail) {}
+  constructor(
+    private readonly fail: Fail,
+    private readonly grammar: { optionalSizes: boolean; msr: boolean },
+    private readonly warn: (line: string) => void,
+  ) {
+    // Squid's CrushWrapper::encode writes the msr tunables (CRUSH_MSR).
+    if (grammar.msr) this.map.tailGroups = TAIL_GROUPS_SQUID;
+  }
 
   run(decls: Decl[]): CrushMap {
     // find_used_bucket_ids: only a bucket's first line, and only if it is an `id` line.
@@ -147,6 +181,8 @@ class Compiler {
       case 'chooseleaf_stable': t.chooseleafStable = v & 0xff; break;
       case 'straw_calc_version': t.strawCalcVersion = v & 0xff; break;
       case 'allowed_bucket_algs': t.allowedBucketAlgs = v >>> 0; break;
+      case 'msr_descents': if (!this.grammar.msr) throw this.fail(name.at, `tunable ${name.text} not recognized`); t.msrDescents = v >>> 0; break;
+      case 'msr_collision_tries': if (!this.grammar.msr) throw this.fail(name.at, `tunable ${name.text} not recognized`); t.msrCollisionTries = v >>> 0; break;
       default: throw this.fail(name.at, `tunable ${name.text} not recognized`);
     }
   }
@@ -294,16 +330,24 @@ class Compiler {
     const rname = d.name?.text ?? '';
     if (rname !== '' && this.ruleId.has(rname)) throw this.fail(d.name!.at, `rule name '${rname}' already defined`);
     const ruleno = intNode(d.id.text);
-    const type = d.type.text === 'replicated' ? RULE_TYPE_REPLICATED : RULE_TYPE_ERASURE;
+    const type = RULE_TYPES[d.type.text]!;
     const rules = this.map.rules;
     if (ruleno >= 0 && ruleno < rules.length && rules[ruleno] !== null) throw this.fail(d.id.at, `rule ${ruleno} already exists`);
     const rule: CrushRule = {
       ruleset: ruleno & 0xff,
       type,
-      minSize: intNode(d.minSize.text) & 0xff,
-      maxSize: intNode(d.maxSize.text) & 0xff,
+      minSize: 1,
+      maxSize: 100,
       steps: [],
     };
+    if (this.grammar.optionalSizes) {
+      // Quincy's compiler ignores the sizes, saying so; the rule keeps crush_make_rule's 1 and 100.
+      if (d.minSize !== undefined) this.warn('WARNING: min_size is no longer supported, ignoring');
+      if (d.maxSize !== undefined) this.warn('WARNING: max_size is no longer supported, ignoring');
+    } else {
+      rule.minSize = intNode(d.minSize!.text) & 0xff;
+      rule.maxSize = intNode(d.maxSize!.text) & 0xff;
+    }
     if (this.addRule(rule, ruleno) !== ruleno) throw this.fail(d.id.at, `unable to add rule id ${ruleno} for rule '${rname}'`);
     if (rname !== '') {
       this.map.ruleNameMap.set(ruleno, rname);
@@ -341,6 +385,11 @@ class Compiler {
           ? s.mode === 'firstn' ? RuleOp.CHOOSELEAF_FIRSTN : RuleOp.CHOOSELEAF_INDEP
           : s.mode === 'firstn' ? RuleOp.CHOOSE_FIRSTN : RuleOp.CHOOSE_INDEP;
         return { op, arg1: intNode(s.n.text), arg2: type };
+      }
+      case 'choosemsr': {
+        const type = this.typeId.get(s.type.text);
+        if (type === undefined) throw this.fail(s.type.at, `in rule '${rname}' type '${s.type.text}' not defined`);
+        return { op: RuleOp.CHOOSE_MSR, arg1: intNode(s.n.text), arg2: type };
       }
     }
   }

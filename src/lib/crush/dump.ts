@@ -1,7 +1,10 @@
 /**
- * The JSON object of `crushtool -i map --dump` (CrushWrapper::dump) as Ceph 16.2 prints it,
- * including the derived tunables fields (profile, minimum_required_version, has_v*_rules …).
+ * The JSON object of `crushtool -i map --dump` (CrushWrapper::dump) as each release prints it
+ * (Ceph 16.2 by default), including the derived tunables fields (profile,
+ * minimum_required_version, has_v*_rules …). From Quincy rules lose ruleset/min_size/max_size;
+ * from Squid the msr tunables, has_msr_rules and the msr steps' names appear (release.ts).
  */
+import { crushTextRules, hasMsrRules, hasNondefaultMsrTunables, type CrushTextRules } from './release.js';
 import {
   BUCKET_STRAW2,
   HAMMER_ALLOWED_BUCKET_ALGS,
@@ -40,13 +43,20 @@ export function typeWalk(map: CrushMap): { id: number; name: string | undefined 
   return out;
 }
 
-export function dumpCrushMap(map: CrushMap): JsonObject {
+/** Options of dumpCrushMap. */
+export interface DumpOptions {
+  /** The release whose crushtool to reproduce (default 16, Pacific). */
+  release?: number;
+}
+
+export function dumpCrushMap(map: CrushMap, opts: DumpOptions = {}): JsonObject {
+  const rules = crushTextRules(opts.release ?? 16);
   return {
     devices: dumpDevices(map),
     types: typeWalk(map).map((t) => ({ type_id: t.id, name: t.name ?? 'device' })),
     buckets: dumpBuckets(map),
-    rules: dumpRules(map),
-    tunables: dumpTunables(map),
+    rules: dumpRules(map, rules),
+    tunables: dumpTunables(map, rules),
     choose_args: dumpChooseArgs(map),
   };
 }
@@ -83,8 +93,8 @@ function dumpBuckets(map: CrushMap): JsonValue[] {
   return out;
 }
 
-/** Steps Pacific names in its dump; every other opcode is printed raw. */
-function dumpStep(map: CrushMap, op: number, arg1: number, arg2: number): JsonObject {
+/** Steps the release names in its dump; every other opcode is printed raw. */
+function dumpStep(map: CrushMap, op: number, arg1: number, arg2: number, rules: CrushTextRules): JsonObject {
   const typeName = (t: number): string => map.typeMap.get(t) ?? '';
   switch (op) {
     case RuleOp.NOOP:
@@ -105,23 +115,33 @@ function dumpStep(map: CrushMap, op: number, arg1: number, arg2: number): JsonOb
       return { op: 'set_choose_tries', num: arg1 };
     case RuleOp.SET_CHOOSELEAF_TRIES:
       return { op: 'set_chooseleaf_tries', num: arg1 };
-    default:
-      return { opcode: asInt(op), arg1, arg2 };
+    case RuleOp.CHOOSE_MSR:
+      if (rules.msr) return { op: 'choosemsr', num: arg1, type: typeName(arg2) };
+      break;
+    case RuleOp.SET_MSR_DESCENTS:
+      if (rules.msr) return { op: 'set_msr_descents', num: arg1 };
+      break;
+    case RuleOp.SET_MSR_COLLISION_TRIES:
+      if (rules.msr) return { op: 'set_msr_collision_tries', num: arg1 };
+      break;
   }
+  return { opcode: asInt(op), arg1, arg2 };
 }
 
-function dumpRules(map: CrushMap): JsonValue[] {
+function dumpRules(map: CrushMap, rules: CrushTextRules): JsonValue[] {
   const out: JsonValue[] = [];
   map.rules.forEach((rule, id) => {
     if (rule === null) return;
     const d: JsonObject = { rule_id: id };
     const name = map.ruleNameMap.get(id);
     if (name !== undefined) d.rule_name = name;
-    d.ruleset = rule.ruleset;
+    if (rules.ruleSizes) d.ruleset = rule.ruleset;
     d.type = rule.type;
-    d.min_size = rule.minSize;
-    d.max_size = rule.maxSize;
-    d.steps = rule.steps.map((s) => dumpStep(map, s.op, s.arg1, s.arg2));
+    if (rules.ruleSizes) {
+      d.min_size = rule.minSize;
+      d.max_size = rule.maxSize;
+    }
+    d.steps = rule.steps.map((s) => dumpStep(map, s.op, s.arg1, s.arg2, rules));
     out.push(d);
   });
   return out;
@@ -129,8 +149,10 @@ function dumpRules(map: CrushMap): JsonValue[] {
 
 // --- tunables profiles (CrushWrapper.h has_*_tunables) ----------------------------------------
 
-function baseProfile(t: CrushTunables, total: number, descend: number, varyR: number, stable: number, algs: number): boolean {
+function baseProfile(t: CrushTunables, total: number, descend: number, varyR: number, stable: number, algs: number, msr: boolean): boolean {
   return (
+    // Squid: every profile also needs the default msr tunables.
+    (!msr || (t.msrDescents === 100 && t.msrCollisionTries === 100)) &&
     t.chooseLocalTries === (total === 19 ? 2 : 0) &&
     t.chooseLocalFallbackTries === (total === 19 ? 5 : 0) &&
     t.chooseTotalTries === total &&
@@ -141,18 +163,19 @@ function baseProfile(t: CrushTunables, total: number, descend: number, varyR: nu
   );
 }
 
-const isArgonaut = (t: CrushTunables) => baseProfile(t, 19, 0, 0, 0, LEGACY_ALLOWED_BUCKET_ALGS);
-const isBobtail = (t: CrushTunables) => baseProfile(t, 50, 1, 0, 0, LEGACY_ALLOWED_BUCKET_ALGS);
-const isFirefly = (t: CrushTunables) => baseProfile(t, 50, 1, 1, 0, LEGACY_ALLOWED_BUCKET_ALGS);
-const isHammer = (t: CrushTunables) => baseProfile(t, 50, 1, 1, 0, HAMMER_ALLOWED_BUCKET_ALGS);
-const isJewel = (t: CrushTunables) => baseProfile(t, 50, 1, 1, 1, HAMMER_ALLOWED_BUCKET_ALGS);
+const isArgonaut = (t: CrushTunables, msr = false) => baseProfile(t, 19, 0, 0, 0, LEGACY_ALLOWED_BUCKET_ALGS, msr);
+const isBobtail = (t: CrushTunables, msr = false) => baseProfile(t, 50, 1, 0, 0, LEGACY_ALLOWED_BUCKET_ALGS, msr);
+const isFirefly = (t: CrushTunables, msr = false) => baseProfile(t, 50, 1, 1, 0, LEGACY_ALLOWED_BUCKET_ALGS, msr);
+const isHammer = (t: CrushTunables, msr = false) => baseProfile(t, 50, 1, 1, 0, HAMMER_ALLOWED_BUCKET_ALGS, msr);
+const isJewel = (t: CrushTunables, msr = false) => baseProfile(t, 50, 1, 1, 1, HAMMER_ALLOWED_BUCKET_ALGS, msr);
 
-export function tunablesProfile(t: CrushTunables): string {
-  if (isJewel(t)) return 'jewel';
-  if (isHammer(t)) return 'hammer';
-  if (isFirefly(t)) return 'firefly';
-  if (isBobtail(t)) return 'bobtail';
-  if (isArgonaut(t)) return 'argonaut';
+/** The `profile` of the dump; `msr`: Squid's profiles, which all need the default msr tunables. */
+export function tunablesProfile(t: CrushTunables, msr = false): string {
+  if (isJewel(t, msr)) return 'jewel';
+  if (isHammer(t, msr)) return 'hammer';
+  if (isFirefly(t, msr)) return 'firefly';
+  if (isBobtail(t, msr)) return 'bobtail';
+  if (isArgonaut(t, msr)) return 'argonaut';
   return 'unknown';
 }
 
@@ -180,9 +203,10 @@ export function crushFeatureUse(map: CrushMap) {
   };
 }
 
-/** CrushWrapper::get_min_required_version (Pacific). */
-export function minRequiredVersion(map: CrushMap): string {
+/** CrushWrapper::get_min_required_version (Pacific; from `release` 19 on, Squid's msr check first). */
+export function minRequiredVersion(map: CrushMap, release = 16): string {
   const f = crushFeatureUse(map);
+  if (crushTextRules(release).msr && (hasMsrRules(map) || hasNondefaultMsrTunables(map))) return 'squid';
   if (f.v5Rules || f.tunables5) return 'jewel';
   if (f.v4Buckets) return 'hammer';
   if (f.tunables3) return 'firefly';
@@ -190,23 +214,30 @@ export function minRequiredVersion(map: CrushMap): string {
   return 'argonaut';
 }
 
-function dumpTunables(map: CrushMap): JsonObject {
+function dumpTunables(map: CrushMap, rules: CrushTextRules): JsonObject {
   const t = map.tunables;
   const f = crushFeatureUse(map);
   const n = (b: boolean): number => (b ? 1 : 0);
-  return {
+  const msr = rules.msr;
+  const out: JsonObject = {
     choose_local_tries: asInt(t.chooseLocalTries),
     choose_local_fallback_tries: asInt(t.chooseLocalFallbackTries),
     choose_total_tries: asInt(t.chooseTotalTries),
     chooseleaf_descend_once: asInt(t.chooseleafDescendOnce),
     chooseleaf_vary_r: t.chooseleafVaryR,
     chooseleaf_stable: t.chooseleafStable,
+  };
+  if (msr) {
+    out.msr_descents = asInt(t.msrDescents);
+    out.msr_collision_tries = asInt(t.msrCollisionTries);
+  }
+  Object.assign(out, {
     straw_calc_version: t.strawCalcVersion,
     allowed_bucket_algs: asInt(t.allowedBucketAlgs),
-    profile: tunablesProfile(t),
-    optimal_tunables: n(isJewel(t)),
-    legacy_tunables: n(isArgonaut(t)),
-    minimum_required_version: minRequiredVersion(map),
+    profile: tunablesProfile(t, msr),
+    optimal_tunables: n(isJewel(t, msr)),
+    legacy_tunables: n(isArgonaut(t, msr)),
+    minimum_required_version: minRequiredVersion(map, rules.release),
     require_feature_tunables: n(f.tunables),
     require_feature_tunables2: n(f.tunables2),
     has_v2_rules: n(f.v2Rules),
@@ -215,7 +246,9 @@ function dumpTunables(map: CrushMap): JsonObject {
     has_v4_buckets: n(f.v4Buckets),
     require_feature_tunables5: n(f.tunables5),
     has_v5_rules: n(f.v5Rules),
-  };
+  });
+  if (msr) out.has_msr_rules = n(hasMsrRules(map));
+  return out;
 }
 
 /** A u32 16.16 weight as Ceph's `(float)w / (float)0x10000`. */

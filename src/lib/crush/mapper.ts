@@ -9,6 +9,7 @@
  */
 import { bucketChoose, permChoose, runtimeBucket, type RuntimeBucket } from './buckets.js';
 import { hash32_2 } from './hash.js';
+import { isMsrRuleType, msrDoRule, newMsrScratch, type MsrInput, type MsrScratch } from './mapper-msr.js';
 import { BUCKET_UNIFORM, RuleOp, effectiveChooseArgs, effectiveMaxDevices, type ChooseArg, type CrushMap, type CrushRule, type CrushTunables } from './types.js';
 
 /** "No item here" in a result (printed as 2147483647). */
@@ -51,6 +52,10 @@ interface Scratch {
   c: Int32Array;
   result: Int32Array;
   perm: Int32Array;
+  /** Squid msr rules' step vectors (mapper-msr.ts). */
+  msr: MsrScratch;
+  /** What msrDoRule reads of the context, made on the first msr rule. */
+  msrInput: MsrInput | undefined;
 }
 
 function newScratch(capacity: number, maxBucketSize: number): Scratch {
@@ -63,6 +68,8 @@ function newScratch(capacity: number, maxBucketSize: number): Scratch {
     c: new Int32Array(capacity),
     result: new Int32Array(capacity),
     perm: new Int32Array(Math.max(1, maxBucketSize)),
+    msr: newMsrScratch(),
+    msrInput: undefined,
   };
 }
 
@@ -324,6 +331,8 @@ export function doRuleInto(ctx: CrushContext, ruleno: number, x: number, resultM
   const rule = ruleno >= 0 ? ctx.map.rules[ruleno] : undefined;
   if (rule === undefined || rule === null || resultMax <= 0) return 0;
   if (ctx.scratch.capacity < resultMax) ctx.scratch = newScratch(resultMax, ctx.scratch.perm.length);
+  // crush_do_rule: Squid's msr rule types take their own path (crush_msr_do_rule).
+  if (isMsrRuleType(rule.type)) return runMsr(ctx, rule, x >>> 0, resultMax, weights);
   return runSteps(ctx, rule, x >>> 0, resultMax, weights);
 }
 
@@ -331,6 +340,17 @@ export function doRuleInto(ctx: CrushContext, ruleno: number, x: number, resultM
 export function doRule(ctx: CrushContext, ruleno: number, x: number, resultMax: number, weights: ArrayLike<number>): number[] {
   const n = doRuleInto(ctx, ruleno, x, resultMax, weights);
   return Array.from(ctx.scratch.result.subarray(0, n));
+}
+
+function runMsr(ctx: CrushContext, rule: CrushRule, x: number, resultMax: number, weights: ArrayLike<number>): number {
+  const sc = ctx.scratch;
+  sc.msrInput ??= {
+    buckets: ctx.buckets,
+    msrDescents: ctx.tunables.msrDescents,
+    msrCollisionTries: ctx.tunables.msrCollisionTries,
+    perm: sc.perm,
+  };
+  return msrDoRule(sc.msrInput, sc.msr, rule, x, resultMax, weights, sc.result);
 }
 
 function runSteps(ctx: CrushContext, rule: CrushRule, x: number, resultMax: number, weights: ArrayLike<number>): number {

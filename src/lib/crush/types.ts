@@ -46,6 +46,9 @@ export const RuleOp = {
 /** Rule types (pg_pool_t types; Squid adds the MSR ones). */
 export const RULE_TYPE_REPLICATED = 1;
 export const RULE_TYPE_ERASURE = 3;
+/** Squid: an msr rule whose results are packed (firstn) / positional (indep) (crush.h crush_rule_type). */
+export const RULE_TYPE_MSR_FIRSTN = 4;
+export const RULE_TYPE_MSR_INDEP = 5;
 
 interface BucketCommon {
   /** s32, negative; normally −1 − slot index. */
