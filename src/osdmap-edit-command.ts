@@ -21,6 +21,8 @@ type EditFlags = { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'ba
 
 /** `monctl osdmap edit …`: one edit → one new osdmap epoch, committed as one paxos version. */
 export abstract class OsdmapEditCommand extends WriteCommand {
+  // Restated so that oclif's manifest sees --store and --json (see WriteCommand.baseFlags).
+  static override baseFlags = WriteCommand.baseFlags;
   protected async runEdit(flags: EditFlags, edit: OsdmapEdit): Promise<OsdmapEditOutcome> {
     // Plan once on a read-only view first: a refused edit then leaves every file untouched
     // (opening the store for writing already rewrites RocksDB's MANIFEST and OPTIONS files).
