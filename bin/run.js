@@ -5,6 +5,15 @@
 // start-up time); so are the hot read-only file commands (dist/fast/dispatch.js: `osdmap print
 // --osdmap FILE` and the like), unless MONCTL_NO_FAST is set. Everything else, and any argv the
 // fast path does not fully understand, goes through oclif, which finds commands via its manifest.
+// A reader that goes away (`monctl osdmap tree … | head -5`) ends the output quietly: writes to
+// the closed pipe fail with EPIPE, which would otherwise be an uncaught 'error' event (a stack
+// trace, exit 1). The command finishes with its own exit code; long listings stop early
+// (src/lib/render/output.ts).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
 const argv = process.argv.slice(2);
 const FAST_TOPICS = ['osdmap', 'crush', 'monmap', 'pg'];
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {

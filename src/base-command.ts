@@ -1,6 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { MonctlError } from './lib/errors.js';
 import { printError } from './lib/cli/report.js';
+import { closest } from './lib/cli/suggest.js';
 import type { View } from './lib/cli/view.js';
 import { toJson } from './lib/render/json.js';
 import { formatTransaction } from './lib/render/value.js';
@@ -34,17 +35,48 @@ export abstract class BaseCommand extends Command {
     return view.json();
   }
 
+  private flagSuggestion(err: unknown): string | undefined {
+    return suggestFlags(err, this.ctor);
+  }
+
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
     // this.exit(n): not an error, just the exit code.
     if ((err as { code?: string }).code === 'EEXIT') throw err;
     // oclif's own errors (bad flags, missing args) print one clean line; JSON gets ours.
     if (err.oclif !== undefined && !(err instanceof MonctlError)) {
-      if (!this.jsonEnabled()) return super.catch(err);
-      this.logJson({ error: { code: 'BAD_ARGUMENT', message: err.message, actions: [`See \`monctl ${(this.id ?? '').replace(/:/g, ' ')} --help\`.`] } });
+      const guess = this.flagSuggestion(err);
+      if (!this.jsonEnabled()) {
+        if (guess) err.message += `\n${guess}`;
+        return super.catch(err);
+      }
+      const actions = [`See \`monctl ${(this.id ?? '').replace(/:/g, ' ')} --help\`.`];
+      if (guess) actions.unshift(guess);
+      this.logJson({ error: { code: 'BAD_ARGUMENT', message: err.message, actions } });
       this.exit(err.oclif.exit ?? 2);
     }
     this.exit(printError(err, this.jsonEnabled(), Boolean(process.env.MONCTL_DEBUG)));
   }
+}
+
+/** The flags a command class takes, by long name (with --json when it has it). */
+function flagNames(ctor: typeof Command): string[] {
+  const all = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) };
+  return [...Object.keys(all).filter((n) => !all[n]!.hidden), ...(ctor.enableJsonFlag ? ['json'] : []), 'help'];
+}
+
+/** `--prefx` → "Did you mean --prefix?" for an unknown-flag error (undefined otherwise). */
+export function suggestFlags(err: unknown, ctor: typeof Command): string | undefined {
+  const unknown = (err as { flags?: unknown }).flags;
+  if (!Array.isArray(unknown) || !/^Nonexistent flag/.test((err as Error).message)) return undefined;
+  const names = flagNames(ctor);
+  const lines: string[] = [];
+  for (const f of unknown as string[]) {
+    if (!f.startsWith('--')) continue;
+    const typed = f.slice(2).split('=')[0]!;
+    const guess = closest(typed, names);
+    if (guess !== undefined) lines.push(`Did you mean --${guess} (for ${f})?`);
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
 /** `--store/-s`, defaulting to $MONCTL_STORE. */
@@ -113,6 +145,10 @@ export interface WriteOutcome {
 
 /** Commands that change a store: --dry-run, backup, one atomic batch, refused on a live mon. */
 export abstract class WriteCommand extends StoreCommand {
+  // Restated on purpose: oclif's manifest (cacheCommand) collects static flags up the class
+  // chain only while each class has static properties of its own, so an abstract class with
+  // none cuts --store and --json from every command below it (test/commands/cli-help.test.ts).
+  static override baseFlags = StoreCommand.baseFlags;
   protected async runWrite(
     flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string },
     plan: (store: MonStore) => Promise<Transaction | undefined>,

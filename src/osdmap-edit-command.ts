@@ -22,6 +22,8 @@ type EditFlags = { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'ba
 
 /** `monctl osdmap edit …`: one edit → one new osdmap epoch, committed as one paxos version. */
 export abstract class OsdmapEditCommand extends WriteCommand {
+  // Restated so that oclif's manifest sees --store and --json (see WriteCommand.baseFlags).
+  static override baseFlags = WriteCommand.baseFlags;
   protected async runEdit(flags: EditFlags, edit: OsdmapEdit): Promise<OsdmapEditOutcome> {
     // Planned once, on a read-only view: a refused or empty edit opens nothing for writing
     // (opening RocksDB for writing already rewrites its MANIFEST and OPTIONS files).

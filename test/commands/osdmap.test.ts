@@ -16,7 +16,7 @@ import OsdmapVerify from '../../src/commands/osdmap/verify.js';
 import StoreSet from '../../src/commands/store/set.js';
 import { decodeOSDMap, dumpOSDMap, encodeOSDMap } from '../../src/lib/osdmap/index.js';
 import type { OSDMapDiff } from '../../src/lib/osdmap/diff.js';
-import type { HistoryReport } from '../../src/lib/mon/osd/verify.js';
+import type { VerifyJson } from '../../src/commands/osdmap/verify.js';
 import { toJson } from '../../src/lib/render/json.js';
 import { MonStore } from '../../src/lib/store/index.js';
 import { FIXTURE_FSID, extractFixture, removeTempDirs } from '../helpers/ceph.js';
@@ -102,11 +102,11 @@ describe.each(['rocksdb', 'leveldb'] as const)('osdmap commands on the %s fixtur
   });
 
   it('osdmap verify: every epoch rebuilt from the incrementals matches', async () => {
-    const r = await runCommand<HistoryReport>(OsdmapVerify, ['-s', mon]);
+    const r = await runCommand<VerifyJson>(OsdmapVerify, ['-s', mon]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('verified epochs 1..31: 30 full maps rebuilt from incrementals, all bytes and CRCs match\n');
     const part = await runCommand(OsdmapVerify, ['-s', mon, '--from', '10', '--to', '12', '--json']);
-    expect(JSON.parse(part.stdout)).toEqual({ from: 10, to: 12, rebuilt: 2, missingFull: [], ok: true });
+    expect(JSON.parse(part.stdout)).toEqual({ from: 10, to: 12, rebuilt: 2, missing_full: [], ok: true });
     const bad = await runCommand(OsdmapVerify, ['-s', mon, '--from', '0']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('cannot verify epochs 0..31: the store has epochs 1 to 31');
@@ -125,11 +125,12 @@ describe.each(['rocksdb', 'leveldb'] as const)('osdmap commands on the %s fixtur
     expect(r.stdout).toContain('epochs 2..19 matched (18 full maps)');
     const j = await runCommand(OsdmapVerify, ['-s', copy, '--json']);
     expect(j.exitCode).toBe(1);
-    const report = JSON.parse(j.stdout) as HistoryReport;
+    const report = JSON.parse(j.stdout) as VerifyJson;
     expect(report.ok).toBe(false);
+    expect(Object.keys(report.mismatch!)).toEqual(['epoch', 'key', 'reason', 'offset', 'stored_length', 'rebuilt_length', 'stored_crc', 'stored_computed_crc', 'rebuilt_crc', 'inc_full_crc']);
     expect(report.mismatch).toMatchObject({ epoch: 20, key: 'osdmap/full_20', reason: 'bytes', offset: 200 });
-    expect(report.mismatch!.rebuiltCrc).toBe(report.mismatch!.incFullCrc);
-    expect(report.mismatch!.storedComputedCrc).not.toBe(report.mismatch!.storedCrc);
+    expect(report.mismatch!.rebuilt_crc).toBe(report.mismatch!.inc_full_crc);
+    expect(report.mismatch!.stored_computed_crc).not.toBe(report.mismatch!.stored_crc);
     // Up to epoch 19 the history is intact.
     expect((await runCommand(OsdmapVerify, ['-s', copy, '--to', '19'])).exitCode).toBe(0);
   });

@@ -104,10 +104,10 @@ function historySuite(RELEASE: CephRelease): void {
         const m = /MISMATCH at epoch (\d+)/.exec(r.stdout) ?? /"key": "osdmap\/(?:full_)?(\d+)"/.exec(r.stdout + r.stderr);
         expect.fail(`${r.stdout}\n${r.stderr}\n${m ? await around(Number(m[1])) : `replay: ${replay}`}`);
       }
-      const report = JSON.parse(r.stdout) as { ok: boolean; from: number; to: number; rebuilt: number; missingFull: number[] };
+      const report = JSON.parse(r.stdout) as { ok: boolean; from: number; to: number; rebuilt: number; missing_full: number[] };
       expect(report.ok).toBe(true);
       expect([report.from, report.to]).toEqual([epochs[0], epochs.at(-1)]);
-      expect(report.rebuilt + report.missingFull.length).toBe(epochs.length - 1);
+      expect(report.rebuilt + report.missing_full.length).toBe(epochs.length - 1);
     }, 120_000);
 
     it('osdmap get --epoch E = ceph-monstore-tool get osdmap -- --version E, every epoch', async () => {

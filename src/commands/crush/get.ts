@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { readFullMap } from '../../lib/mon/osd/store.js';
 import { writeOutputFile } from '../../files.js';
+import { count } from '../../lib/render/plural.js';
 
 export default class CrushGet extends StoreCommand {
   static override summary = 'Write the CRUSH map of an OSDMap epoch to a file (= `ceph-monstore-tool <store> get crushmap -- --version N --out F`).';
@@ -17,7 +18,7 @@ export default class CrushGet extends StoreCommand {
     const { flags } = await this.parse(CrushGet);
     const { epoch, map } = await this.withStore(flags.store, (store) => readFullMap(store, flags.epoch));
     writeOutputFile(flags.out, map.crushBytes);
-    this.log(`wrote crush map of osdmap epoch ${epoch} (crush_version ${map.crushVersion}, ${map.crushBytes.length} bytes) to ${flags.out}`);
+    this.log(`wrote crush map of osdmap epoch ${epoch} (crush_version ${map.crushVersion}, ${count(map.crushBytes.length, 'byte')}) to ${flags.out}`);
     return { epoch, length: map.crushBytes.length, crush_version: map.crushVersion, out: flags.out };
   }
 }

@@ -1,14 +1,17 @@
 import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { offlineStoreFlag, offlineStoreRefusal } from '../../lib/cli/offline-equivalent.js';
 
 export default class OsdOut extends QuorumCommand {
   static override summary = 'Mark an OSD out in the running embedded cluster (as `ceph osd out`).';
   static override description = 'Sent through the leader; printed once committed, with the osdmap epoch.';
   static override examples = ['<%= config.bin %> osd out 3'];
   static override args = { id: osdIdArg };
-  static override flags = mutationFlags;
+  static override flags = { ...mutationFlags, store: offlineStoreFlag };
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdOut);
-    return this.submit(flags, ['osd', 'out', args.id], () => `marked out osd.${args.id}`);
+    const words = ['osd', 'out', args.id];
+    if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
+    return this.submit(flags, words, () => `marked out osd.${args.id}`);
   }
 }

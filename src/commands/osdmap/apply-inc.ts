@@ -3,6 +3,7 @@ import { BaseCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { applyIncremental, decodeIncremental, decodeOSDMap, encodeOSDMap } from '../../lib/osdmap/index.js';
 import { readInputFile, writeOutputFile } from '../../files.js';
+import { count } from '../../lib/render/plural.js';
 
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -38,7 +39,7 @@ export default class OsdmapApplyInc extends BaseCommand {
     }
     writeOutputFile(flags.out, bytes);
     const check = matches ? `CRC ${hex32(crc)} = full_crc` : `CRC ${hex32(crc)} != full_crc ${hex32(inc.fullCrc)} (written with --force)`;
-    this.log(`applied incremental e${inc.epoch} to e${base.epoch}: wrote ${bytes.length} bytes to ${flags.out}, ${check}`);
+    this.log(`applied incremental e${inc.epoch} to e${base.epoch}: wrote ${count(bytes.length, 'byte')} to ${flags.out}, ${check}`);
     return { epoch: inc.epoch, length: bytes.length, crc, full_crc: inc.fullCrc, crc_matches: matches, out: flags.out };
   }
 }

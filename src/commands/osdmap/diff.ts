@@ -5,6 +5,7 @@ import { decodeOSDMap, type OSDMap } from '../../lib/osdmap/index.js';
 import { diffOSDMaps, formatOSDMapDiff, type OSDMapDiff } from '../../lib/osdmap/diff.js';
 import { readFullMap } from '../../lib/mon/osd/store.js';
 import { readInputFile } from '../../files.js';
+import { chalkFor, colorDiffLine } from '../../lib/render/color.js';
 
 function readMapFile(path: string): OSDMap {
   const bytes = readInputFile(path);
@@ -41,7 +42,8 @@ export default class OsdmapDiff extends StoreCommand {
       });
     }
     const diff = diffOSDMaps(a, b);
-    this.log(formatOSDMapDiff(diff).join('\n'));
+    const c = chalkFor(process.stdout);
+    this.log(formatOSDMapDiff(diff).map((l) => colorDiffLine(l, c)).join('\n'));
     return diff;
   }
 }

@@ -3,6 +3,7 @@ import { StoreCommand } from '../../base-command.js';
 import { crc32c } from '../../lib/encoding/index.js';
 import { readFullMapBytes } from '../../lib/mon/osd/store.js';
 import { writeOutputFile } from '../../files.js';
+import { count } from '../../lib/render/plural.js';
 
 export default class OsdmapGet extends StoreCommand {
   static override summary = 'Write a full OSDMap from the store to a file (= `ceph-monstore-tool <store> get osdmap -- --version N --out F`).';
@@ -18,7 +19,7 @@ export default class OsdmapGet extends StoreCommand {
     const { flags } = await this.parse(OsdmapGet);
     const { epoch, key, bytes } = await this.withStore(flags.store, (store) => readFullMapBytes(store, flags.epoch));
     writeOutputFile(flags.out, bytes);
-    this.log(`wrote osdmap epoch ${epoch} (${bytes.length} bytes) to ${flags.out}`);
+    this.log(`wrote osdmap epoch ${epoch} (${count(bytes.length, 'byte')}) to ${flags.out}`);
     return { epoch, key, length: bytes.length, crc: crc32c(0, bytes), out: flags.out };
   }
 }

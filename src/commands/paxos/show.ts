@@ -6,6 +6,7 @@ import { OutputSink } from '../../lib/render/output.js';
 import { formatTransaction } from '../../lib/render/value.js';
 import { toJson } from '../../lib/render/json.js';
 import { dumpPaxosVersion } from '../../lib/mon/paxos/index.js';
+import { count } from '../../lib/render/plural.js';
 
 function parseVersion(s: string | undefined, what: string): bigint | undefined {
   if (s === undefined) return undefined;
@@ -47,7 +48,7 @@ export default class PaxosShow extends StoreCommand {
         if (json) await out.write(`${n === 0 ? '\n' : ',\n'}${toJson({ version: v, ...dumpPaxosVersion(tx) })}`);
         else {
           const commits = committedVersions(tx).map((c) => `${c.service} ${c.version}${c.known ? '' : ' (unknown service)'}`);
-          await out.line(`--- ${v} --- ${tx.ops.length} ops, ${tx.keys} keys, ${tx.bytes} bytes${commits.length > 0 ? `; commits ${commits.join(', ')}` : ''}`);
+          await out.line(`--- ${v} --- ${count(tx.ops.length, 'op')}, ${count(tx.keys, 'key')}, ${count(tx.bytes, 'byte')}${commits.length > 0 ? `; commits ${commits.join(', ')}` : ''}`);
           for (const l of formatTransaction(tx)) await out.line(`  ${l}`);
         }
         n++;

@@ -8,6 +8,7 @@ import { poolIdByName } from '../../lib/osdmap/placement.js';
 import { readFullMap } from '../../lib/mon/osd/store.js';
 import { readInputFile } from '../../files.js';
 import { poolFlag, resolvePool } from './stats.js';
+import { chalkFor, colorDiffLine } from '../../lib/render/color.js';
 
 interface SetsJson {
   up: number[];
@@ -75,7 +76,10 @@ export default class PgDiff extends StoreCommand {
       });
     }
     const d = diffPlacement(a, b, { pool: poolOfEither(a, b, flags.pool) });
-    if (!this.jsonEnabled()) process.stdout.write(formatPlacementDiff(d));
+    if (!this.jsonEnabled()) {
+      const c = chalkFor(process.stdout);
+      process.stdout.write(formatPlacementDiff(d).split('\n').map((l) => colorDiffLine(l, c)).join('\n'));
+    }
     return {
       from_epoch: d.fromEpoch,
       to_epoch: d.toEpoch,

@@ -1,7 +1,8 @@
 import { formatPg } from '../../lib/osdmap/pg.js';
-import { runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
+import { streamPgMapping } from '../../lib/osdmap/placement-parallel.js';
+import { OutputSink, Progress } from '../../lib/render/index.js';
 import { defaultThreads } from '../../lib/threads.js';
-import { formatPgsDumpText, pgsDump } from '../../lib/osdmap/pg-stats.js';
+import { pgsDump } from '../../lib/osdmap/pg-stats.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
 
@@ -22,7 +23,7 @@ export default class PgDumpMap extends OSDMapSourceCommand {
     threads: threadsFlag,
   };
 
-  async run(): Promise<PgDumpMapJson> {
+  async run(): Promise<PgDumpMapJson | undefined> {
     const { flags } = await this.parse(PgDumpMap);
     const { map } = await this.loadMap(flags);
     const opts = { pool: resolvePool(map, flags.pool), pgNum: flags['pg-num'] };
@@ -37,8 +38,21 @@ export default class PgDumpMap extends OSDMapSourceCommand {
         })),
       };
     }
-    const { stats, text } = await runPgMappingParallel(map, opts, true, flags.threads ?? defaultThreads());
-    process.stdout.write(formatPgsDumpText(stats, text));
-    return { ...pgStatsJson(map.epoch, stats), pools: [] };
+    // Lines go out as they are mapped (osdmaptool's order), with a progress line on a terminal.
+    const out = new OutputSink();
+    const progress = new Progress('mapping PGs');
+    const stats = await streamPgMapping(
+      map,
+      opts,
+      flags.threads ?? defaultThreads(),
+      async (text) => {
+        await out.write(text);
+        return !out.isClosed;
+      },
+      (done, total) => progress.update(done, total),
+    );
+    progress.done();
+    await out.flush();
+    return stats && { ...pgStatsJson(map.epoch, stats), pools: [] };
   }
 }

@@ -3,6 +3,7 @@ import { StoreCommand } from '../../base-command.js';
 import { pgHistory, type PgHistory } from '../../lib/mon/osd/pg-history.js';
 import { formatPg, parsePg } from '../../lib/osdmap/pg.js';
 import { parseEpoch } from '../../lib/mon/osd/store.js';
+import { count } from '../../lib/render/plural.js';
 
 export interface PgHistoryJson {
   pgid: string;
@@ -34,7 +35,7 @@ export function formatPgHistory(h: PgHistory): string {
     const where = e.pgid === null ? `pool ${h.pgid.pool} does not exist` : `${formatPg(e.pgid)} up ${sets(e.up, e.upPrimary)} acting ${sets(e.acting, e.actingPrimary)}`;
     s += `${mark} e${e.epoch}\t${where}\n`;
   }
-  return s + `moved in ${moves} of ${h.entries.length} epochs\n`;
+  return s + `moved in ${moves} of ${count(h.entries.length, 'epoch')}\n`;
 }
 
 export default class PgHistoryCommand extends StoreCommand {

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { crc32c, hexdump } from '../../lib/encoding/index.js';
 import { writeOutputFile } from '../../files.js';
+import { count } from '../../lib/render/plural.js';
 
 export default class StoreGet extends StoreCommand {
   static override summary = 'Print one value as a hex dump, or write its raw bytes to a file (`crc` = `ceph-kvstore-tool crc`).';
@@ -20,7 +21,7 @@ export default class StoreGet extends StoreCommand {
     const result = { prefix: args.prefix, key: args.key, length: value.length, crc: crc32c(0, value) };
     if (flags.out) {
       writeOutputFile(flags.out, value);
-      this.log(`wrote ${value.length} bytes of ${args.prefix}/${args.key} to ${flags.out}`);
+      this.log(`wrote ${count(value.length, 'byte')} of ${args.prefix}/${args.key} to ${flags.out}`);
       return { ...result, out: flags.out };
     }
     this.log(`(${args.prefix}, ${args.key})`);

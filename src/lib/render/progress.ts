@@ -1,7 +1,8 @@
 /**
  * A progress line on stderr for long work: shown only on a terminal, only once the work has
- * run for `delayMs`, redrawn at most every 100 ms, erased when done. With a total it draws a
- * bar; without one, a count and rate.
+ * run for `delayMs`, redrawn at most every 100 ms, erased when done. With a total (given here
+ * or with an update) it draws a bar, the count, the rate and the time left; without one, a
+ * count and rate.
  */
 export class Progress {
   private readonly started: number;
@@ -11,7 +12,7 @@ export class Progress {
 
   constructor(
     private readonly label: string,
-    private readonly total?: number,
+    private total?: number,
     opts: { now?: () => number; stream?: NodeJS.WriteStream; delayMs?: number; enabled?: boolean } = {},
   ) {
     this.now = opts.now ?? Date.now;
@@ -25,7 +26,8 @@ export class Progress {
   private readonly stream: NodeJS.WriteStream;
   private readonly delayMs: number;
 
-  update(done: number): void {
+  update(done: number, total?: number): void {
+    if (total !== undefined) this.total = total;
     if (!this.enabled) return;
     const t = this.now();
     if (t - this.started < this.delayMs || t - this.lastDraw < 100) return;
@@ -38,7 +40,8 @@ export class Progress {
       const frac = Math.min(1, done / this.total);
       const width = 30;
       const fill = Math.round(frac * width);
-      line = `${this.label} [${'='.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0)}% ${done}/${this.total}`;
+      const eta = rate > 0 ? Math.ceil((this.total - done) / rate) : undefined;
+      line = `${this.label} [${'='.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0)}% ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s${eta !== undefined ? `, ${formatDuration(eta)} left` : ''})`;
     } else {
       line = `${this.label} ${done.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s)`;
     }
@@ -49,4 +52,11 @@ export class Progress {
     if (this.shown) this.stream.write('\r\u001b[K');
     this.shown = false;
   }
+}
+
+/** 75 → `1m15s`, 3700 → `1h01m`, 9 → `9s`. */
+export function formatDuration(secs: number): string {
+  if (secs < 60) return `${secs}s`;
+  if (secs < 3600) return `${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
+  return `${Math.floor(secs / 3600)}h${String(Math.floor((secs % 3600) / 60)).padStart(2, '0')}m`;
 }

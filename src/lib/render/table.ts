@@ -1,12 +1,9 @@
 import Table from 'cli-table3';
-import { Chalk } from 'chalk';
+import { chalkFor, colorEnabled } from './color.js';
 
-/** Colour only on a terminal and never with NO_COLOR (chalk's own detection misses NO_COLOR). */
-export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-}
+export { colorEnabled };
 
-export const chalk = new Chalk({ level: colorEnabled() ? 1 : 0 });
+export const chalk = chalkFor(process.stdout);
 
 /** A borderless cli-table3 table in `ceph osd tree`'s style: header row, padded columns. */
 export function table(head: string[], rows: Array<Array<string | number | bigint>>, align?: Array<'left' | 'right'>): string {

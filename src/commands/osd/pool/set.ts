@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { QuorumCommand, mutationFlags, type MutationResult } from '../../../quorum-command.js';
+import { offlineStoreFlag, offlineStoreRefusal } from '../../../lib/cli/offline-equivalent.js';
 
 export default class OsdPoolSet extends QuorumCommand {
   static override summary = 'Set a pool property in the running embedded cluster (as `ceph osd pool set`).';
@@ -10,10 +11,12 @@ export default class OsdPoolSet extends QuorumCommand {
     key: Args.string({ required: true, description: 'Property, e.g. size.' }),
     value: Args.string({ required: true, description: 'New value.' }),
   };
-  static override flags = mutationFlags;
+  static override flags = { ...mutationFlags, store: offlineStoreFlag };
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdPoolSet);
-    return this.submit(flags, ['osd', 'pool', 'set', args.name, args.key, args.value], () => `set pool '${args.name}' ${args.key} to ${args.value}`);
+    const words = ['osd', 'pool', 'set', args.name, args.key, args.value];
+    if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
+    return this.submit(flags, words, () => `set pool '${args.name}' ${args.key} to ${args.value}`);
   }
 }
