@@ -11,6 +11,11 @@ function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+/** `<store.db name>.backup-<UTC stamp>`. */
+export function backupName(dbDir: string, now: Date): string {
+  return `${basename(dbDir)}${BACKUP_INFIX}${stamp(now)}`;
+}
+
 const BACKUP_ACTIONS = ['Pass --backup-dir to put the backup elsewhere, or --no-backup to skip it.'];
 
 /**
@@ -21,7 +26,7 @@ const BACKUP_ACTIONS = ['Pass --backup-dir to put the backup elsewhere, or --no-
  */
 export function backupDbDir(dbDir: string, backupDir: string | undefined, now: Date): string {
   const parent = backupDir ? resolve(backupDir) : dirname(dbDir);
-  const dest = join(parent, `${basename(dbDir)}${BACKUP_INFIX}${stamp(now)}`);
+  const dest = join(parent, backupName(dbDir, now));
   if (existsSync(dest)) {
     throw new MonctlError('DEST_EXISTS', `the backup ${dest} already exists`, { actions: ['Run the command again in a second, or pass --backup-dir.'] });
   }
