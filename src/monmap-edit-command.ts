@@ -33,6 +33,8 @@ export abstract class MonmapEditCommand extends WriteCommand {
     if (!plan) return outcome;
     const verb = outcome.applied ? 'committed' : 'would commit';
     this.log(`monmap epoch ${plan.before.epoch} -> ${plan.epoch} (${verb} as paxos version ${plan.paxosVersion}):\n  ${plan.diff.join('\n  ')}`);
+    // MonMap::last_changed is the time of the real run (as the monitor stamps it).
+    if (outcome.dry_run) this.log('note: last_changed takes the time of the real run, so the bytes of the new monmap and paxos values will differ from this dry run in that field only');
     return { ...outcome, epoch: plan.epoch, paxos_version: plan.paxosVersion, diff: plan.diff, monmap: dumpMonMap(plan.after) };
   }
 }

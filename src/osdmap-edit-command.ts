@@ -39,7 +39,12 @@ export abstract class OsdmapEditCommand extends WriteCommand {
       this.log(`${outcome.applied ? 'wrote' : 'would write'} osdmap e${p.epoch} as paxos version ${p.paxosVersion} (full_crc 0x${p.inc.fullCrc.toString(16).padStart(8, '0')}):`);
       this.log(`  ${formatOSDMapDiff(p.diff).join('\n  ')}`);
     }
+    // The real run stamps its own time (OSDMap::Incremental::modified, as the monitor does):
+    // say exactly what of this dry run it will not reproduce.
+    const timed = outcome.dry_run && p.unchanged === undefined ? timeOfRun(p) : undefined;
+    if (timed) this.log(`note: ${timed.fields.join(', ')} take the time of the real run (this dry run used ${timed.stamp}), so full_crc and the bytes of ${timed.keys.join(', ')} will differ from the above; every other field is what the write writes`);
     return {
+      ...(timed ? { time_of_run: timed } : {}),
       ...outcome,
       from_epoch: p.before.epoch,
       epoch: p.epoch,
@@ -50,6 +55,18 @@ export abstract class OsdmapEditCommand extends WriteCommand {
       ...(p.unchanged !== undefined ? { unchanged: p.unchanged } : {}),
     };
   }
+}
+
+/** Fields of the edit that carry the time of the run, the stamp used and the keys they are in. */
+function timeOfRun(p: OsdmapEditPlan): { fields: string[]; stamp: string; keys: string[] } {
+  const fields = ['modified'];
+  const set = (t: { sec: number; nsec: number }) => t.sec !== 0 || t.nsec !== 0;
+  if (set(p.inc.newLastUpChange)) fields.push('last_up_change');
+  if (set(p.inc.newLastInChange)) fields.push('last_in_change');
+  const m = p.inc.modified;
+  const stamp = `${new Date(m.sec * 1000).toISOString().slice(0, 19)}.${String(m.nsec).padStart(9, '0').slice(0, 6)}Z`;
+  // The incremental and the full map carry the stamps; the paxos version carries both.
+  return { fields, stamp, keys: p.keys.filter((k) => /^(paxos\/\d+|osdmap\/(full_)?\d+)$/.test(k)) };
 }
 
 /** Edits of one or more OSDs: `mark-out 3 osd.4`. */

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'DEST_EXISTS'
   | 'CHECK_FAILED'
   | 'IO_ERROR'
+  // A write ran out of disk space (ENOSPC, EDQUOT): the store was left as it was.
+  | 'NO_SPACE'
   // The embedded quorum (monctl quorum …, live osd commands).
   | 'CLUSTER_NOT_FOUND'
   | 'QUORUM_UNAVAILABLE'
@@ -40,6 +42,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   DEST_EXISTS: 2,
   CHECK_FAILED: 1,
   IO_ERROR: 4,
+  NO_SPACE: 4,
   CLUSTER_NOT_FOUND: 2,
   QUORUM_UNAVAILABLE: 5,
   MUTATION_REJECTED: 8,

@@ -88,7 +88,7 @@ describe('store and paxos commands (in-process)', () => {
   it('store stats and check', async () => {
     const s = await runCommand<{ total_keys: number }>(StoreStats, ['-s', mon, '--json']);
     expect(s.result?.total_keys).toBe(39);
-    const c = await runCommand(StoreCheck, ['-s', mon]);
+    const c = await runCommand(StoreCheck, ['-s', mon, '--quick']);
     expect(c.exitCode).toBe(0);
     expect(c.stdout).toMatch(/^ok: 10 paxos versions/);
   });
@@ -100,7 +100,7 @@ describe('store and paxos commands (in-process)', () => {
       [StoreCrc, []],
       [StoreDump, []],
       [StoreStats, []],
-      [StoreCheck, []],
+      [StoreCheck, ['--quick']],
       [StoreVersions, []],
       [PaxosShow, []],
       [PaxosVersions, []],
@@ -121,13 +121,13 @@ describe('store and paxos commands (in-process)', () => {
 
     const rm = await runCommand(StoreRm, ['osdmap', '4', '-s', copy, '--json']);
     expect(JSON.parse(rm.stdout)).toMatchObject({ applied: true, transaction: { ops: [{ type: 'ERASE', prefix: 'osdmap', key: '4' }] } });
-    const check = await runCommand(StoreCheck, ['-s', copy]);
+    const check = await runCommand(StoreCheck, ['-s', copy, '--quick']);
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toContain('MISSING_VERSION\tosdmap/4');
 
     const set = await runCommand(StoreSet, ['osdmap', 'first_committed', '--u64', '5', '-s', copy, '--no-backup']);
     expect(set.exitCode).toBe(0);
-    expect((await runCommand(StoreCheck, ['-s', copy])).exitCode).toBe(0);
+    expect((await runCommand(StoreCheck, ['-s', copy, '--quick'])).exitCode).toBe(0);
 
     const bad = await runCommand(StoreSet, ['osdmap', 'first_committed', '--u64', '-1', '-s', copy]);
     expect(bad.exitCode).toBe(2);
@@ -141,7 +141,7 @@ describe('store and paxos commands (in-process)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ applied: true, from: 3, to: 9, erased: 6 });
     const v = await runCommand(PaxosVersions, ['-s', copy, '--json']);
     expect(JSON.parse(v.stdout)).toMatchObject({ first_committed: 9, last_committed: 12, versions: 4 });
-    expect((await runCommand(StoreCheck, ['-s', copy])).exitCode).toBe(0);
+    expect((await runCommand(StoreCheck, ['-s', copy, '--quick'])).exitCode).toBe(0);
     const again = await runCommand(PaxosTrim, ['-s', copy, '--keep', '4']);
     expect(again.stdout).toContain('nothing to do');
   });
@@ -167,7 +167,7 @@ describe('store and paxos commands (in-process)', () => {
     const dump = await runCommand(StoreDump, ['-s', copy, '--prefix', 'paxos', '--key', '6', '--decode']);
     expect(dump.exitCode).toBe(0);
     expect(dump.stdout).toMatch(/error: DECODE_TRUNCATED \(key paxos\/6, offset \d+\)/);
-    const check = await runCommand(StoreCheck, ['-s', copy, '--json']);
+    const check = await runCommand(StoreCheck, ['-s', copy, '--json', '--quick']);
     expect(check.exitCode).toBe(1);
     expect(JSON.parse(check.stdout).problems).toEqual([expect.objectContaining({ code: 'UNDECODABLE', key: 'paxos/6' })]);
   });
@@ -201,7 +201,7 @@ describe('store and paxos commands (in-process)', () => {
     expect(both.exitCode).toBe(2);
     const r = await runCommand(PaxosTrim, ['-s', copy, '--to', '12', '--no-backup', '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ applied: true, to: 12, erased: 9 });
-    expect((await runCommand(StoreCheck, ['-s', copy])).exitCode).toBe(0);
+    expect((await runCommand(StoreCheck, ['-s', copy, '--quick'])).exitCode).toBe(0);
   });
 
   it('errors are one line with a code and an action, never a stack trace', async () => {

@@ -15,5 +15,5 @@ export { setCrush, crushRuleProblems } from './osd/edit-crush.js';
 export { setPool, SET_POOL_KEYS } from './osd/edit-pool.js';
 export * from './monmap/store.js';
 export * from './monmap/edit-commit.js';
-export { checkStore, type CheckReport, type Problem } from './store-check.js';
+export { checkStore, checkStoreAt, type CheckReport, type CheckOptions, type Problem } from './store-check.js';
 export { storeStats, type StoreStats, type PrefixStats } from './store-stats.js';

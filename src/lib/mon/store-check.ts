@@ -2,7 +2,7 @@ import { MonctlError } from '../errors.js';
 import { PAXOS_PREFIX, SERVICES_WITHOUT_VERSION_VALUES, serviceInfo } from './paxos/keys.js';
 import { readPaxosState, readServiceVersions, listServices } from './paxos/versions.js';
 import { keyName } from '../store/keys.js';
-import type { MonStore } from '../store/mon-store.js';
+import { MonStore } from '../store/mon-store.js';
 import { transactionFromBytes } from '../store/transaction.js';
 
 export interface Problem {
@@ -14,7 +14,7 @@ export interface Problem {
 
 export interface CheckReport {
   problems: Problem[];
-  checked: { paxos_versions: number; services: number; service_versions: number };
+  checked: { paxos_versions: number; services: number; service_versions: number; values: number };
   /**
    * Prefixes with paxos bookkeeping (`last_committed`) that monctl does not know as a Ceph
    * 16–20 service: checked like any service with numbered versions.
@@ -22,7 +22,17 @@ export interface CheckReport {
   unknown_services: string[];
 }
 
-/** At most this many missing versions are listed one by one per service. */
+/**
+ * Checks a caller adds (lib/store cannot know every Ceph type): `decodeValue` throws a
+ * MonctlError for a value that does not decode (or whose CRC fails); `extra` checks run on
+ * the open store (the OSDMap history) and return their problems.
+ */
+export interface CheckOptions {
+  decodeValue?: (prefix: string, key: string, value: Uint8Array) => void;
+  extra?: Array<(store: MonStore) => Promise<Problem[]>>;
+}
+
+/** At most this many problems of one kind are listed one by one. */
 const MAX_LISTED = 20;
 
 async function checkVersionRange(store: MonStore, prefix: string, first: bigint, last: bigint, problems: Problem[]): Promise<number> {
@@ -74,11 +84,12 @@ async function checkPaxos(store: MonStore, problems: Problem[]): Promise<number>
  * Services of every release 16–20 are known; a prefix with paxos bookkeeping monctl does
  * not know is checked as a service with numbered versions and listed in `unknown_services`.
  */
-export async function checkStore(store: MonStore): Promise<CheckReport> {
+export async function checkStore(store: MonStore, opts: CheckOptions = {}): Promise<CheckReport> {
   const problems: Problem[] = [];
   for (const f of store.verifyFiles()) {
     problems.push({ code: 'DAMAGED_FILE', key: f.file, message: `${f.message}${f.offset !== undefined ? ` (offset ${f.offset})` : ''}` });
   }
+  const values = opts.decodeValue ? await checkValues(store, opts.decodeValue, problems) : 0;
   let paxosVersions = 0;
   try {
     paxosVersions = await checkPaxos(store, problems);
@@ -126,5 +137,58 @@ export async function checkStore(store: MonStore): Promise<CheckReport> {
       problems.push({ code: 'BAD_VALUE', key: e.key ?? svc, message: e.describe() });
     }
   }
-  return { problems, checked: { paxos_versions: paxosVersions, services: present, service_versions: serviceVersions }, unknown_services: unknown };
+  for (const check of opts.extra ?? []) problems.push(...(await check(store)));
+  return { problems, checked: { paxos_versions: paxosVersions, services: present, service_versions: serviceVersions, values }, unknown_services: unknown };
+}
+
+/** Reads every value (a full scan) and decodes it; paxos versions are checkPaxos's. */
+async function checkValues(store: MonStore, decode: NonNullable<CheckOptions['decodeValue']>, problems: Problem[]): Promise<number> {
+  let n = 0;
+  let bad = 0;
+  try {
+    for await (const chunk of store.chunks()) {
+      for (const { prefix, key, value } of chunk) {
+        n++;
+        if (prefix === PAXOS_PREFIX) continue;
+        try {
+          decode(prefix, key, value);
+        } catch (e) {
+          if (!(e instanceof MonctlError)) throw e;
+          if (bad++ < MAX_LISTED) problems.push({ code: 'UNDECODABLE', key: keyName(prefix, key), message: e.describe() });
+        }
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof MonctlError)) throw e;
+    problems.push({ code: 'UNREADABLE', key: e.key, message: `reading every value stopped after ${n}: ${e.describe()}` });
+  }
+  if (bad > MAX_LISTED) problems.push({ code: 'UNDECODABLE', message: `${bad - MAX_LISTED} more values do not decode` });
+  return n;
+}
+
+/** Errors that mean the store is there but damaged (not: no store, a locked one, too new). */
+const DAMAGE_CODES = new Set(['STORE_OPEN_FAILED', 'IO_ERROR', 'DECODE_INVALID', 'DECODE_TRUNCATED', 'UNKNOWN_BACKEND', 'BACKEND_MISMATCH']);
+
+/**
+ * `store check` of the store at `path`: a store that cannot even be opened because it is
+ * damaged (CURRENT, MANIFEST, a table, kv_backend, store.db) is one problem, not an error,
+ * so a damaged store always ends in a report (and exit 1).
+ */
+export async function checkStoreAt(path: string | undefined, opts: CheckOptions = {}): Promise<CheckReport> {
+  let store: MonStore;
+  try {
+    store = await MonStore.open(path);
+  } catch (e) {
+    if (!(e instanceof MonctlError) || !DAMAGE_CODES.has(e.code)) throw e;
+    return {
+      problems: [{ code: 'UNREADABLE_STORE', ...(e.key !== undefined ? { key: e.key } : {}), message: `${e.describe()}${e.actions.length > 0 ? ` → ${e.actions.join(' ')}` : ''}` }],
+      checked: { paxos_versions: 0, services: 0, service_versions: 0, values: 0 },
+      unknown_services: [],
+    };
+  }
+  try {
+    return await checkStore(store, opts);
+  } finally {
+    await store.close();
+  }
 }

@@ -10,3 +10,4 @@ export { migrateStore, type MigrateResult, type MigrateOptions } from './migrate
 export { DigestBuilder, digestStore, compareDigests, type StoreDigest, type PrefixDigest, type DigestComparison } from './digest.js';
 export { lockHolders, type LockHolder, type LockProbe } from './lock-holders.js';
 export { createBulkSink, type BulkSink } from './bulk-load.js';
+export { listBackups, restoreBackup, type BackupEntry, type RestoreResult } from './restore.js';

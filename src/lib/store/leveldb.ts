@@ -1,11 +1,15 @@
 import type { ClassicLevel } from 'classic-level';
+import { MonctlError } from '../errors.js';
 import type { KvBackend, ListingText, RawBatchOp, RawEntry, RawRange } from './backend.js';
 import { LevelDbReader, UnsupportedStore } from './leveldb-reader/index.js';
 import { readerChunks, readerKeyStrings, readerListing } from './leveldb-reader/chunks.js';
+import { nativeStatusError } from './fs-errors.js';
+import { verifyLevelDbFiles } from './leveldb-reader/verify.js';
 import { openError } from './open-error.js';
 import { snapshotLevelDb } from './snapshot.js';
 
 const CHUNK = 1024;
+const keyText = (key: Uint8Array) => Buffer.from(key).toString('latin1').replace('\0', '/');
 /** Bytes per native round trip: classic-level's 16 KiB default means ~16 mon values a call. */
 const HIGH_WATER_MARK_BYTES = 1 << 20;
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
@@ -23,6 +27,8 @@ export class LevelDbBackend implements KvBackend {
   private db: Db | undefined;
   private opening: Promise<Db> | undefined;
   private dispose: () => void = () => {};
+  /** The private snapshot directory classic-level reads (named as the user's store in errors). */
+  private snapDir: string | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -53,16 +59,30 @@ export class LevelDbBackend implements KvBackend {
     return new LevelDbBackend(dir, true, await LevelDbBackend.openDb(dir, true), undefined);
   }
 
-  private static async openDb(dir: string, create: boolean): Promise<Db> {
+  private static async openDb(dir: string, create: boolean, userDir = dir): Promise<Db> {
     // Loaded on first use: a native addon, and listings through the reader never need it.
     const { ClassicLevel } = await import('classic-level');
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
     try {
       await db.open({ createIfMissing: create, errorIfExists: create });
     } catch (e) {
-      throw openError(dir, 'leveldb', e);
+      throw openError(userDir, 'leveldb', e, dir);
     }
     return db;
+  }
+
+  /**
+   * A LevelDB status (`Corruption: …`, `IO error: …`) as a typed error about the user's
+   * store, with the damaged file named when the store's own checksums can name it.
+   */
+  private fail(e: unknown, doing: string): MonctlError {
+    if (e instanceof MonctlError) return e;
+    const err = nativeStatusError(this.dir, 'leveldb', (e as { cause?: unknown }).cause ?? e, doing, this.snapDir);
+    if (err.code === 'DECODE_INVALID') {
+      const damaged = verifyLevelDbFiles(this.dir);
+      if (damaged.length > 0) err.message += `; ${damaged.map((d) => `${d.file}: ${d.message}`).join('; ')}`;
+    }
+    return err;
   }
 
   /** classic-level: the real store when writable, else a snapshot of it, opened once. */
@@ -70,8 +90,9 @@ export class LevelDbBackend implements KvBackend {
     if (this.db) return Promise.resolve(this.db);
     this.opening ??= (async () => {
       const snap = snapshotLevelDb(this.dir);
+      this.snapDir = snap.dir;
       try {
-        this.db = await LevelDbBackend.openDb(snap.dir, false);
+        this.db = await LevelDbBackend.openDb(snap.dir, false, this.dir);
       } catch (e) {
         snap.dispose();
         throw e;
@@ -83,13 +104,29 @@ export class LevelDbBackend implements KvBackend {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    // Mon values are read once: filling the block cache with them costs more than it saves.
-    return (await (await this.classic()).get(key, { fillCache: false })) ?? undefined;
+    const db = await this.classic();
+    try {
+      // Mon values are read once: filling the block cache with them costs more than it saves.
+      return (await db.get(key, { fillCache: false })) ?? undefined;
+    } catch (e) {
+      throw this.fail(e, `read key ${keyText(key)}`);
+    }
   }
 
   async syncGetter(): Promise<(key: Uint8Array) => Uint8Array | undefined> {
     const db = await this.classic();
-    return (key) => db.getSync(key, { fillCache: false }) ?? undefined;
+    return (key) => {
+      try {
+        return db.getSync(key, { fillCache: false }) ?? undefined;
+      } catch (e) {
+        throw this.fail(e, `read key ${keyText(key)}`);
+      }
+    };
+  }
+
+  /** What LevelDB itself can prove damaged, from its files (every block's checksum). */
+  verifyFiles(): Array<{ file: string; offset?: number; message: string }> {
+    return verifyLevelDbFiles(this.dir);
   }
 
   chunks(range: RawRange): AsyncIterable<RawEntry[]> {
@@ -97,6 +134,14 @@ export class LevelDbBackend implements KvBackend {
   }
 
   private async *classicChunks(range: RawRange): AsyncIterable<RawEntry[]> {
+    try {
+      yield* this.classicChunksRaw(range);
+    } catch (e) {
+      throw this.fail(e, 'iterate');
+    }
+  }
+
+  private async *classicChunksRaw(range: RawRange): AsyncIterable<RawEntry[]> {
     const db = await this.classic();
     const wantValues = range.values !== false;
     const opts = { ...(range.gte ? { gte: range.gte } : {}), ...(range.lt ? { lt: range.lt } : {}) };
@@ -139,6 +184,14 @@ export class LevelDbBackend implements KvBackend {
   }
 
   private async *classicKeyStrings(range: { gte?: string; lt?: string }): AsyncIterable<string[]> {
+    try {
+      yield* this.classicKeyStringsRaw(range);
+    } catch (e) {
+      throw this.fail(e, 'iterate');
+    }
+  }
+
+  private async *classicKeyStringsRaw(range: { gte?: string; lt?: string }): AsyncIterable<string[]> {
     const it = (await this.classic()).keys({
       keyEncoding: 'utf8',
       ...(range.gte !== undefined ? { gte: range.gte } : {}),
@@ -159,25 +212,41 @@ export class LevelDbBackend implements KvBackend {
   }
 
   async approximateSize(gte: string, lt: string): Promise<number> {
-    return (await this.classic()).approximateSize(gte, lt, { keyEncoding: 'utf8' });
+    const db = await this.classic();
+    try {
+      return await db.approximateSize(gte, lt, { keyEncoding: 'utf8' });
+    } catch (e) {
+      throw this.fail(e, 'estimate sizes');
+    }
   }
 
   async batch(ops: RawBatchOp[]): Promise<void> {
     if (!this.writable) throw new Error('assertion: batch() on a read-only LevelDB backend');
-    await this.db!.batch(
-      ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: op.key, value: op.value } : { type: 'del' as const, key: op.key })),
-      { sync: true },
-    );
+    try {
+      await this.db!.batch(
+        ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: op.key, value: op.value } : { type: 'del' as const, key: op.key })),
+        { sync: true },
+      );
+    } catch (e) {
+      throw this.fail(e, 'write the batch');
+    }
   }
 
   async compactRange(start: Uint8Array, end: Uint8Array): Promise<void> {
-    await (await this.classic()).compactRange(start, end);
+    const db = await this.classic();
+    try {
+      await db.compactRange(start, end);
+    } catch (e) {
+      throw this.fail(e, 'compact');
+    }
   }
 
   async close(): Promise<void> {
     try {
       if (this.opening) await this.opening.catch(() => undefined);
       await this.db?.close();
+    } catch (e) {
+      throw this.fail(e, 'close');
     } finally {
       this.dispose();
     }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { MonctlError } from '../errors.js';
 import type { BackendKind } from './backend.js';
+import { storeFileError } from './fs-errors.js';
 
 export interface StoreLocation {
   /** The mon data dir (holding `store.db` and `kv_backend`), when there is one. */
@@ -17,21 +18,40 @@ const HOW_TO_POINT = 'Pass --store <mon data dir or store.db>, or set MONCTL_STO
 
 /** Guesses the backend from the files LevelDB and RocksDB leave in a directory. */
 export function detectBackendFromFiles(dbDir: string): BackendKind | undefined {
-  const names = readdirSync(dbDir);
+  const names = listDir(dbDir);
   // RocksDB always writes IDENTITY and OPTIONS-<n>; LevelDB writes neither.
   if (names.includes('IDENTITY') || names.some((n) => n.startsWith('OPTIONS-'))) return 'rocksdb';
   if (names.includes('CURRENT') && names.some((n) => n.startsWith('MANIFEST-'))) return 'leveldb';
   return undefined;
 }
 
+function listDir(dbDir: string): string[] {
+  try {
+    return readdirSync(dbDir);
+  } catch (e) {
+    throw storeFileError(dbDir, 'the store directory', e);
+  }
+}
+
 function readKvBackend(monDataDir: string): BackendKind | undefined {
   const file = join(monDataDir, 'kv_backend');
   if (!existsSync(file)) return undefined;
-  const name = readFileSync(file, 'utf8').trim();
+  let name: string;
+  try {
+    name = readFileSync(file, 'latin1').trim();
+  } catch (e) {
+    throw storeFileError(file, 'kv_backend', e);
+  }
   if (name === 'leveldb' || name === 'rocksdb') return name;
-  throw new MonctlError('UNKNOWN_BACKEND', `${file} names backend "${name}", which monctl does not support`, {
-    actions: ['monctl reads LevelDB and RocksDB monitor stores; check the kv_backend file.'],
+  const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+  throw new MonctlError('UNKNOWN_BACKEND', `${file} names backend ${shown}, which monctl does not support`, {
+    actions: ['Write the backend that made store.db into kv_backend: `rocksdb` (or `leveldb` for an old Pacific store); `ls store.db` shows IDENTITY and OPTIONS-* files for RocksDB.'],
   });
+}
+
+/** Whether a directory holds what LevelDB or RocksDB leave behind (a damaged store, not none). */
+function looksLikeKvStore(names: string[]): boolean {
+  return names.some((n) => n.startsWith('MANIFEST-') || /^\d+\.(ldb|sst|log)$/.test(n));
 }
 
 /**
@@ -50,6 +70,11 @@ export function locateStore(path: string | undefined): StoreLocation {
   let monDataDir: string | undefined;
   let dbDir: string;
   if (existsSync(join(abs, 'store.db'))) {
+    if (!statSync(join(abs, 'store.db')).isDirectory()) {
+      throw new MonctlError('STORE_OPEN_FAILED', `${join(abs, 'store.db')} is a file, not the store's directory`, {
+        actions: ['The mon data dir is damaged: restore store.db from a backup, or rebuild this monitor from its peers.'],
+      });
+    }
     monDataDir = abs;
     dbDir = join(abs, 'store.db');
   } else {
@@ -62,6 +87,13 @@ export function locateStore(path: string | undefined): StoreLocation {
   if (fromFile && fromFiles && fromFile !== fromFiles) {
     throw new MonctlError('BACKEND_MISMATCH', `kv_backend says ${fromFile} but ${dbDir} holds ${fromFiles} files`, {
       actions: ['Fix the kv_backend file so it names the backend that wrote store.db; monctl will not guess.'],
+    });
+  }
+  if (!fromFiles && (fromFile || looksLikeKvStore(listDir(dbDir)))) {
+    throw new MonctlError('STORE_OPEN_FAILED', `${dbDir} has no CURRENT file naming its MANIFEST: the ${fromFile ?? 'LevelDB'} store is damaged`, {
+      actions: [
+        'If the newest MANIFEST-<n> is intact, write its name and a newline into store.db/CURRENT (as LevelDB does); otherwise restore store.db from a backup.',
+      ],
     });
   }
   if (!fromFiles) {

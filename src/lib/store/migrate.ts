@@ -1,25 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import {
   chownSync,
-  closeSync,
   copyFileSync,
   existsSync,
-  fsyncSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readlinkSync,
-  renameSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { MonctlError } from '../errors.js';
 import type { BackendKind } from './backend.js';
-import { copyKeys } from './copy.js';
+import { copyKeys, writeError } from './copy.js';
+import { fsyncPath, stageBeside } from './staging.js';
 import { compareDigests, digestStore, type StoreDigest } from './digest.js';
 import { locateStore, type StoreLocation } from './locate.js';
 import { lockHolders, type LockHolder } from './lock-holders.js';
@@ -65,44 +60,6 @@ export interface MigrateOptions {
 }
 
 const TEMP_TAG = '.monctl-migrate-';
-
-/** `.<dest name>.monctl-migrate-<pid>-<random>`: beside DEST, never taken for a store by name. */
-function tempName(dest: string): string {
-  return `.${basename(dest)}${TEMP_TAG}${process.pid}-${randomBytes(4).toString('hex')}`;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes temporary directories of earlier migrations to DEST whose process is gone. */
-function removeStaleTemps(dest: string): string[] {
-  const parent = dirname(dest);
-  const stem = `.${basename(dest)}${TEMP_TAG}`;
-  const removed: string[] = [];
-  for (const name of readdirSync(parent)) {
-    if (!name.startsWith(stem)) continue;
-    const pid = Number(name.slice(stem.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pidAlive(pid)) continue;
-    rmSync(join(parent, name), { recursive: true, force: true });
-    removed.push(join(parent, name));
-  }
-  return removed;
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The store's files (not LOCK, not LevelDB's/RocksDB's own LOG files): name, size, mtime. */
 function fingerprint(dbDir: string): string {
@@ -233,17 +190,11 @@ async function migrateLocked(
   base: Omit<MigrateResult, 'dry_run' | 'removed_stale' | 'keys' | 'bytes' | 'source_digest'>,
   opts: MigrateOptions,
 ): Promise<MigrateResult> {
-  const removedStale = removeStaleTemps(destDir);
-  const temp = join(dirname(destDir), tempName(destDir));
   const owner = statSync(sourceDir);
-  mkdirSync(temp, { mode: owner.mode & 0o7777 });
-  const cleanup = (): void => rmSync(temp, { recursive: true, force: true });
-  const onSignal = (signal: NodeJS.Signals): void => {
-    cleanup();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const staging = stageBeside(destDir, TEMP_TAG, owner.mode & 0o7777);
+  const removedStale = staging.removedStale;
+  const temp = staging.dir;
+  const cleanup = (): void => staging.cleanup();
   try {
     const before = fingerprint(loc.dbDir);
     const copied = await MonStore.with(source, {}, (src) => copyKeys(src, join(temp, 'store.db'), opts.to, { onProgress: (n) => opts.onProgress?.('copy', n) }));
@@ -278,16 +229,10 @@ async function migrateLocked(
       cleanup();
       return result;
     }
-    fsyncPath(temp);
-    if (existsSync(destDir)) throw new MonctlError('DEST_EXISTS', `${destDir} appeared while the migration ran`, { actions: ['Name a directory that does not exist yet.'] });
-    renameSync(temp, destDir);
-    fsyncPath(dirname(destDir));
+    staging.commit();
     return result;
   } catch (e) {
     cleanup();
-    throw e;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    throw writeError(destDir, e);
   }
 }

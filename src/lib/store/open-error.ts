@@ -1,4 +1,5 @@
 import { MonctlError } from '../errors.js';
+import { isNoSpace, noSpaceError } from './fs-errors.js';
 
 function causeText(e: unknown): string {
   const parts: string[] = [];
@@ -16,12 +17,20 @@ function causeText(e: unknown): string {
 }
 
 /** Maps a backend's open failure to a MonctlError: a held LOCK means a live monitor. */
-export function openError(dir: string, backend: string, e: unknown): MonctlError {
-  const text = causeText(e);
+export function openError(dir: string, backend: string, e: unknown, alias?: string): MonctlError {
+  let text = causeText(e);
+  if (alias !== undefined && alias !== dir) text = text.split(alias).join(dir);
+  if (isNoSpace(e) || /No space left on device/.test(text)) return noSpaceError(dir, e);
   if (/lock/i.test(text) && /(unavailable|held|hold|already|locked|no locks)/i.test(text)) {
     return new MonctlError('STORE_LOCKED', `the ${backend} store at ${dir} is locked by another process (a running ceph-mon?)`, {
       cause: e,
       actions: ['Stop the monitor that uses this store (systemctl stop ceph-mon@<id>), then run the command again.'],
+    });
+  }
+  if (/Corruption/i.test(text)) {
+    return new MonctlError('DECODE_INVALID', `the ${backend} store at ${dir} is damaged: ${text}`, {
+      cause: e,
+      actions: ['Run `monctl store check` to list every damaged file; restore store.db from a backup (`monctl store restore-backup`) or rebuild this monitor from its peers.'],
     });
   }
   return new MonctlError('STORE_OPEN_FAILED', `cannot open the ${backend} store at ${dir}: ${text}`, {

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { MonctlError } from '../errors.js';
+import { isNoSpace, noSpaceError } from './fs-errors.js';
 import type { RawBatchOp } from './backend.js';
 import { leveldbCrc } from './leveldb-reader/format.js';
 import { HEADER_SIZE, LOG_BLOCK_SIZE } from './rocksdb-reader/log.js';
@@ -128,6 +129,7 @@ export function appendWal(dbDir: string, state: { nextFileNumber: number; lastSe
     }
   } catch (e) {
     rmSync(tmp, { force: true });
+    if (isNoSpace(e)) throw noSpaceError(`${name} in ${dbDir}`, e, ['The store is unchanged.']);
     throw new MonctlError('IO_ERROR', `cannot write ${name} in ${dbDir}: ${(e as Error).message}`, {
       cause: e,
       actions: ['Free space on the store\'s file system (or fix its permissions); the store is unchanged.'],

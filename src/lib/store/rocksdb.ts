@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import type { KvBackend, RawBatchOp, RawEntry, RawRange } from './backend.js';
+import { MonctlError } from '../errors.js';
+import { nativeStatusError } from './fs-errors.js';
 import { openError } from './open-error.js';
 
 type Callback<T = void> = (err: Error | null | undefined, value?: T) => void;
@@ -47,7 +49,13 @@ export class RocksDbBackend implements KvBackend {
   private constructor(
     private readonly db: RocksDown,
     readonly writable: boolean,
+    private readonly dir: string,
   ) {}
+
+  /** A RocksDB status as a typed error about this store. */
+  private fail(e: unknown, doing: string): MonctlError {
+    return e instanceof MonctlError ? e : nativeStatusError(this.dir, 'rocksdb', e, doing);
+  }
 
   static open(dir: string, writable: boolean): Promise<RocksDbBackend> {
     return RocksDbBackend.openWith(dir, writable, false);
@@ -65,7 +73,7 @@ export class RocksDbBackend implements KvBackend {
     } catch (e) {
       throw openError(dir, 'rocksdb', e);
     }
-    return new RocksDbBackend(db, writable);
+    return new RocksDbBackend(db, writable, dir);
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -73,7 +81,7 @@ export class RocksDbBackend implements KvBackend {
       return await call<Buffer>((cb) => this.db.get(Buffer.from(key.buffer, key.byteOffset, key.byteLength), { asBuffer: true, fillCache: false }, cb));
     } catch (e) {
       if (e instanceof Error && /NotFound/i.test(e.message)) return undefined;
-      throw e;
+      throw this.fail(e, 'read a key');
     }
   }
 
@@ -139,14 +147,26 @@ export class RocksDbBackend implements KvBackend {
     const raw = ops.map((op) =>
       op.type === 'put' ? { type: 'put', key: Buffer.from(op.key), value: Buffer.from(op.value) } : { type: 'del', key: Buffer.from(op.key) },
     );
-    await call((cb) => this.db.batch(raw, { sync: true }, cb));
+    try {
+      await call((cb) => this.db.batch(raw, { sync: true }, cb));
+    } catch (e) {
+      throw this.fail(e, 'write the batch');
+    }
   }
 
   async compactRange(start: Uint8Array, end: Uint8Array): Promise<void> {
-    await call((cb) => this.db.compactRange(Buffer.from(start), Buffer.from(end), cb));
+    try {
+      await call((cb) => this.db.compactRange(Buffer.from(start), Buffer.from(end), cb));
+    } catch (e) {
+      throw this.fail(e, 'compact');
+    }
   }
 
   async close(): Promise<void> {
-    await call((cb) => this.db.close(cb));
+    try {
+      await call((cb) => this.db.close(cb));
+    } catch (e) {
+      throw this.fail(e, 'close');
+    }
   }
 }

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { MonctlError } from '../errors.js';
 import { backupDbDir } from './backup.js';
 import { MonStore, type ApplyResult } from './mon-store.js';
 import { locateStore } from './locate.js';
@@ -33,6 +35,21 @@ export interface WriteResult {
 }
 
 /**
+ * A write that failed after its backup was taken. Out of space, nothing of the batch was
+ * written (LevelDB and RocksDB drop a torn log record; monctl's own log is renamed into place
+ * only when complete), so the backup of the unchanged store is removed to give the space
+ * back. After any other failure the backup stays, and the error says where it is.
+ */
+function failedAfterBackup(e: unknown, backup: string | undefined): unknown {
+  if (backup === undefined || !(e instanceof MonctlError)) return e;
+  if (e.code === 'NO_SPACE') {
+    rmSync(backup, { recursive: true, force: true });
+    e.actions.unshift(`The store is unchanged; the backup taken before the write (${backup}) was removed.`);
+  } else e.actions.push(`A backup of the store as it was before this command is at ${backup} (\`monctl store restore-backup\` puts it back).`);
+  return e;
+}
+
+/**
  * The one road every store edit takes: plan on a read-only view for --dry-run; otherwise
  * open read-write (the LOCK refuses a live monitor), plan again on the locked store, back
  * it up, and apply the transaction as one atomic batch.
@@ -50,7 +67,12 @@ export async function writeTransaction(req: WriteRequest): Promise<WriteResult> 
     const transaction = planned ?? (await req.plan(store));
     if (!transaction || transaction.ops.length === 0) return { ...base, dry_run: false, applied: false };
     const backup = req.backup === false ? undefined : backupDbDir(location.dbDir, req.backupDir, (req.now ?? (() => new Date()))());
-    const result = await store.apply(transaction);
+    let result: ApplyResult;
+    try {
+      result = await store.apply(transaction);
+    } catch (e) {
+      throw failedAfterBackup(e, backup);
+    }
     return { ...base, dry_run: false, applied: true, ...(backup ? { backup } : {}), transaction, result };
   });
 }

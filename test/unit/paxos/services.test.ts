@@ -125,13 +125,13 @@ describe('store versions / check / stats / paxos show on a Squid+ shaped store',
   });
 
   it('store check checks nvmeofgw and unknown services, not health/config, and tells which are unknown', async () => {
-    const ok = await runCommand(StoreCheck, ['-s', squid, '--json']);
+    const ok = await runCommand(StoreCheck, ['-s', squid, '--json', '--quick']);
     expect(ok.exitCode, ok.stdout).toBe(0);
     const j = JSON.parse(ok.stdout);
     expect(j.unknown_services).toEqual(['newsvc']);
     // osdmap 10 + logm 3 + nvmeofgw 4 + newsvc 1 (health's 9 and config's 5 have no values)
     expect(j.checked).toMatchObject({ services: 6, service_versions: 18 });
-    const text = await runCommand(StoreCheck, ['-s', squid]);
+    const text = await runCommand(StoreCheck, ['-s', squid, '--quick']);
     expect(text.stdout).toContain('note: newsvc is not a paxos service of Ceph 16–20');
 
     const broken = `${tmp.dir}/broken`;

@@ -7,7 +7,11 @@ import { crc32c } from '../../encoding/crc32c.js';
  * itself does; it is never shown to a user.
  */
 export class UnsupportedStore extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** A log that ends inside a record: a write cut short, which LevelDB's recovery drops. */
+    readonly tornTail = false,
+  ) {
     super(`leveldb-reader: ${reason}`);
   }
 }

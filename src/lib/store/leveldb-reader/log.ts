@@ -25,14 +25,13 @@ export function readLogRecords(file: Uint8Array, name: string): Uint8Array[] {
       pos += leftInBlock;
       continue;
     }
-    if (pos + HEADER_SIZE > file.length) throw new UnsupportedStore(`${name}: truncated record header at ${pos}`);
+    if (pos + HEADER_SIZE > file.length) throw new UnsupportedStore(`${name}: truncated record header at ${pos}`, true);
     const masked = (file[pos]! | (file[pos + 1]! << 8) | (file[pos + 2]! << 16) | (file[pos + 3]! << 24)) >>> 0;
     const length = file[pos + 4]! | (file[pos + 5]! << 8);
     const type = file[pos + 6]!;
     const start = pos + HEADER_SIZE;
-    if (start + length > file.length || HEADER_SIZE + length > leftInBlock) {
-      throw new UnsupportedStore(`${name}: record at ${pos} runs past its block or the file`);
-    }
+    if (HEADER_SIZE + length > leftInBlock) throw new UnsupportedStore(`${name}: record at ${pos} runs past its block`);
+    if (start + length > file.length) throw new UnsupportedStore(`${name}: record at ${pos} runs past the end of the file`, true);
     const payload = file.subarray(start, start + length);
     if (unmaskCrc(masked) !== leveldbCrc(file.subarray(pos + 6, pos + 7), payload)) {
       throw new UnsupportedStore(`${name}: record checksum mismatch at ${pos}`);
@@ -47,6 +46,6 @@ export function readLogRecords(file: Uint8Array, name: string): Uint8Array[] {
       pending = undefined;
     } else throw new UnsupportedStore(`${name}: record type ${type} out of order at ${pos}`);
   }
-  if (pending !== undefined) throw new UnsupportedStore(`${name}: log ends inside a fragmented record`);
+  if (pending !== undefined) throw new UnsupportedStore(`${name}: log ends inside a fragmented record`, true);
   return records;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { damagedFileError, storeFileError } from '../fs-errors.js';
 import { ByteCursor, UnsupportedStore } from './format.js';
 import { readLogRecords } from './log.js';
 
@@ -35,14 +36,40 @@ const PREV_LOG_NUMBER = 9;
 const NUM_LEVELS = 7;
 export const BYTEWISE_COMPARATOR = 'leveldb.BytewiseComparator';
 
-/** CURRENT names the MANIFEST; every record in it is a VersionEdit applied in order. */
+/** A file of the store, read whole; a missing or unreadable one is a typed error naming it. */
+function readStoreFile(dbDir: string, name: string, what: string): Buffer {
+  try {
+    return readFileSync(join(dbDir, name));
+  } catch (e) {
+    throw storeFileError(join(dbDir, name), what, e);
+  }
+}
+
+/**
+ * CURRENT names the MANIFEST; every record in it is a VersionEdit applied in order. A
+ * damaged CURRENT or MANIFEST is a typed error (LevelDB's VersionSet::Recover refuses them
+ * too); a MANIFEST whose last record was cut short (a crash while writing it) and a comparator
+ * other than bytewise are UnsupportedStore, left to LevelDB itself.
+ */
 export function readVersion(dbDir: string): DbVersion {
-  const current = readFileSync(join(dbDir, 'CURRENT'), 'latin1');
-  if (!/^MANIFEST-\d+\n$/.test(current)) throw new UnsupportedStore('CURRENT does not name a MANIFEST');
+  const current = readStoreFile(dbDir, 'CURRENT', 'CURRENT (the file naming the live MANIFEST)').toString('latin1');
+  if (!/^MANIFEST-\d+\n$/.test(current)) {
+    throw damagedFileError(join(dbDir, 'CURRENT'), `CURRENT does not name a MANIFEST (${JSON.stringify(current.slice(0, 40))})`);
+  }
   const manifest = current.slice(0, -1);
+  const bytes = readStoreFile(dbDir, manifest, `${manifest}, which CURRENT names,`);
+  const path = join(dbDir, manifest);
   const files = Array.from({ length: NUM_LEVELS }, () => new Map<number, TableFile>());
   const v: DbVersion = { manifest, logNumber: 0, prevLogNumber: 0, nextFileNumber: 0, lastSequence: 0, levels: [] };
-  for (const record of readLogRecords(readFileSync(join(dbDir, manifest)), manifest)) applyEdit(v, files, new ByteCursor(record));
+  let haveNextFile = false;
+  try {
+    for (const record of readLogRecords(bytes, manifest)) haveNextFile = applyEdit(v, files, new ByteCursor(record)) || haveNextFile;
+  } catch (e) {
+    if (!(e instanceof UnsupportedStore) || e.tornTail) throw e;
+    throw damagedFileError(path, e.reason.replace(`${manifest}: `, ''));
+  }
+  // VersionSet::Recover: a descriptor without a next-file entry is corrupt (an empty or zeroed MANIFEST).
+  if (!haveNextFile) throw damagedFileError(path, bytes.length === 0 ? 'the MANIFEST is empty' : 'the MANIFEST holds no complete version (no next-file entry)');
   if (v.comparator !== undefined && v.comparator !== BYTEWISE_COMPARATOR) {
     throw new UnsupportedStore(`comparator ${v.comparator}`);
   }
@@ -56,7 +83,9 @@ function level(c: ByteCursor): number {
   return l;
 }
 
-function applyEdit(v: DbVersion, files: Array<Map<number, TableFile>>, c: ByteCursor): void {
+/** Applies one VersionEdit; true when it carried the next file number. */
+function applyEdit(v: DbVersion, files: Array<Map<number, TableFile>>, c: ByteCursor): boolean {
+  let nextFile = false;
   while (!c.done) {
     const tag = c.varint('tag');
     switch (tag) {
@@ -68,6 +97,7 @@ function applyEdit(v: DbVersion, files: Array<Map<number, TableFile>>, c: ByteCu
         break;
       case NEXT_FILE_NUMBER:
         v.nextFileNumber = c.varint('next file number');
+        nextFile = true;
         break;
       case LAST_SEQUENCE:
         v.lastSequence = c.varint('last sequence');
@@ -98,4 +128,5 @@ function applyEdit(v: DbVersion, files: Array<Map<number, TableFile>>, c: ByteCu
         throw new UnsupportedStore(`unknown MANIFEST tag ${tag}`);
     }
   }
+  return nextFile;
 }

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { MonctlError } from '../../errors.js';
+import { damagedFileError, storeFileError } from '../fs-errors.js';
 import { BlockEntryCursor, forEachBlockEntry, restartArrayStart } from '../block-entries.js';
 import { EMPTY } from './cursor.js';
 import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
@@ -70,7 +70,7 @@ export class TableCursor extends BlockEntryCursor {
   }
 
   protected badEntry(p: number): Error {
-    return new UnsupportedStore(`${this.fileName}: bad block entry at offset ${p}`);
+    return damagedFileError(this.fileName, `bad block entry at offset ${p} of a block`);
   }
 
   private openFile(i: number): boolean {
@@ -83,16 +83,22 @@ export class TableCursor extends BlockEntryCursor {
     this.file = this.readWhole(this.fileName);
     const footer = new ByteCursor(this.file, this.file.length - FOOTER_SIZE);
     if (this.file.length < FOOTER_SIZE || MAGIC.some((b, j) => this.file[this.file.length - 8 + j] !== b)) {
-      throw new UnsupportedStore(`${this.fileName}: not a LevelDB table (bad footer magic)`);
+      throw damagedFileError(this.fileName, 'bad footer magic (not a LevelDB table)', Math.max(0, this.file.length - 8));
     }
-    footer.varint('metaindex offset');
-    footer.varint('metaindex size');
-    const index = this.block(footer.varint('index offset'), footer.varint('index size'));
     this.blocks = [];
-    forEachEntry(index, this.fileName, (_k, _kl, v) => {
-      const h = new ByteCursor(v);
-      this.blocks.push(h.varint('block offset'), h.varint('block size'));
-    });
+    try {
+      footer.varint('metaindex offset');
+      footer.varint('metaindex size');
+      const index = this.block(footer.varint('index offset'), footer.varint('index size'));
+      forEachEntry(index, this.fileName, (_k, _kl, v) => {
+        const h = new ByteCursor(v);
+        this.blocks.push(h.varint('block offset'), h.varint('block size'));
+      });
+    } catch (e) {
+      // A handle that runs past its bytes: the footer or index block is damaged.
+      if (!(e instanceof UnsupportedStore) || / compression type /.test(e.reason)) throw e;
+      throw damagedFileError(this.fileName, `bad footer or index block: ${e.reason}`);
+    }
     this.blockIdx = 0;
     this.pos = this.limit = 0;
     this.data = EMPTY;
@@ -140,12 +146,12 @@ export class TableCursor extends BlockEntryCursor {
   /** Bounds, trailer and (optionally) checksum of a block; true when it is snappy-compressed. */
   private checkBlock(off: number, size: number): boolean {
     const f = this.file;
-    if (off + size + TRAILER_SIZE > f.length) throw new UnsupportedStore(`${this.fileName}: block at ${off} runs past the file`);
+    if (off + size + TRAILER_SIZE > f.length) throw damagedFileError(this.fileName, `the block at offset ${off} (${size} bytes) runs past the end of the file`, off);
     const type = f[off + size]!;
     if (this.opts.verifyChecksums) {
       const stored = new ByteCursor(f, off + size + 1).fixed32('block crc');
       if (unmaskCrc(stored) !== leveldbCrc(f.subarray(off, off + size + 1))) {
-        throw new UnsupportedStore(`${this.fileName}: block checksum mismatch at offset ${off}`);
+        throw damagedFileError(this.fileName, `crc32c checksum mismatch in the block at offset ${off}`, off);
       }
     }
     if (type === NO_COMPRESSION) return false;
@@ -154,7 +160,13 @@ export class TableCursor extends BlockEntryCursor {
   }
 
   private uncompress(off: number, size: number): Uint8Array {
-    const out = snappyUncompress(this.file.subarray(off, off + size), this.scratch);
+    let out: Uint8Array;
+    try {
+      out = snappyUncompress(this.file.subarray(off, off + size), this.scratch);
+    } catch (e) {
+      if (!(e instanceof UnsupportedStore)) throw e;
+      throw damagedFileError(this.fileName, `the snappy block at offset ${off} does not decompress: ${e.reason}`, off);
+    }
     if (out.buffer !== this.scratch.buffer) this.scratch = new Uint8Array(out.length);
     return out;
   }
@@ -164,18 +176,22 @@ export class TableCursor extends BlockEntryCursor {
     try {
       fd = openSync(path, 'r');
     } catch (e) {
-      // Listed in the MANIFEST a moment ago: a running monitor compacted it away since.
-      throw new MonctlError('STORE_OPEN_FAILED', `table file ${path} vanished while monctl read the store: ${(e as Error).message}`, {
-        cause: e,
-        actions: ['If a monitor is running on this store, its files changed while monctl read them: run the command again.'],
-      });
+      // Listed in the MANIFEST a moment ago: a running monitor may have compacted it away since.
+      const err = storeFileError(path, `table file ${path.split('/').pop()}`, e);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') err.actions.unshift('If a monitor is running on this store, its files changed while monctl read them: run the command again.');
+      throw err;
     }
     try {
       const size = fstatSync(fd).size;
       if (this.fileBuf.length < size) this.fileBuf = new Uint8Array(Math.max(size, this.fileBuf.length * 2));
       let got = 0;
       while (got < size) {
-        const n = readSync(fd, this.fileBuf, got, size - got, got);
+        let n: number;
+        try {
+          n = readSync(fd, this.fileBuf, got, size - got, got);
+        } catch (e) {
+          throw storeFileError(path, `table file ${path.split('/').pop()}`, e);
+        }
         if (n === 0) break;
         got += n;
       }
@@ -189,14 +205,14 @@ export class TableCursor extends BlockEntryCursor {
 /** Where the restart array of the block b[start, end) starts: entries end there (block.cc). */
 function restartsOffset(b: Uint8Array, start: number, end: number, name: string): number {
   const limit = restartArrayStart(b, start, end);
-  if (limit === undefined) throw new UnsupportedStore(`${name}: restart array larger than its block`);
+  if (limit === undefined) throw damagedFileError(name, 'a block whose restart array is larger than the block');
   return limit;
 }
 
 /** Every entry of a (small) index block with its full key, which must be an internal key. */
 function forEachEntry(b: Uint8Array, name: string, fn: (key: Uint8Array, keyLen: number, value: Uint8Array) => void): void {
-  forEachBlockEntry(b, (what) => new UnsupportedStore(`${name}: ${what}`), (key, keyLen, value) => {
-    if (keyLen < 8) throw new UnsupportedStore(`${name}: index key shorter than an internal key`);
+  forEachBlockEntry(b, (what) => damagedFileError(name, what), (key, keyLen, value) => {
+    if (keyLen < 8) throw damagedFileError(name, 'an index key shorter than an internal key');
     fn(key, keyLen, value);
   });
 }

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MonctlError } from '../../errors.js';
+import { errnoOf, storeFileError } from '../fs-errors.js';
 import { ByteCursor, compareBytes, UnsupportedStore } from '../leveldb-reader/format.js';
 import { builtinChecksum, CHECKSUM_NAMES, CHECKSUM_NONE, CHECKSUM_XXH3, contextModifier } from './checksum.js';
 import { COMPRESSION_NAMES, UnsupportedCompression, uncompressBlock } from './compression.js';
@@ -88,13 +89,12 @@ export class SstTable {
     try {
       fd = openSync(path, 'r');
     } catch (e) {
-      throw new MonctlError('STORE_OPEN_FAILED', `table file ${path} cannot be opened: ${(e as Error).message}`, {
-        cause: e,
-        actions: [
-          'If a monitor is running on this store, its files changed while monctl read them: run the command again.',
-          'Otherwise the MANIFEST lists a table file that is gone: the store is damaged (restore store.db from a backup).',
-        ],
-      });
+      const err = storeFileError(path, `table file ${path.split('/').pop()}`, e);
+      if (errnoOf(e) === 'ENOENT') {
+        err.actions.unshift('If a monitor is running on this store, its files changed while monctl read them: run the command again.');
+        err.actions.push('Otherwise the MANIFEST lists a table file that is gone: the store is damaged.');
+      }
+      throw err;
     }
     const t = new SstTable(name, fd);
     try {
