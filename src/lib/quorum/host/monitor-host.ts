@@ -3,7 +3,8 @@
  *
  * The loop is etcd-raft's: whenever a tick, a peer message or a client request may have
  * produced work, drain every Ready in turn — persist its transaction as one synced atomic
- * batch, THEN send its messages, THEN answer its clients, then advance(). Inputs that arrive
+ * batch, THEN send its messages to the peers, THEN answer its clients, then advance() (the
+ * order test/unit/quorum-host/host-loop.test.ts checks call by call). Inputs that arrive
  * while a batch is being synced are stepped into the node at once and come out in the next
  * Ready, so one fsync covers everything that queued up behind it (batching). A trim's
  * compaction runs after its batch is synced, in the background, as Ceph's MonitorDBStore
@@ -205,9 +206,10 @@ export class MonitorHost {
         if (TRACE_FILE) trace(this.o.rank, `ready ops=${rd.transaction?.ops.length ?? 0} msgs=${rd.messages.length} replies=${rd.replies.length}`);
         if (rd.transaction && rd.transaction.ops.length > 0) await this.o.store.apply(rd.transaction, { backgroundCompaction: true });
         if (TRACE_FILE) trace(this.o.rank, 'persisted');
-        // Replies first: they wait only for the persist above, and a client's next request
-        // should not queue behind the commit and lease frames to every peer.
-        for (const r of rd.replies) this.reply(r);
+        // etcd-raft's order (rawnode.go's Ready contract): what the batch holds is on disk
+        // before any message that depends on it leaves (a peon's accept promises a value it
+        // has stored; Ceph's Paxos::handle_begin also writes before it sends the accept), and
+        // a client hears of a commit only after the peers were told of it.
         const encoded = new Map<QuorumMessage, Uint8Array>(); // one encoding per message sent to several peers
         // A Ready's frames to one peer (a commit and the lease after it) leave in one write:
         // one syscall here and one wake-up there instead of one per frame.
@@ -218,6 +220,7 @@ export class MonitorHost {
           this.sendPeer(m.to, m.msg, payload);
         }
         for (const p of this.peers.values()) p.conn?.uncork();
+        for (const r of rd.replies) this.reply(r);
         this.node.advance();
       }
     } catch (e) {
