@@ -21,7 +21,7 @@ import { applySnapshotTransaction, syncSnapshot } from './sync.js';
 
 export const MONITOR_PREFIX = 'monitor';
 /** MonitorConfig's documented defaults (api.ts); the host runs with them (10 ms ticks: 500 ms, 300 ms). */
-export const MONITOR_DEFAULTS = { electionTimeoutTicks: 50, leaseTicks: 30, paxosKeep: 500, osdmapKeep: 500 } as const;
+export const MONITOR_DEFAULTS = { electionTimeoutTicks: 50, leaseTicks: 30, paxosKeep: 500, osdmapKeep: 500, release: 16 } as const;
 
 export interface MonitorOptions {
   /** Stamps map created/modified times; the core has no clock of its own. Default: zero time. */
@@ -56,7 +56,7 @@ export class MonitorNode {
     this.cfg = { ...MONITOR_DEFAULTS, ...config };
     this.clock = opts.clock ?? (() => ({ sec: 0, nsec: 0 }));
     this.kv = new Map(stored);
-    this.osdmap = new OsdmapService(this.kv);
+    this.osdmap = new OsdmapService(this.kv, this.cfg.release);
     this.monmap = new MonmapService(this.kv);
     this.requestLog = new RequestLog(this.kv);
     const rng = mulberry32((config.seed ^ Math.imul(config.rank + 1, 0x9e3779b1)) >>> 0);
@@ -198,7 +198,7 @@ export class MonitorNode {
     const tx = new TransactionBuilder();
     const now = this.clock();
     if (this.monmap.epoch === 0) {
-      this.monmap.encodeInitial(tx, this.cfg.fsid, this.cfg.names, this.cfg.addrs, now);
+      this.monmap.encodeInitial(tx, this.cfg.fsid, this.cfg.names, this.cfg.addrs, now, this.cfg.release);
       this.osdmap.createInitial(this.cfg.fsid, now);
     } else {
       this.prepareQueued(now);
