@@ -15,7 +15,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready } from '../api.js';
 import type { MonStore } from '../../store/index.js';
 import { MONITOR_DEFAULTS } from './core.js';
-import { monAddr, type Cluster } from './cluster.js';
+import { clusterRelease, monAddr, type Cluster } from './cluster.js';
 import { Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
 import { parseClientRequest, parseJsonPayload, toJsonBytes } from './wire.js';
@@ -96,6 +96,7 @@ export function monitorConfigOf(cluster: Cluster, rank: Rank): MonitorConfig {
     seed: (seed + rank * 0x9e3779b1) >>> 0,
     electionTimeoutTicks: ELECTION_TIMEOUT_TICKS,
     leaseTicks: LEASE_TICKS,
+    release: clusterRelease(cluster),
   };
 }
 
