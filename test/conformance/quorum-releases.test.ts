@@ -5,6 +5,8 @@
  * or RocksDB) and read in R's own tools as in monctl: ceph-monstore-tool dump-paxos (every
  * version decodes), get osdmap / get monmap (the same bytes monctl reads), osdmaptool --print
  * (require_osd_release R, the pool, the epoch) and monmaptool --print (min_mon_release R).
+ * Then R's own ceph-mon starts on the store of a one-monitor embedded cluster of R and serves
+ * its maps (`ceph osd dump`).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +27,7 @@ import { MonStore } from '../../src/lib/store/index.js';
 import { copyDir, makeTempDir, removeTempDirs } from '../helpers/ceph.js';
 import { parseDumpPaxos } from '../helpers/golden.js';
 import { killSeen, monPath, openCluster } from '../helpers/quorum.js';
-import { availableReleases, runTool, type Release } from '../helpers/releases.js';
+import { availableReleases, runTool, startMon, type Release } from '../helpers/releases.js';
 import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
 
 const releases = availableReleases();
@@ -115,6 +117,38 @@ describe.skipIf(releases.length === 0)('quorum up --release: each release\'s sto
         expect(monmap).toMatch(new RegExp(`^min_mon_release ${number} \\(${release}\\)$`, 'm'));
         expect(monmap.match(/^\d: v2:127\.0\.0\.1:\d+\/0 mon\.[abc]$/gm)?.length).toBe(3);
         console.log(`quorum-releases: ${release}: paxos 1..${lastPaxos} and osdmap e${lastEpoch} read by its ceph-monstore-tool, osdmaptool and monmaptool`);
+      } finally {
+        killSeen();
+      }
+    }, 150_000);
+
+    it(`${release}: its ceph-mon starts on a stopped one-monitor cluster's store and serves the maps`, async () => {
+      const dir = join(makeTempDir(`monctl-quorum-${release}-mon-`), 'cluster');
+      try {
+        const up = await runCommand<UpResult>(QuorumUp, ['-n', '1', '--dir', dir, '--release', release, '--detach', '--json']);
+        expect(up.exitCode, up.stdout + up.stderr).toBe(0);
+        const c = ['--cluster', dir];
+        await ok(OsdCreate, c);
+        await ok(OsdPoolCreate, ['rbd', '8', ...c]);
+        await ok(QuorumDown, c);
+        const cluster = openCluster(dir);
+        const mon = await startMon(release, { monData: monPath(cluster, 'a'), name: 'a', fsid: cluster.config.fsid, port: cluster.config.ports[0], useStoredMonmap: true });
+        try {
+          const dump = await mon.ceph(['osd', 'dump', '-f', 'json']);
+          expect(dump.code, dump.stderr).toBe(0);
+          const d = JSON.parse(dump.stdout) as { epoch: number; fsid: string; require_osd_release: string; pools: Array<{ pool_name: string }>; osds: unknown[] };
+          expect(d.fsid).toBe(cluster.config.fsid);
+          expect(d.require_osd_release).toBe(release);
+          expect(d.epoch).toBeGreaterThanOrEqual(3);
+          expect(d.pools.map((p) => p.pool_name)).toEqual(['rbd']);
+          expect(d.osds.length).toBe(1);
+          const q = JSON.parse((await mon.ceph(['quorum_status', '-f', 'json'])).stdout) as { quorum_names: string[]; monmap: { min_mon_release_name: string } };
+          expect(q.quorum_names).toEqual(['a']);
+          expect(q.monmap.min_mon_release_name).toBe(release);
+          console.log(`quorum-releases: ${release}: ceph-mon ${release} formed a quorum on the embedded store, osdmap e${d.epoch}`);
+        } finally {
+          await mon.stop();
+        }
       } finally {
         killSeen();
       }

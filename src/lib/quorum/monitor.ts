@@ -11,7 +11,8 @@ import { planPaxosTrim } from '../paxos/trim.js';
 import { TransactionBuilder, transactionToBytes, type Transaction } from '../store/transaction.js';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready, SyncMessage } from './api.js';
 import { Elector } from './elector.js';
-import { applyTransaction, getVersion, type Kv } from './kv.js';
+import { applyTransaction, getVersion, kvKey, type Kv } from './kv.js';
+import { mkfsTransaction } from './mkfs.js';
 import { Paxos } from './paxos.js';
 import { encodeRequestLog, RequestLog } from './request-log.js';
 import { RequestQueue, replyFor, requestKey, type Tracked } from './requests.js';
@@ -76,6 +77,7 @@ export class MonitorNode {
       lost: (epoch, leader, quorum) => this.paxos.peonInit(epoch, leader, quorum, this.now),
       left: () => this.leaveQuorum(),
     });
+    if (!this.kv.has(kvKey(MONITOR_PREFIX, 'magic'))) this.write(mkfsTransaction());
     this.elector.init(0);
   }
 

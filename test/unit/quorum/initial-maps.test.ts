@@ -13,6 +13,7 @@ import { decodeMonMap, encodeMonMap, type MonMap } from '../../../src/lib/monmap
 import { Writer } from '../../../src/lib/encoding/index.js';
 import { decodeIncremental, decodeOSDMap, encodeOSDMap, osdmapEncodingFeatures, RELEASE } from '../../../src/lib/osdmap/index.js';
 import { initialMonMap, initialOSDMap } from '../../../src/lib/quorum/initial-maps.js';
+import { MonitorNode } from '../../../src/lib/quorum/monitor.js';
 import { formatSockaddr } from '../../../src/lib/msg/entity-addr.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs, type FixtureName } from '../../helpers/ceph.js';
@@ -68,4 +69,16 @@ describe('a new cluster\'s first maps equal what each release\'s monitor wrote',
       });
     });
   }
+});
+
+describe('mkfs', () => {
+  it('a new monitor writes monitor/magic (which ceph-mon checks at start) in its first batch, once', () => {
+    const cfg = { rank: 0, names: ['a'], addrs: ['127.0.0.1:3300'], fsid: '8c4ef1a2-5d3b-4c6e-9f70-1a2b3c4d5e6f', seed: 1 };
+    const node = new MonitorNode(cfg, new Map());
+    const ops = node.ready().transaction?.ops ?? [];
+    const magic = ops.find((o) => o.prefix === 'monitor' && o.key === 'magic') as { value?: Uint8Array } | undefined;
+    expect(Buffer.from(magic?.value ?? []).toString()).toBe('ceph mon volume v012\n');
+    const again = new MonitorNode(cfg, new Map(node.kv));
+    expect((again.hasReady() ? (again.ready().transaction?.ops ?? []) : []).some((o) => o.key === 'magic')).toBe(false);
+  });
 });
