@@ -144,6 +144,21 @@ export class Elector {
     return this.epoch % 2 === 0 && this.inQuorum && this.leader === this.rank && !this.quorum.includes(from);
   }
 
+  /**
+   * The leader calls the election that takes `from` in. A newcomer of a lower rank would win
+   * it (Ceph's rule): then the leader acks it in the new epoch at once — the newcomer, seeing
+   * an ack of a newer epoch, proposes in it (handleAck) and every member defers to it — rather
+   * than proposing itself and having members' acks switch from it to the newcomer.
+   */
+  private admit(from: Rank): void {
+    if (from > this.rank) {
+      this.start();
+      return;
+    }
+    this.bump(this.epoch + 1);
+    this.defer(from);
+  }
+
   private handlePropose(from: Rank, e: number): void {
     if (e % 2 === 0) return;
     if (e > this.epoch) {
@@ -163,7 +178,7 @@ export class Elector {
       // An old propose from outside the quorum: a monitor (re)started. Only the leader calls
       // the election that takes it in; in Ceph every member does, and the rivals' proposals
       // of one epoch are sorted out by switching acks, which here would cost extra epochs.
-      if (this.isLeaderFacing(from)) this.start();
+      if (this.isLeaderFacing(from)) this.admit(from);
       return;
     }
     if (this.rank < from) {
@@ -189,7 +204,7 @@ export class Elector {
       // A monitor outside the quorum acked an election that ended without it (it was stopped
       // and has just read the old propose): it is alive, so take it in now rather than after
       // its own election times out.
-      if (this.isLeaderFacing(from)) this.start();
+      if (this.isLeaderFacing(from)) this.admit(from);
       return;
     }
     if (!this.electingMe) return;

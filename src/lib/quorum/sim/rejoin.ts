@@ -98,7 +98,8 @@ function runUntil(c: Cluster, step: () => void, done: () => boolean, limit: numb
   return done();
 }
 
-export function runRejoin(seed: number, kind: RejoinKind): RejoinResult {
+/** `who`: the monitor disturbed — a peon (the seed picks which) or the leader. */
+export function runRejoin(seed: number, kind: RejoinKind, who: 'peon' | 'leader' = 'peon'): RejoinResult {
   const rng = mulberry32(seed);
   const c = new Cluster(
     // Loopback TCP: nothing lost, every message next tick, in order.
@@ -118,7 +119,7 @@ export function runRejoin(seed: number, kind: RejoinKind): RejoinResult {
   for (let t = 0, n = rng.int(100, 300); t < n; t++) load.step();
   if (!fullQuorum(c)) throw new Error(`seed ${seed}: the quorum broke under load alone`);
   const leader = c.nodes[0]!.leader;
-  const peon = rng.pick([0, 1, 2].filter((r) => r !== leader));
+  const peon = who === 'leader' ? leader : rng.pick([0, 1, 2].filter((r) => r !== leader));
   const epochBefore = maxEpoch(c);
   const t0 = c.now;
   if (kind === 'restart') c.crash(peon, true);
