@@ -1,8 +1,8 @@
 /**
  * Three real monitor processes with 8 clients writing: a peon is (1) SIGKILLed and started
- * again, (2) SIGSTOPped and SIGCONTed. Each rejoin must cost at most 2 elections (the one that
- * drops the member and the one that takes it back) and leave no window over 2 s without a
- * commit. The numbers are printed (`quorum-rejoin: …`); the limits are the goals of the
+ * again, (2) SIGSTOPped and SIGCONTed; then the leader is. Each rejoin must cost at most 2
+ * elections (the one that drops the member and the one that takes it back), and a peon's must
+ * leave no window over 2 s without a commit (the leader's includes the failover). The numbers are printed (`quorum-rejoin: …`); the limits are the goals of the
  * quorum-edge issue on an idle machine, with head room for a loaded CI runner given by
  * MONCTL_REJOIN_GAP_MS (default 2000).
  */
@@ -67,7 +67,7 @@ describe('a monitor rejoining under load', () => {
     removeTempDirs();
   });
 
-  it('SIGKILL + restart and SIGSTOP/SIGCONT of a peon: at most 2 elections and no commit gap over 2 s each', async () => {
+  it('SIGKILL + restart and SIGSTOP/SIGCONT of a peon, then of the leader: at most 2 elections each, no commit gap over 2 s for a peon', async () => {
     try {
       const { cluster } = await upCluster(dir, 3, undefined);
       notePids(cluster);
@@ -80,10 +80,12 @@ describe('a monitor rejoining under load', () => {
       expect(firstAcks.ok, 'writes before the rejoin').toBe(true);
       const results: string[] = [];
 
-      const measure = async (kind: string, disturb: (pid: number, name: string) => Promise<void>): Promise<void> => {
+      // The leader's own loss also costs the failover (lease timeout, then an election timeout
+      // without its ack): its gap is reported; its election count is held to the same limit.
+      const measure = async (kind: string, target: 'peon' | 'leader', disturb: (pid: number, name: string) => Promise<void>): Promise<void> => {
         const epoch0 = await settled(cluster);
         const s = await statusOf(cluster);
-        const peon = s.monitors.find((m) => m.state === 'peon')!;
+        const peon = s.monitors.find((m) => m.state === target)!;
         const pid = notePids(cluster)[peon.rank]!;
         const t0 = Date.now();
         await disturb(pid, peon.name);
@@ -94,26 +96,28 @@ describe('a monitor rejoining under load', () => {
         const epoch1 = await settled(cluster);
         const elections = (epoch1 - epoch0) / 2;
         const gap = longestGap(writers.acks, t0, t1);
-        const line = `${kind}: election epoch ${epoch0} -> ${epoch1} (${elections} elections) over ${((t1 - t0) / 1000).toFixed(1)} s, longest commit gap ${gap} ms`;
+        const line = `${kind} of the ${target} mon.${peon.name}: election epoch ${epoch0} -> ${epoch1} (${elections} elections) over ${((t1 - t0) / 1000).toFixed(1)} s, longest commit gap ${gap} ms`;
         console.log(`quorum-rejoin: ${line}`);
         results.push(line);
         expect.soft(elections, line).toBeLessThanOrEqual(2);
-        expect.soft(gap, line).toBeLessThanOrEqual(GAP_LIMIT_MS);
+        if (target === 'peon') expect.soft(gap, line).toBeLessThanOrEqual(GAP_LIMIT_MS);
       };
 
-      await measure('SIGKILL + restart', async (pid, name) => {
-        process.kill(pid, 'SIGKILL');
-        await sleep(1_500);
-        await startMonitor(cluster, name);
-        notePids(cluster);
-      });
-      await measure('SIGSTOP 1.5 s + SIGCONT', async (pid) => {
-        process.kill(pid, 'SIGSTOP');
-        await sleep(1_500);
-        process.kill(pid, 'SIGCONT');
-      });
+      for (const target of ['peon', 'leader'] as const) {
+        await measure('SIGKILL + restart', target, async (pid, name) => {
+          process.kill(pid, 'SIGKILL');
+          await sleep(1_500);
+          await startMonitor(cluster, name);
+          notePids(cluster);
+        });
+        await measure('SIGSTOP 1.5 s + SIGCONT', target, async (pid) => {
+          process.kill(pid, 'SIGSTOP');
+          await sleep(1_500);
+          process.kill(pid, 'SIGCONT');
+        });
+      }
       await writers.stop();
-      expect(results.length).toBe(2);
+      expect(results.length).toBe(4);
       await downCluster(cluster);
     } finally {
       killSeen();
