@@ -6,7 +6,7 @@
  *   - throughput with many concurrent clients (acked mutations per second).
  * Every phase is bounded in count and in time; every monitor is killed by pid at the end.
  *
- *   node --import tsx bench/quorum.ts [--warmup 1000] [--latency 1000] [--clients 256] [--seconds 5]
+ *   node --import tsx bench/quorum.ts [--warmup 1000] [--latency 1000] [--clients 256] [--seconds 5] [--release reef]
  *
  * MONCTL_MON_NODE_FLAGS="--cpu-prof" (or --trace-gc, --perf-basic-prof) profiles the monitors;
  * MONCTL_QUORUM_TRACE=<file> records every hop of every mutation (see monitor-host.ts).
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { ClassicLevel } from 'classic-level';
 import type { Mutation } from '../src/lib/quorum/api.js';
 import { QuorumClient } from '../src/lib/quorum/host/client.js';
+import { parseRelease, releaseName } from '../src/lib/ceph-releases.js';
 import { downCluster, upCluster } from '../src/lib/quorum/host/lifecycle.js';
 import { runningPid } from '../src/lib/quorum/host/processes.js';
 import { cpuMsOf, percentile } from './proc.js';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '256' },
     seconds: { type: 'string', default: '5' },
     fsyncs: { type: 'string', default: '100' },
+    release: { type: 'string', default: 'pacific' },
   },
 });
 const LATENCY_N = Math.min(Number(values.latency), 5_000);
@@ -36,6 +38,12 @@ const WARMUP_N = Math.min(Number(values.warmup), 5_000);
 const CLIENTS = Math.min(Number(values.clients), 512);
 const THROUGHPUT_MS = Math.min(Number(values.seconds), 60) * 1000;
 const FSYNC_N = Math.min(Number(values.fsyncs), 5_000);
+/** The cluster's release: LevelDB stores for pacific, RocksDB from quincy on. */
+const RELEASE = (() => {
+  const r = parseRelease(values.release!);
+  if ('error' in r) throw new Error(r.error);
+  return r.release;
+})();
 const OSDS = 8;
 const FSYNC_IDLE_MS = 20;
 
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
   try {
     const fsync = await fsyncCost(root, 0);
     const fsyncIdle = await fsyncCost(root, FSYNC_IDLE_MS);
-    const { cluster } = await upCluster(join(root, 'cluster'), 3, undefined);
+    const { cluster } = await upCluster(join(root, 'cluster'), 3, undefined, RELEASE);
     for (const n of cluster.config.names) pids.push(runningPid(cluster, n)!);
     const setup = new QuorumClient(cluster);
     for (let i = 0; i < OSDS; i++) await setup.submit({ op: 'osd-create' });
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
     probe.close();
     const commits = status.paxos.last_committed - paxosBefore;
 
-    console.log('embedded quorum, 3 monitors on 127.0.0.1, every Ready one synced LevelDB batch');
+    console.log(`embedded quorum, 3 ${releaseName(RELEASE)} monitors on 127.0.0.1, every Ready one synced ${RELEASE >= 17 ? 'RocksDB' : 'LevelDB'} batch`);
     console.log(`  machine: 1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (the numbers below are only comparable at a similar load)`);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`  fsync (synced classic-level batch, ${fsync.length} writes back to back): p50 ${fmt(percentile(fsync, 50))}  p99 ${fmt(percentile(fsync, 99))}  mean ${fmt(mean(fsync))}`);

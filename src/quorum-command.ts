@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import type { Mutation } from './lib/quorum/api.js';
 import { clusterDirFrom, loadCluster, type Cluster } from './lib/quorum/host/cluster.js';
-import { QuorumClient, unavailable } from './lib/quorum/host/client.js';
+import { QuorumClient, clusterStopped } from './lib/quorum/host/client.js';
 import { runningPid } from './lib/quorum/host/processes.js';
 import { parseMutation } from './lib/quorum/mutation-check.js';
 
@@ -41,7 +41,7 @@ export abstract class QuorumCommand extends BaseCommand {
     const mutation = parseMutation(words);
     const cluster = this.cluster(flags.cluster);
     // Nothing running: say so now rather than after --timeout seconds of retries.
-    if (cluster.config.names.every((n) => runningPid(cluster, n) === undefined)) throw unavailable(cluster, 'no monitor is running');
+    if (cluster.config.names.every((n) => runningPid(cluster, n) === undefined)) throw clusterStopped(cluster);
     const client = new QuorumClient(cluster, { timeoutMs: flags.timeout * 1000 });
     try {
       const reply = await client.submit(mutation);

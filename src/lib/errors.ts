@@ -24,6 +24,7 @@ export type ErrorCode =
   // The embedded quorum (monctl quorum …, live osd commands).
   | 'CLUSTER_NOT_FOUND'
   | 'QUORUM_UNAVAILABLE'
+  | 'QUORUM_AUTH_FAILED'
   | 'MUTATION_REJECTED';
 
 /** One place decides the process exit code of each error class. */
@@ -45,6 +46,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   NO_SPACE: 4,
   CLUSTER_NOT_FOUND: 2,
   QUORUM_UNAVAILABLE: 5,
+  QUORUM_AUTH_FAILED: 9,
   MUTATION_REJECTED: 8,
 };
 

@@ -55,4 +55,16 @@ describe('live commands without a running quorum', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/no monitor 7 .*\n  → Name one of a, b, c or a rank 0\.\.2/);
   });
+
+  it('quorum status of a stopped cluster says how to start it, not to run quorum status', async () => {
+    const dir = join(tmp.dir, 'stopped-status');
+    await createCluster(dir, 3);
+    const t0 = Date.now();
+    for (const r of [await runCommand(QuorumStatus, ['--cluster', dir]), await runCommand(OsdOut, ['1', '--cluster', dir])]) {
+      expect(r.exitCode).toBe(5);
+      expect(r.stderr).toMatch(/QUORUM_UNAVAILABLE: no monitor of the cluster in .* is running\n  → Start the cluster with `monctl quorum up --detach --dir .*`, or one monitor with `monctl quorum start NAME/);
+      expect(r.stderr).not.toMatch(/quorum status/);
+    }
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
 });

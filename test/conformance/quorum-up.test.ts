@@ -41,7 +41,7 @@ describe('quorum up in the foreground', () => {
 
   it('creates ./monctl-cluster, shows a leader, and Ctrl-C stops every monitor', async () => {
     const first = await upUntil(cwd, (out) => /election epoch \d+, leader \d \w, quorum 0,1,2 a,b,c/.test(out));
-    expect(first.out).toMatch(/created .*monctl-cluster; started mon\.a mon\.b mon\.c/);
+    expect(first.out).toMatch(/created .*monctl-cluster \(pacific\); started mon\.a mon\.b mon\.c/);
     expect(first.out).toMatch(/mon\.a rank 0 127\.0\.0\.1:\d+ +(leader|peon)/);
     expect(first.out).toMatch(/stopped mon\.a mon\.b mon\.c/);
     expect(first.code).toBe(0);

@@ -9,7 +9,7 @@
 import { utimeFromDate } from '../../src/lib/encoding/index.js';
 import { MonitorRefusal, planOsdmapEdit, runCommands, type LiveOsdCommand, type OsdmapEdit } from '../../src/lib/mon/index.js';
 import { markIn, markOut, reweight, setFlag, setPool, unsetFlag } from '../../src/lib/mon/index.js';
-import { decodeOSDMap, dumpOSDMap, type OSDMap } from '../../src/lib/osdmap/index.js';
+import { decodeOSDMap, dumpOSDMap, effectiveRequireOsdRelease, type OSDMap } from '../../src/lib/osdmap/index.js';
 import { kvKey, versionBytes, type Kv } from '../../src/lib/quorum/kv.js';
 import { OsdmapService } from '../../src/lib/quorum/services.js';
 import { TransactionBuilder, type MonStore, type Transaction } from '../../src/lib/store/index.js';
@@ -89,13 +89,14 @@ export async function offlineOutcome(store: MonStore, edit: () => OsdmapEdit, no
 
 /** The quorum road: an OsdmapService whose committed map is `full` (epoch `full`'s), one pending proposal. */
 export function quorumOutcome(fullBytes: Uint8Array, commands: readonly LiveOsdCommand[], now: Date): Outcome {
-  const epoch = decodeOSDMap(fullBytes).epoch;
+  const base = decodeOSDMap(fullBytes);
+  const epoch = base.epoch;
   const kv: Kv = new Map([
     [kvKey('osdmap', `full_${epoch}`), fullBytes],
     [kvKey('osdmap', 'last_committed'), versionBytes(BigInt(epoch))],
     [kvKey('osdmap', 'first_committed'), versionBytes(BigInt(epoch))],
   ]);
-  const service = new OsdmapService(kv);
+  const service = new OsdmapService(kv, effectiveRequireOsdRelease(base));
   let changed = false;
   for (const c of commands) {
     const p = service.prepare(c, utimeFromDate(now));

@@ -1,5 +1,6 @@
 import { QuorumCommand, clusterFlag } from '../../quorum-command.js';
-import { QuorumClient, unavailable } from '../../lib/quorum/host/client.js';
+import { QuorumClient, clusterStopped, unavailable } from '../../lib/quorum/host/client.js';
+import { runningPid } from '../../lib/quorum/host/processes.js';
 import { clusterStatus, renderStatus, type ClusterStatus } from '../../lib/quorum/host/status.js';
 
 export default class QuorumStatus extends QuorumCommand {
@@ -11,10 +12,11 @@ export default class QuorumStatus extends QuorumCommand {
   async run(): Promise<ClusterStatus> {
     const { flags } = await this.parse(QuorumStatus);
     const cluster = this.cluster(flags.cluster);
+    if (cluster.config.names.every((n) => runningPid(cluster, n) === undefined)) throw clusterStopped(cluster);
     const client = new QuorumClient(cluster, { attemptMs: 1_000 });
     try {
       const s = await clusterStatus(cluster, client);
-      if (s.monitors.every((m) => m.state === undefined)) throw unavailable(cluster, 'no monitor answered (is the cluster down?)');
+      if (s.monitors.every((m) => m.state === undefined)) throw unavailable(cluster, 'no running monitor answered');
       for (const line of renderStatus(s)) this.log(line);
       return s;
     } finally {

@@ -28,6 +28,11 @@ export interface MonitorConfig {
   paxosKeep?: number;
   /** mon_min_osdmap_epochs: osdmap epochs kept by a trim. Default 500. */
   osdmapKeep?: number;
+  /**
+   * The Ceph release the cluster is (16 Pacific … 20 Tentacle): its first maps, the features
+   * its maps are encoded with, its monmap's min_mon_release. Default 16.
+   */
+  release?: number;
 }
 
 /** One monitor command, as `ceph osd …` takes it: the OSDMonitor commands the quorum runs. */

@@ -136,12 +136,49 @@ export class Elector {
     else this.handleVictory(from, m.epoch, m.quorum);
   }
 
+  /**
+   * The leader of a standing quorum, when a monitor outside it speaks up (ElectionLogic::
+   * receive_propose's "a mon just started up, call a new election so they can rejoin").
+   */
+  private isLeaderFacing(from: Rank): boolean {
+    return this.epoch % 2 === 0 && this.inQuorum && this.leader === this.rank && !this.quorum.includes(from);
+  }
+
+  /**
+   * The leader calls the election that takes `from` in. A newcomer of a lower rank would win
+   * it (Ceph's rule): then the leader acks it in the new epoch at once — the newcomer, seeing
+   * an ack of a newer epoch, proposes in it (handleAck) and every member defers to it — rather
+   * than proposing itself and having members' acks switch from it to the newcomer.
+   */
+  private admit(from: Rank): void {
+    if (from > this.rank) {
+      this.start();
+      return;
+    }
+    this.bump(this.epoch + 1);
+    this.defer(from);
+  }
+
   private handlePropose(from: Rank, e: number): void {
     if (e % 2 === 0) return;
-    if (e > this.epoch) this.bump(e);
-    else if (e < this.epoch) {
-      // A monitor outside the quorum (just restarted): start over so it can join.
-      if (this.epoch % 2 === 0 && this.inQuorum && !this.quorum.includes(from)) this.start();
+    if (e > this.epoch) {
+      const leader = this.inQuorum && !this.quorum.includes(from) ? this.leader : -1;
+      this.bump(e);
+      if (leader >= 0 && leader !== this.rank && leader < from) {
+        // A monitor outside my quorum called this election; my leader gets the same propose
+        // and, ranking lower than the caller, proposes in this very epoch. Acking the caller
+        // now would have to be switched to the leader, which here costs another epoch (see
+        // the header): wait for the leader's propose. Should it not come, the timeout
+        // starts my own election.
+        this.waiting = false;
+        this.armTimeout();
+        return;
+      }
+    } else if (e < this.epoch) {
+      // An old propose from outside the quorum: a monitor (re)started. Only the leader calls
+      // the election that takes it in; in Ceph every member does, and the rivals' proposals
+      // of one epoch are sorted out by switching acks, which here would cost extra epochs.
+      if (this.isLeaderFacing(from)) this.admit(from);
       return;
     }
     if (this.rank < from) {
@@ -163,7 +200,14 @@ export class Elector {
       this.start();
       return;
     }
-    if (e < this.epoch || !this.electingMe) return;
+    if (e < this.epoch) {
+      // A monitor outside the quorum acked an election that ended without it (it was stopped
+      // and has just read the old propose): it is alive, so take it in now rather than after
+      // its own election times out.
+      if (this.isLeaderFacing(from)) this.admit(from);
+      return;
+    }
+    if (!this.electingMe) return;
     this.ackedMe.add(from);
     if (this.ackedMe.size === this.size) this.victory();
   }

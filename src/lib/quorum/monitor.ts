@@ -11,7 +11,8 @@ import { planPaxosTrim } from '../mon/paxos/trim.js';
 import { TransactionBuilder, transactionToBytes, type Transaction } from '../store/transaction.js';
 import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready, SyncMessage } from './api.js';
 import { Elector } from './elector.js';
-import { applyTransaction, getVersion, type Kv } from './kv.js';
+import { applyTransaction, getVersion, kvKey, type Kv } from './kv.js';
+import { mkfsTransaction } from './mkfs.js';
 import { Paxos } from './paxos.js';
 import { encodeRequestLog, RequestLog } from './request-log.js';
 import { RequestQueue, replyFor, requestKey, type Tracked } from './requests.js';
@@ -21,7 +22,7 @@ import { applySnapshotTransaction, syncSnapshot } from './sync.js';
 
 export const MONITOR_PREFIX = 'monitor';
 /** MonitorConfig's documented defaults (api.ts); the host runs with them (10 ms ticks: 500 ms, 300 ms). */
-export const MONITOR_DEFAULTS = { electionTimeoutTicks: 50, leaseTicks: 30, paxosKeep: 500, osdmapKeep: 500 } as const;
+export const MONITOR_DEFAULTS = { electionTimeoutTicks: 50, leaseTicks: 30, paxosKeep: 500, osdmapKeep: 500, release: 16 } as const;
 
 export interface MonitorOptions {
   /** Stamps map created/modified times; the core has no clock of its own. Default: zero time. */
@@ -56,7 +57,7 @@ export class MonitorNode {
     this.cfg = { ...MONITOR_DEFAULTS, ...config };
     this.clock = opts.clock ?? (() => ({ sec: 0, nsec: 0 }));
     this.kv = new Map(stored);
-    this.osdmap = new OsdmapService(this.kv);
+    this.osdmap = new OsdmapService(this.kv, this.cfg.release);
     this.monmap = new MonmapService(this.kv);
     this.requestLog = new RequestLog(this.kv);
     const rng = mulberry32((config.seed ^ Math.imul(config.rank + 1, 0x9e3779b1)) >>> 0);
@@ -76,6 +77,7 @@ export class MonitorNode {
       lost: (epoch, leader, quorum) => this.paxos.peonInit(epoch, leader, quorum, this.now),
       left: () => this.leaveQuorum(),
     });
+    if (!this.kv.has(kvKey(MONITOR_PREFIX, 'magic'))) this.write(mkfsTransaction());
     this.elector.init(0);
   }
 
@@ -198,7 +200,7 @@ export class MonitorNode {
     const tx = new TransactionBuilder();
     const now = this.clock();
     if (this.monmap.epoch === 0) {
-      this.monmap.encodeInitial(tx, this.cfg.fsid, this.cfg.names, this.cfg.addrs, now);
+      this.monmap.encodeInitial(tx, this.cfg.fsid, this.cfg.names, this.cfg.addrs, now, this.cfg.release);
       this.osdmap.createInitial(this.cfg.fsid, now);
     } else {
       this.prepareQueued(now);

@@ -12,10 +12,21 @@
 import type { UTime } from '../encoding/index.js';
 import { Writer } from '../encoding/index.js';
 import { encodeMonMap, type MonMap } from '../monmap/index.js';
-import { applyIncrementalUnencoded, decodeOSDMap, encodeApplied, EncodeCache, emptyIncremental, encodeIncremental, encodeOSDMap, type Incremental, type OSDMap } from '../osdmap/index.js';
+import {
+  applyIncrementalUnencoded,
+  decodeOSDMap,
+  encodeApplied,
+  EncodeCache,
+  emptyIncremental,
+  encodeIncremental,
+  encodeOSDMap,
+  osdmapEncodingFeatures,
+  type Incremental,
+  type OSDMap,
+} from '../osdmap/index.js';
 import { TransactionBuilder } from '../store/transaction.js';
 import type { Mutation } from './api.js';
-import { initialMonMap, initialOSDMap, PACIFIC_OSDMAP_FEATURES } from './initial-maps.js';
+import { initialMonMap, initialOSDMap } from './initial-maps.js';
 import { getVersion, kvKey, type Kv } from './kv.js';
 import { applyEdit, decide, type Prepared } from '../mon/osd/command.js';
 import { finishPending } from '../mon/osd/pending.js';
@@ -46,8 +57,17 @@ export class OsdmapService {
   private proposed: { epoch: number; map: OSDMap; bytes: Uint8Array } | undefined;
   /** Encoded parts carried from one projected map to the next (most commands touch one OSD). */
   private readonly encodeCache = new EncodeCache();
+  /**
+   * What this quorum encodes maps and incrementals with: OSDMap::get_encoding_features of its
+   * require_osd_release (the cluster's release; no command here changes it).
+   */
+  private readonly features: bigint;
 
-  constructor(private readonly kv: Kv) {
+  constructor(
+    private readonly kv: Kv,
+    private readonly release: number,
+  ) {
+    this.features = osdmapEncodingFeatures(release);
     this.refresh();
   }
 
@@ -108,16 +128,16 @@ export class OsdmapService {
   private newPending(): Incremental {
     const base = this.base!;
     const inc = emptyIncremental(base.fsid, base.epoch + 1);
-    inc.encodeFeatures = PACIFIC_OSDMAP_FEATURES;
+    inc.encodeFeatures = this.features;
     return inc;
   }
 
   /** create_initial: epoch 1 carries the whole first map in `fullmap`. */
   createInitial(fsid: string, now: UTime): void {
     const inc = emptyIncremental(fsid, 1);
-    inc.encodeFeatures = PACIFIC_OSDMAP_FEATURES;
+    inc.encodeFeatures = this.features;
     inc.modified = { ...now };
-    inc.fullmap = encodeOSDMap(initialOSDMap(fsid, now), PACIFIC_OSDMAP_FEATURES);
+    inc.fullmap = encodeOSDMap(initialOSDMap(fsid, now, this.release), this.features);
     this.pending = inc;
   }
 
@@ -155,19 +175,19 @@ export class OsdmapService {
   encodePending(tx: TransactionBuilder): number {
     const inc = this.pending!;
     // The projected map is this very incremental applied (its modified stamp included); the
-    // incremental's features encode it as PACIFIC_OSDMAP_FEATURES do. The cache's buffer is
+    // incremental's features encode it as this quorum's features do. The cache's buffer is
     // reused by the next encoding, hence the copy.
     // encode_pending's own additions (the up/in stamps, the tiers' snap contexts), as offline.
     const restamped = inc.epoch !== 1 && finishPending(this.base!, inc);
     const full = inc.epoch === 1 ? decodeOSDMap(inc.fullmap) : restamped || !this.projected ? applyIncrementalUnencoded(this.base!, inc) : this.projected;
-    const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, PACIFIC_OSDMAP_FEATURES) : encodeApplied(full, inc, this.encodeCache).slice();
+    const fullBytes = inc.epoch === 1 ? encodeOSDMap(full, this.features) : encodeApplied(full, inc, this.encodeCache).slice();
     // The proposal is in flight: the next commands build a new pending on top of it.
     this.proposed = { epoch: inc.epoch, map: full, bytes: fullBytes };
     this.pending = undefined;
     this.projected = undefined;
     inc.fullCrc = full.crc;
     tx.put(OSDMAP_PREFIX, `full_${inc.epoch}`, fullBytes);
-    tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, PACIFIC_OSDMAP_FEATURES));
+    tx.put(OSDMAP_PREFIX, String(inc.epoch), encodeIncremental(inc, this.features));
     putLastCommitted(tx, this.kv, OSDMAP_PREFIX, BigInt(inc.epoch));
     return inc.epoch;
   }
@@ -219,9 +239,9 @@ export class MonmapService {
     this.map = bytes === undefined ? undefined : decodeStoredMonMap(bytes, `monmap/${e}`);
   }
 
-  /** MonmapMonitor::encode_pending for the mkfs map: `monmap/1`, last/first_committed. */
-  encodeInitial(tx: TransactionBuilder, fsid: string, names: string[], addrs: string[], now: UTime): void {
-    const m = initialMonMap(fsid, names, addrs, now);
+  /** MonmapMonitor::encode_pending for the mkfs map of `release`: `monmap/1`, last/first_committed. */
+  encodeInitial(tx: TransactionBuilder, fsid: string, names: string[], addrs: string[], now: UTime, release: number): void {
+    const m = initialMonMap(fsid, names, addrs, now, release);
     const w = new Writer(256);
     encodeMonMap(w, m);
     tx.put(MONMAP_PREFIX, String(m.epoch), w.bytes());

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authResponse, verifyAuth } from '../../../src/lib/quorum/host/auth.js';
-import { AUTH_TIMEOUT_MS, Conn } from '../../../src/lib/quorum/host/connection.js';
+import { AUTH_TIMEOUT_MS, AuthError, Conn, PRE_AUTH_MAX_FRAME_BYTES } from '../../../src/lib/quorum/host/connection.js';
+import { QuorumClient } from '../../../src/lib/quorum/host/client.js';
+import { MonctlError } from '../../../src/lib/errors.js';
 import { FRAME, FrameDecoder, FrameError, MAX_FRAME_BYTES, encodeFrame } from '../../../src/lib/quorum/host/frame.js';
 
 const secret = randomBytes(32);
@@ -77,6 +79,13 @@ describe('frames', () => {
     big.writeUInt32LE(MAX_FRAME_BYTES + 1);
     expect(() => new FrameDecoder().push(big)).toThrow(/outside/);
   });
+
+  it('takes a raised limit once set (a connection that authenticated)', () => {
+    const d = new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES);
+    expect(() => new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES).push(encodeFrame(FRAME.REQUEST, Buffer.alloc(PRE_AUTH_MAX_FRAME_BYTES)))).toThrow(/outside 1\.\.70/);
+    d.setMaxBytes(MAX_FRAME_BYTES);
+    expect(d.push(encodeFrame(FRAME.REQUEST, Buffer.alloc(100_000)))[0]!.payload.length).toBe(100_000);
+  });
 });
 
 describe('HMAC handshake', () => {
@@ -106,8 +115,9 @@ describe('HMAC handshake', () => {
     const r = await rawSession((s, hello) => s.write(encodeFrame(FRAME.AUTH, authResponse(randomBytes(32), hello, { role: 'client', rank: 0 }).payload)));
     expect(r.closed).toBe(true);
     expect(closes.at(-1)).toMatch(/authentication failed/);
-    // The server never sent AUTH_OK: only its HELLO came back.
-    expect(r.got.length).toBe(37);
+    // The server never sent AUTH_OK: its HELLO came back, then AUTH_FAIL (an empty frame).
+    expect(r.got.length).toBe(37 + 5);
+    expect(r.got[37 + 4]).toBe(FRAME.AUTH_FAIL);
     expect(await echo('after bad hmac')).toBe('after bad hmac');
   });
 
@@ -122,6 +132,25 @@ describe('HMAC handshake', () => {
     expect(await echo('after oversized')).toBe('after oversized');
   });
 
+  it('closes a connection at the header of any frame longer than the handshake needs, before reading its body', async () => {
+    // A valid AUTH is 70 bytes; 71 is refused, and so is 64 MiB, without buffering a byte of it.
+    for (const len of [PRE_AUTH_MAX_FRAME_BYTES + 1, 64 * 1024 * 1024]) {
+      const t0 = Date.now();
+      const r = await rawSession((s) => {
+        const head = Buffer.alloc(5);
+        head.writeUInt32LE(len);
+        head[4] = FRAME.AUTH;
+        s.write(head);
+        s.write(Buffer.alloc(64 * 1024));
+      });
+      expect(r.closed).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(AUTH_TIMEOUT_MS);
+      expect(closes.at(-1)).toMatch(new RegExp(`frame length ${len} outside 1\\.\\.${PRE_AUTH_MAX_FRAME_BYTES}`));
+    }
+    // The same frame size after authenticating is fine.
+    expect(await echo('x'.repeat(200_000))).toBe('x'.repeat(200_000));
+  });
+
   it('closes a connection that sends a data frame before authenticating', async () => {
     const r = await rawSession((s) => s.write(encodeFrame(FRAME.REQUEST, Buffer.from('{}'))));
     expect(r.closed).toBe(true);
@@ -134,7 +163,26 @@ describe('HMAC handshake', () => {
     expect(closes.at(-1)).toMatch(/not authenticated in time/);
   });
 
-  it('a client with the wrong secret is refused', async () => {
-    await expect(Conn.dial(port, randomBytes(32), { role: 'client', rank: 0 }, { onFrame: () => {}, onClose: () => {} })).rejects.toThrow();
+  it('a client with the wrong secret is refused at once, with an AuthError', async () => {
+    const t0 = Date.now();
+    const err = await Conn.dial(port, randomBytes(32), { role: 'client', rank: 0 }, { onFrame: () => {}, onClose: () => {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as Error).message).toMatch(/secret differs/);
+    expect(Date.now() - t0).toBeLessThan(500);
+  });
+
+  it('the CLI client reports a wrong secret as QUORUM_AUTH_FAILED (exit 9) at once, for a mutation and for status', async () => {
+    const cluster = { dir: '/nonexistent/cluster', config: { fsid: 'f', names: ['a'], ports: [port], seed: 1 }, secret: randomBytes(32) };
+    for (const call of [(c: QuorumClient) => c.submit({ op: 'osd-create' }), (c: QuorumClient) => c.statusAll()]) {
+      const client = new QuorumClient(cluster, { timeoutMs: 10_000 });
+      const t0 = Date.now();
+      const err = await call(client).catch((e: unknown) => e);
+      client.close();
+      expect(err).toBeInstanceOf(MonctlError);
+      expect((err as MonctlError).code).toBe('QUORUM_AUTH_FAILED');
+      expect((err as MonctlError).exitCode).toBe(9);
+      expect((err as MonctlError).message).toMatch(/mon\.a of \/nonexistent\/cluster refused to authenticate: .*secret differs/);
+      expect(Date.now() - t0).toBeLessThan(1_000);
+    }
   });
 });

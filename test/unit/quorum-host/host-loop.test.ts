@@ -1,6 +1,6 @@
 /**
  * The host loop's contract with the core, over real sockets and a real LevelDB store: each
- * Ready is persisted (synced batch) BEFORE its messages go to peers and its replies to
+ * Ready is persisted (synced batch), THEN its messages go to peers, THEN its replies to
  * clients, and advance() comes last; a bad client frame closes that connection only; a
  * restarted host hands the node everything it persisted. The node here is a scripted
  * recorder (the real core has its own tests); the store is made slow so that any reordering
@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Socket, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Ready } from '../../../src/lib/quorum/api.js';
 import { decodeMessage, encodeMessage } from '../../../src/lib/quorum/message-codec.js';
 import { createCluster, type Cluster } from '../../../src/lib/quorum/host/cluster.js';
@@ -126,7 +126,15 @@ describe('monitor host loop', () => {
     tmp.cleanup();
   });
 
-  it('persists, then sends, then replies, then advances', async () => {
+  it('persists, then sends, then replies, then advances: the host\'s own calls, in order', async () => {
+    // What the host hands its sockets, as it hands it (receipt order on two sockets would
+    // prove nothing about the order of the calls).
+    const realSend = Conn.prototype.send;
+    const spy = vi.spyOn(Conn.prototype, 'send').mockImplementation(function (this: Conn, kind: number, payload: Uint8Array) {
+      if (kind === FRAME.QUORUM) events.push(`send ${(decodeMessage(payload) as { epoch: number }).epoch}`);
+      if (kind === FRAME.REPLY) events.push(`reply-out ${(JSON.parse(Buffer.from(payload).toString()) as { reqId: number }).reqId}`);
+      return realSend.call(this, kind, payload);
+    });
     const client = new QuorumClient(cluster, { timeoutMs: 5_000 });
     try {
       for (let i = 0; i < 3; i++) {
@@ -137,13 +145,16 @@ describe('monitor host loop', () => {
       await new Promise((r) => setTimeout(r, 100));
     } finally {
       client.close();
+      spy.mockRestore();
     }
     for (const id of ['1', '2', '3']) {
       const at = (e: string) => events.indexOf(`${e} ${id}`);
-      expect(at('persisted'), events.join(' | ')).toBeGreaterThanOrEqual(0);
+      const order = ['persisted', 'send', 'reply-out', 'advance'].map(at);
+      expect(order.every((i) => i >= 0), events.join(' | ')).toBe(true);
+      expect([...order].sort((a, b) => a - b), `Ready ${id}: ${events.join(' | ')}`).toEqual(order);
+      // And what the peer and the client received came after the persist.
       expect(at('persisted')).toBeLessThan(at('sent'));
       expect(at('persisted')).toBeLessThan(at('reply'));
-      expect(at('advance')).toBeGreaterThan(at('persisted'));
       expect(Buffer.from((await store.get('test', id))!).toString()).toBe(client.clientId);
     }
   });

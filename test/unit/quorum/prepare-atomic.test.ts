@@ -18,7 +18,7 @@ import { applyTransaction, type Kv } from '../../../src/lib/quorum/kv.js';
 import { checkMutation } from '../../../src/lib/quorum/mutation-check.js';
 import type { Prepared } from '../../../src/lib/mon/osd/command.js';
 import { OsdmapService } from '../../../src/lib/quorum/services.js';
-import { encodeIncremental, OSDMAP_FLAG, type Incremental } from '../../../src/lib/osdmap/index.js';
+import { encodeIncremental, OSDMAP_FLAG, RELEASE, type Incremental } from '../../../src/lib/osdmap/index.js';
 import type { UTime } from '../../../src/lib/encoding/index.js';
 import { mulberry32, type Prng } from '../../../src/lib/random.js';
 import { TransactionBuilder, transactionToBytes } from '../../../src/lib/store/transaction.js';
@@ -36,7 +36,7 @@ interface Node {
 /** A service whose epoch 1 has committed (the initial map: no OSDs, no pools). */
 function freshNode(now: UTime): Node {
   const kv: Kv = new Map();
-  const svc = new OsdmapService(kv);
+  const svc = new OsdmapService(kv, RELEASE.PACIFIC);
   svc.createInitial(FSID, now);
   const tx = new TransactionBuilder();
   svc.encodePending(tx);

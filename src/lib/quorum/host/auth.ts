@@ -6,12 +6,14 @@
  *   server → HELLO   nonceS (32 bytes)
  *   client → AUTH    role u8 | rank u32 LE | nonceC (32) | HMAC(secret, "monctl-auth-v1\0" nonceS nonceC role rank)
  *   server → AUTH_OK HMAC(secret, "monctl-auth-v1-server\0" nonceC nonceS)
+ *         or AUTH_FAIL (empty) and the connection is closed: the client's HMAC was wrong
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const NONCE_BYTES = 32;
 const MAC_BYTES = 32;
-const AUTH_BYTES = 1 + 4 + NONCE_BYTES + MAC_BYTES;
+/** The AUTH payload: the largest frame of the handshake. */
+export const AUTH_BYTES = 1 + 4 + NONCE_BYTES + MAC_BYTES;
 const CLIENT_LABEL = Buffer.from('monctl-auth-v1\0');
 const SERVER_LABEL = Buffer.from('monctl-auth-v1-server\0');
 

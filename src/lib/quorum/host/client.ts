@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientReply, Mutation, QuorumStatus, Rank } from '../api.js';
 import { MonctlError } from '../../errors.js';
 import type { Cluster } from './cluster.js';
-import { Conn } from './connection.js';
+import { AuthError, Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
 import { parseClientReply, parseJsonPayload, toJsonBytes } from './wire.js';
 
@@ -77,6 +77,7 @@ export class QuorumClient {
         const conn = await this.connect(target);
         reply = (await this.request(conn, `r${reqId}`, FRAME.REQUEST, { clientId: this.clientId, reqId, mutation }, Math.min(this.attemptMs, deadline - Date.now()))) as ClientReply;
       } catch (e) {
+        if (e instanceof AuthError) throw authFailed(this.cluster, this.cluster.config.names[target]!, e);
         if ((e as { sent?: boolean }).sent) this.ambiguousRetries++;
         lastProblem = `mon.${this.cluster.config.names[target]}: ${(e as Error).message}`;
         target = (target + 1) % this.size;
@@ -113,17 +114,23 @@ export class QuorumClient {
     return r.status;
   }
 
-  /** Every monitor's status, or why it did not answer. */
-  statusAll(): Promise<Array<{ rank: Rank; name: string; status?: MonitorStatus; error?: string }>> {
-    return Promise.all(
+  /**
+   * Every monitor's status, or why it did not answer. A monitor that refuses our secret makes
+   * the whole call fail with QUORUM_AUTH_FAILED: every other answer would be a guess.
+   */
+  async statusAll(): Promise<Array<{ rank: Rank; name: string; status?: MonitorStatus; error?: string }>> {
+    const answers = await Promise.all(
       this.cluster.config.names.map(async (name, rank) => {
         try {
           return { rank, name, status: await this.status(rank) };
         } catch (e) {
-          return { rank, name, error: (e as Error).message };
+          return { rank, name, error: (e as Error).message, auth: e instanceof AuthError ? e : undefined };
         }
       }),
     );
+    const refused = answers.find((a) => a.auth !== undefined);
+    if (refused?.auth) throw authFailed(this.cluster, refused.name, refused.auth);
+    return answers.map(({ auth: _auth, ...a }) => a);
   }
 
   close(): void {
@@ -195,6 +202,25 @@ export class QuorumClient {
     ws?.delete(key);
     w?.resolve(value);
   }
+}
+
+export function authFailed(cluster: Cluster, name: string, e: AuthError): MonctlError {
+  return new MonctlError('QUORUM_AUTH_FAILED', `mon.${name} of ${cluster.dir} refused to authenticate: ${e.message}`, {
+    cause: e,
+    actions: [
+      `The secret in ${cluster.dir}/secret is not the one the running monitors started with (the file was replaced or another cluster uses these ports).`,
+      'Restore the original secret file, or stop the monitors (`monctl quorum down`) and start them again so they read this one.',
+    ],
+  });
+}
+
+/** Nothing of the cluster runs: say how to start it (not to look at a status there is none of). */
+export function clusterStopped(cluster: Cluster): MonctlError {
+  return new MonctlError('QUORUM_UNAVAILABLE', `no monitor of the cluster in ${cluster.dir} is running`, {
+    actions: [
+      `Start the cluster with \`monctl quorum up --detach --dir ${cluster.dir}\`, or one monitor with \`monctl quorum start NAME --cluster ${cluster.dir}\` (names: ${cluster.config.names.join(', ')}).`,
+    ],
+  });
 }
 
 export function unavailable(cluster: Cluster, why: string): MonctlError {

@@ -1,10 +1,12 @@
 /**
  * The cluster directory of an embedded quorum:
  *
- *   <cluster>/cluster.json          names, ports, fsid, seed (what every process reads)
+ *   <cluster>/cluster.json          names, ports, fsid, seed, release (what every process reads)
  *   <cluster>/secret                32 random bytes, hex, mode 0600: the HMAC key
- *   <cluster>/mon.<name>/store.db   the monitor's LevelDB store (Ceph's layout)
- *   <cluster>/mon.<name>/kv_backend `leveldb`, as ceph-mon writes it
+ *   <cluster>/mon.<name>/store.db   the monitor's store, in its release's layout: LevelDB for
+ *                                   Pacific, RocksDB from Quincy on (as ceph-mon --mkfs makes it)
+ *   <cluster>/mon.<name>/kv_backend `leveldb` or `rocksdb`, and min_mon_release (the release
+ *                                   name), as ceph-mon writes them
  *   <cluster>/mon.<name>/log        the monitor's log
  *   <cluster>/mon.<name>/pid        present while the monitor runs
  */
@@ -12,6 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { OLDEST_KNOWN_RELEASE, releaseName } from '../../ceph-releases.js';
 import { MonctlError } from '../../errors.js';
 
 export const DEFAULT_CLUSTER_DIR = 'monctl-cluster';
@@ -24,6 +27,13 @@ export interface ClusterConfig {
   names: string[];
   ports: number[];
   seed: number;
+  /** The Ceph release the cluster is (16–20); clusters made before releases were chosen are Pacific. */
+  release?: number;
+}
+
+/** The release of a cluster (Pacific when its config predates the choice). */
+export function clusterRelease(cluster: Cluster): number {
+  return cluster.config.release ?? OLDEST_KNOWN_RELEASE;
 }
 
 export interface Cluster {
@@ -64,7 +74,12 @@ export function loadCluster(dir: string): Cluster {
       actions: [`Check ${file} and ${join(dir, SECRET_FILE)}; a cluster whose files are lost must be created again.`],
     });
   }
-  const valid = Array.isArray(config.names) && Array.isArray(config.ports) && config.names.length === config.ports.length && typeof config.fsid === 'string';
+  const valid =
+    Array.isArray(config.names) &&
+    Array.isArray(config.ports) &&
+    config.names.length === config.ports.length &&
+    typeof config.fsid === 'string' &&
+    (config.release === undefined || Number.isInteger(config.release));
   if (!valid || secret.length < 16) {
     throw new MonctlError('DECODE_INVALID', `${file} or its secret is not a monctl cluster config`, {
       actions: ['Remove the directory and create the cluster again with `monctl quorum up`.'],
@@ -85,14 +100,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Creates `<dir>` with a config for `n` monitors (ports base..base+n-1, or free ones). */
-export async function createCluster(dir: string, n: number, basePort?: number): Promise<Cluster> {
+/** Creates `<dir>` with a config for `n` monitors of `release` (ports base..base+n-1, or free ones). */
+export async function createCluster(dir: string, n: number, basePort?: number, release = OLDEST_KNOWN_RELEASE): Promise<Cluster> {
   if (!Number.isInteger(n) || n < 1 || n > MAX_MONITORS) {
     throw new MonctlError('BAD_ARGUMENT', `-n must be 1..${MAX_MONITORS}, got ${n}`, { actions: ['Use an odd count such as 3 or 5.'] });
   }
   const ports: number[] = [];
   for (let i = 0; i < n; i++) ports.push(basePort !== undefined ? basePort + i : await freePort());
-  const config: ClusterConfig = { fsid: randomUUID(), names: [...MON_NAMES.slice(0, n)], ports, seed: randomBytes(4).readUInt32LE(0) };
+  const config: ClusterConfig = { fsid: randomUUID(), names: [...MON_NAMES.slice(0, n)], ports, seed: randomBytes(4).readUInt32LE(0), release };
   mkdirSync(dir, { recursive: true });
   const secretFile = join(dir, SECRET_FILE);
   writeFileSync(secretFile, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
@@ -102,10 +117,18 @@ export async function createCluster(dir: string, n: number, basePort?: number): 
   return loadCluster(dir);
 }
 
-/** Opens the cluster in `dir`, creating it when absent; a different -n is refused. */
-export async function openOrCreateCluster(dir: string, n: number | undefined, basePort?: number): Promise<{ cluster: Cluster; created: boolean }> {
-  if (!existsSync(join(dir, CONFIG_FILE))) return { cluster: await createCluster(dir, n ?? 3, basePort), created: true };
+/**
+ * Opens the cluster in `dir`, creating it (of `release`, default Pacific) when absent; a
+ * different -n, port base or release is refused.
+ */
+export async function openOrCreateCluster(dir: string, n: number | undefined, basePort?: number, release?: number): Promise<{ cluster: Cluster; created: boolean }> {
+  if (!existsSync(join(dir, CONFIG_FILE))) return { cluster: await createCluster(dir, n ?? 3, basePort, release), created: true };
   const cluster = loadCluster(dir);
+  if (release !== undefined && release !== clusterRelease(cluster)) {
+    throw new MonctlError('BAD_ARGUMENT', `${dir} holds a ${releaseName(clusterRelease(cluster))} cluster, not ${releaseName(release)}`, {
+      actions: ['Drop --release (and MONCTL_RELEASE) to reopen it as it is, or use another --dir for a cluster of that release.'],
+    });
+  }
   if (n !== undefined && n !== cluster.config.names.length) {
     throw new MonctlError('BAD_ARGUMENT', `${dir} holds a cluster of ${cluster.config.names.length} monitors, not ${n}`, {
       actions: [`Run \`monctl quorum up\` without -n to reopen it, or use another --dir for a new cluster.`],

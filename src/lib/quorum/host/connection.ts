@@ -1,15 +1,24 @@
 /**
  * One framed, authenticated TCP connection. The server side challenges, checks the HMAC and
  * only then hands frames to its owner; anything else before that (garbage, a wrong HMAC, a
- * frame of the wrong kind, an oversized length, silence past the deadline) closes the
- * connection with a reason — the monitor itself never stops for a bad peer.
+ * frame of the wrong kind, a length longer than the handshake needs, silence past the
+ * deadline) closes the connection with a reason — the monitor itself never stops for a bad
+ * peer, and never buffers more than a handshake frame for a connection it does not trust.
  */
 import { connect, type Socket } from 'node:net';
-import { authResponse, newNonce, verifyAuth, verifyServerProof, serverProof, type AuthClaim } from './auth.js';
-import { FRAME, FrameDecoder, FrameError, encodeFrame, type Frame } from './frame.js';
+import { AUTH_BYTES, authResponse, newNonce, verifyAuth, verifyServerProof, serverProof, type AuthClaim } from './auth.js';
+import { FRAME, FrameDecoder, FrameError, MAX_FRAME_BYTES, encodeFrame, type Frame } from './frame.js';
 
 /** How long a new connection may take to authenticate. */
 export const AUTH_TIMEOUT_MS = 2_000;
+
+/** The largest frame body before authentication: kind + AUTH payload (HELLO and AUTH_OK are smaller). */
+export const PRE_AUTH_MAX_FRAME_BYTES = 1 + AUTH_BYTES;
+
+/** The other side does not share our secret (it refused our HMAC, or its proof was wrong). */
+export class AuthError extends Error {
+  override name = 'AuthError';
+}
 
 export interface ConnHandlers {
   onFrame(conn: Conn, frame: Frame): void;
@@ -17,7 +26,7 @@ export interface ConnHandlers {
 }
 
 export class Conn {
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder(PRE_AUTH_MAX_FRAME_BYTES);
   private closed = false;
   /** Set once authenticated. */
   claim?: AuthClaim;
@@ -52,11 +61,23 @@ export class Conn {
     return this.send(kind, Buffer.from(JSON.stringify(value)));
   }
 
-  close(reason: string): void {
+  /** `flush`: let what was written leave first (a last word such as AUTH_FAIL), then close. */
+  close(reason: string, flush = false): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.destroy();
+    if (flush) {
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1_000).unref();
+    } else {
+      this.socket.destroy();
+    }
     this.handlers?.onClose(this, reason);
+  }
+
+  /** Authenticated: frames up to MAX_FRAME_BYTES (a catch-up of many paxos versions) are now fine. */
+  private trusted(claim: AuthClaim): void {
+    this.claim = claim;
+    this.decoder.setMaxBytes(MAX_FRAME_BYTES);
   }
 
   /** Feeds socket data through the decoder; a framing error closes the connection. */
@@ -91,9 +112,14 @@ export class Conn {
         }
         if (f.kind !== FRAME.AUTH) return conn.close(`frame kind 0x${f.kind.toString(16)} before authentication`);
         const ok = verifyAuth(secret, nonce, f.payload);
-        if (ok === undefined) return conn.close('authentication failed (wrong HMAC or malformed AUTH)');
+        if (ok === undefined) {
+          // Say so before closing: the other side reports a wrong secret at once instead of
+          // retrying until its timeout.
+          conn.send(FRAME.AUTH_FAIL, new Uint8Array(0));
+          return conn.close('authentication failed (wrong HMAC or malformed AUTH)', true);
+        }
         clearTimeout(timer);
-        conn.claim = ok.claim;
+        conn.trusted(ok.claim);
         conn.send(FRAME.AUTH_OK, serverProof(secret, ok.clientNonce, nonce));
         handlers.onAuthed(conn);
       }
@@ -111,11 +137,12 @@ export class Conn {
       let clientNonce: Buffer | undefined;
       let serverNonce: Uint8Array | undefined;
       let settled = false;
+      let authFailed = false;
       const fail = (reason: string): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        reject(new Error(reason));
+        reject(authFailed ? new AuthError(reason) : new Error(reason));
       };
       const timer = setTimeout(() => conn.close('handshake timed out'), timeoutMs);
       conn.handlers = {
@@ -138,10 +165,13 @@ export class Conn {
           } else if (f.kind === FRAME.AUTH_OK && clientNonce !== undefined && verifyServerProof(secret, clientNonce, serverNonce!, f.payload)) {
             settled = true;
             clearTimeout(timer);
-            conn.claim = claim;
+            conn.trusted(claim);
             resolve(conn);
+          } else if (f.kind === FRAME.AUTH_FAIL || f.kind === FRAME.AUTH_OK) {
+            authFailed = true;
+            conn.close(f.kind === FRAME.AUTH_FAIL ? 'the monitor refused our HMAC: its cluster secret differs' : "the monitor's proof is wrong: its cluster secret differs");
           } else {
-            conn.close('the server failed the handshake (wrong cluster secret?)');
+            conn.close(`unexpected frame kind 0x${f.kind.toString(16)} during the handshake`);
           }
         }
       });

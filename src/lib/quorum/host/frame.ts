@@ -3,8 +3,10 @@
  *
  *   u32 LE body length | u8 kind | payload (body length - 1 bytes)
  *
- * A frame whose declared length is zero or above MAX_FRAME_BYTES is a protocol error: the
+ * A frame whose declared length is zero or above the decoder's limit is a protocol error: the
  * decoder throws before buffering it, so a peer cannot make a monitor allocate without bound.
+ * Until a connection has authenticated the limit is the handshake's largest frame (a few dozen
+ * bytes, connection.ts), afterwards MAX_FRAME_BYTES.
  */
 
 /** Largest frame body accepted (a catch-up message with many paxos versions fits). */
@@ -18,6 +20,8 @@ export const FRAME = {
   AUTH: 0x02,
   /** server → any: the server's proof that it knows the secret too. */
   AUTH_OK: 0x03,
+  /** server → any: the AUTH's HMAC was wrong (the other side has another secret); then close. */
+  AUTH_FAIL: 0x04,
   /** peer → peer: one encoded QuorumMessage. */
   QUORUM: 0x10,
   /** client → monitor: JSON ClientRequest. */
@@ -58,7 +62,12 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxBytes = MAX_FRAME_BYTES) {}
+  constructor(private maxBytes = MAX_FRAME_BYTES) {}
+
+  /** Changes the largest frame body accepted from now on (raised once a connection authenticates). */
+  setMaxBytes(n: number): void {
+    this.maxBytes = n;
+  }
 
   push(chunk: Buffer): Frame[] {
     this.chunks.push(chunk);

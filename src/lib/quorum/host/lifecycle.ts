@@ -13,9 +13,12 @@ export interface UpResult {
   status: ClusterStatus;
 }
 
-/** Creates or reopens `dir`, starts every monitor that is not running, waits for a full quorum. */
-export async function upCluster(dir: string, n: number | undefined, basePort: number | undefined): Promise<{ cluster: Cluster } & UpResult> {
-  const { cluster, created } = await openOrCreateCluster(dir, n, basePort);
+/**
+ * Creates (of `release`, default Pacific) or reopens `dir`, starts every monitor that is not
+ * running, waits for a full quorum.
+ */
+export async function upCluster(dir: string, n: number | undefined, basePort: number | undefined, release?: number): Promise<{ cluster: Cluster } & UpResult> {
+  const { cluster, created } = await openOrCreateCluster(dir, n, basePort, release);
   const started: string[] = [];
   try {
     await Promise.all(

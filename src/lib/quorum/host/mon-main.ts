@@ -7,20 +7,38 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MonctlError } from '../../errors.js';
+import { releaseName } from '../../ceph-releases.js';
 import { MonStore } from '../../store/index.js';
 import { LevelDbBackend } from '../../store/leveldb.js';
-import { loadCluster, monDir, type Cluster } from './cluster.js';
+import { clusterRelease, loadCluster, monDir, type Cluster } from './cluster.js';
 import { createCoreNode, coreCodec } from './core.js';
 import { MonitorHost } from './monitor-host.js';
 import { logFile, pidFile } from './processes.js';
 
-/** A new mon data dir the way `ceph-mon --mkfs` lays it out for LevelDB. */
-async function ensureMonData(dir: string): Promise<void> {
+/** Quincy made RocksDB the monitor store (mon_keyvaluedb); Pacific's default was LevelDB. */
+const FIRST_ROCKSDB_RELEASE = 17;
+
+/**
+ * A new mon data dir the way `ceph-mon --mkfs` of `release` lays it out: store.db in the
+ * release's backend, `kv_backend` naming it and `min_mon_release` naming the release
+ * (MonitorDBStore::write_meta: the value and a newline). RocksDB stores are written by the
+ * bundled RocksDB 6.17, whose tables and logs every later RocksDB (Reef's and Tentacle's 7.9)
+ * reads; its tables stay readable by it, so the monitor keeps writing through it
+ * (src/lib/store/rocksdb-open.ts).
+ */
+async function ensureMonData(dir: string, release: number): Promise<void> {
   const db = join(dir, 'store.db');
   if (existsSync(join(db, 'CURRENT'))) return;
   mkdirSync(db, { recursive: true });
-  await (await LevelDbBackend.create(db)).close();
-  writeFileSync(join(dir, 'kv_backend'), 'leveldb\n');
+  const backend = release >= FIRST_ROCKSDB_RELEASE ? 'rocksdb' : 'leveldb';
+  if (backend === 'rocksdb') {
+    const { RocksDbBackend } = await import('../../store/rocksdb.js');
+    await (await RocksDbBackend.create(db)).close();
+  } else {
+    await (await LevelDbBackend.create(db)).close();
+  }
+  writeFileSync(join(dir, 'kv_backend'), `${backend}\n`);
+  writeFileSync(join(dir, 'min_mon_release'), `${releaseName(release)}\n`);
 }
 
 async function main(clusterDir: string, name: string): Promise<void> {
@@ -29,7 +47,7 @@ async function main(clusterDir: string, name: string): Promise<void> {
   const log = (line: string): void => appendFileSync(logFile(cluster, name), `${new Date().toISOString()} mon.${name}[${process.pid}]: ${line}\n`);
   if (rank < 0) throw new MonctlError('BAD_ARGUMENT', `no monitor ${name} in ${clusterDir}`);
   const dir = monDir(cluster, name);
-  await ensureMonData(dir);
+  await ensureMonData(dir, clusterRelease(cluster));
   const store = await MonStore.open(dir, { write: true });
   let stopping = false;
   const host = new MonitorHost({

@@ -3,7 +3,8 @@
  *
  * The loop is etcd-raft's: whenever a tick, a peer message or a client request may have
  * produced work, drain every Ready in turn — persist its transaction as one synced atomic
- * batch, THEN send its messages, THEN answer its clients, then advance(). Inputs that arrive
+ * batch, THEN send its messages to the peers, THEN answer its clients, then advance() (the
+ * order test/unit/quorum-host/host-loop.test.ts checks call by call). Inputs that arrive
  * while a batch is being synced are stepped into the node at once and come out in the next
  * Ready, so one fsync covers everything that queued up behind it (batching). A trim's
  * compaction runs after its batch is synced, in the background, as Ceph's MonitorDBStore
@@ -17,7 +18,7 @@ import { MONITOR_DEFAULTS } from '../monitor.js';
 import type { QuorumCodec, QuorumNode } from './node-types.js';
 
 export type { QuorumCodec, QuorumNode } from './node-types.js';
-import { monAddr, type Cluster } from './cluster.js';
+import { clusterRelease, monAddr, type Cluster } from './cluster.js';
 import { Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
 import { parseClientRequest, parseJsonPayload, toJsonBytes } from './wire.js';
@@ -83,6 +84,7 @@ export function monitorConfigOf(cluster: Cluster, rank: Rank): MonitorConfig {
     seed: (seed + rank * 0x9e3779b1) >>> 0,
     electionTimeoutTicks: ELECTION_TIMEOUT_TICKS,
     leaseTicks: LEASE_TICKS,
+    release: clusterRelease(cluster),
   };
 }
 
@@ -193,9 +195,10 @@ export class MonitorHost {
         if (TRACE_FILE) trace(this.o.rank, `ready ops=${rd.transaction?.ops.length ?? 0} msgs=${rd.messages.length} replies=${rd.replies.length}`);
         if (rd.transaction && rd.transaction.ops.length > 0) await this.o.store.apply(rd.transaction, { backgroundCompaction: true });
         if (TRACE_FILE) trace(this.o.rank, 'persisted');
-        // Replies first: they wait only for the persist above, and a client's next request
-        // should not queue behind the commit and lease frames to every peer.
-        for (const r of rd.replies) this.reply(r);
+        // etcd-raft's order (rawnode.go's Ready contract): what the batch holds is on disk
+        // before any message that depends on it leaves (a peon's accept promises a value it
+        // has stored; Ceph's Paxos::handle_begin also writes before it sends the accept), and
+        // a client hears of a commit only after the peers were told of it.
         const encoded = new Map<QuorumMessage, Uint8Array>(); // one encoding per message sent to several peers
         // A Ready's frames to one peer (a commit and the lease after it) leave in one write:
         // one syscall here and one wake-up there instead of one per frame.
@@ -206,6 +209,7 @@ export class MonitorHost {
           this.sendPeer(m.to, m.msg, payload);
         }
         for (const p of this.peers.values()) p.conn?.uncork();
+        for (const r of rd.replies) this.reply(r);
         this.node.advance();
       }
     } catch (e) {

@@ -32,6 +32,8 @@ export class Cluster {
   readonly replies: ClientReply[] = [];
   now = 0;
   crashes = 0;
+  /** Monitors stopped (SIGSTOP): they neither tick nor read; what is sent to them waits. */
+  readonly paused = new Set<Rank>();
   /** Every message handed to the network during the current step (for scripted scenarios). */
   sentThisStep: { from: Rank; to: Rank; msg: QuorumMessage }[] = [];
 
@@ -73,6 +75,22 @@ export class Cluster {
     this.crashes++;
   }
 
+  pause(rank: Rank): void {
+    this.paused.add(rank);
+  }
+
+  /**
+   * SIGCONT: the monitor reads what waited for it, and its host delivers the ticks it owes
+   * (at most `catchUpTicks` at once, as the host's timer does after a stall).
+   */
+  resume(rank: Rank, catchUpTicks: number): void {
+    this.paused.delete(rank);
+    const node = this.nodes[rank];
+    if (!node) return;
+    for (let i = 0; i < catchUpTicks; i++) node.tick();
+    this.flush(rank);
+  }
+
   get up(): Rank[] {
     return this.nodes.flatMap((n, r) => (n ? [r] : []));
   }
@@ -103,10 +121,11 @@ export class Cluster {
     this.now++;
     this.sentThisStep = [];
     for (const r of this.up) {
+      if (this.paused.has(r)) continue;
       this.nodes[r]!.tick();
       this.flush(r);
     }
-    for (const p of this.net.due(this.now)) {
+    for (const p of this.net.due(this.now, this.paused)) {
       const node = this.nodes[p.to];
       if (!node) continue;
       node.step(p.from, decodeMessage(encodeMessage(p.msg)));

@@ -51,11 +51,14 @@ export class Network {
     }
   }
 
-  /** The packets due at `now` whose link is up, in (delivery tick, send order). */
-  due(now: number): Packet[] {
+  /**
+   * The packets due at `now` whose link is up, in (delivery tick, send order). Packets to a
+   * `held` monitor (stopped, its socket buffers filling) stay queued until it reads again.
+   */
+  due(now: number, held: ReadonlySet<Rank> = new Set()): Packet[] {
     const ready: Packet[] = [];
     const later: Packet[] = [];
-    for (const p of this.packets) (p.deliverAt <= now ? ready : later).push(p);
+    for (const p of this.packets) (p.deliverAt <= now && !held.has(p.to) ? ready : later).push(p);
     this.packets = later;
     ready.sort((a, b) => a.deliverAt - b.deliverAt || a.seq - b.seq);
     const out = ready.filter((p) => !this.cut.has(`${p.from}>${p.to}`));
