@@ -53,8 +53,8 @@ const FLAG_NAMES: [number, string][] = [
   [0x100000, 'purged_snapdirs'],
   [0x400000, 'pglog_hardlimit'],
 ];
-/** CEPH_OSDMAP_NOAUTOSCALE: named by Quincy and later (Reef's and Tentacle's osdmaptool print it; Pacific 16.2.15's does not). */
-const NOAUTOSCALE: [number, string] = [0x1000000, 'noautoscale'];
+/** CEPH_OSDMAP_NOAUTOSCALE (1<<23): named by Quincy and later (Reef's and Tentacle's osdmaptool print it; Pacific 16.2.15's does not). */
+const NOAUTOSCALE: [number, string] = [0x800000, 'noautoscale'];
 
 /** OSDMap::get_flag_string of `release` (default: the newest known). */
 export function osdmapFlagString(flags: number, release: number = RELEASE.TENTACLE): string {
@@ -119,8 +119,7 @@ const MSR_RULE_TYPES = [4, 5];
 
 /**
  * OSDMap::get_min_compat_client from the client features the map needs (OSDMap::get_features):
- * squid for CRUSH_MSR (non-default msr tunables, or a pool whose rule is an msr rule; Squid and
- * later), reef for pg_upmap_primaries (SERVER_REEF, as Reef 18.2.7 and Tentacle report it; a
+ * squid for CRUSH_MSR (non-default msr tunables, or any msr rule in the map; Squid and later), reef for pg_upmap_primaries (SERVER_REEF, as Reef 18.2.7 and Tentacle report it; a
  * Pacific decoder never sees them), then Pacific's ladder down to argonaut. `release` is the
  * release computing it (default: the newest known).
  */
@@ -138,9 +137,10 @@ export function minCompatClient(m: OSDMap, release: number = RELEASE.TENTACLE): 
     if (p.tiers.length > 0 || p.tierOf >= 0n) cachepool = true;
     if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_VARY_R])) tunables3 = true;
     if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_STABLE])) tunables5 = true;
-    const rule = p.crushRule >= 0 ? m.crush.rules[p.crushRule] : undefined;
-    if (rule && MSR_RULE_TYPES.includes(rule.type)) msr = true;
   }
+  // CrushWrapper::has_msr_rules: any MSR rule of the map, used by a pool or not (Tentacle's
+  // osdmaptool says squid as soon as the rule exists).
+  if (m.crush.rules.some((r) => r !== null && r !== undefined && MSR_RULE_TYPES.includes(r.type))) msr = true;
   const affinity = (m.osdPrimaryAffinity ?? []).some((a, i) => i < m.maxOsd && a !== DEFAULT_PRIMARY_AFFINITY);
   if (msr && release >= RELEASE.SQUID) return RELEASE.SQUID;
   if (m.pgUpmapPrimaries.size > 0) return RELEASE.REEF;

@@ -164,7 +164,7 @@ export function dumpPgPool(p: PgPool, ident?: { id: number | bigint; name: strin
     expected_num_objects: p.expectedNumObjects,
     fast_read: p.fastRead,
     ...(tentacle ? { nonprimary_shards: formatShardSet(p.nonprimaryShards) } : {}),
-    options: dumpPoolOpts(p.opts),
+    options: dumpPoolOpts(p.opts, release),
     application_metadata: Object.fromEntries(
       apps.map(([app, kv]) => [app, Object.fromEntries([...kv].sort(([a], [b]) => compareBytewise(a, b)))]),
     ),

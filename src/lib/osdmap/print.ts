@@ -30,7 +30,7 @@ import {
 } from './osdmap-types.js';
 import { formatPg } from './pg.js';
 import { formatSnapIntervals, poolFlagsString } from './pool-dump.js';
-import { POOL_OPT_NAMES } from './pool-opts.js';
+import { POOL_OPT_NAMES, poolOptsKnown } from './pool-opts.js';
 import { POOL_TYPE, effectivePoolFlags, type PgPool } from './pool.js';
 import { readBalanceScore } from './read-balance.js';
 import { asDecodedBy, releaseNameAs, textRelease } from './release-view.js';
@@ -112,14 +112,6 @@ export function weightFloat16(w: number): number {
 
 // ---- pools -----------------------------------------------------------------------------------
 
-/**
- * pool_opts_t names printed: through pg_num_max (key 23) to Reef, through read_ratio (key 24)
- * from Squid (Tentacle's osdmaptool prints it; Reef's does not). Options the release's
- * opt_mapping does not name are not printed.
- */
-function printedPoolOpts(release: number): number {
-  return POOL_OPT_NAMES.indexOf(release >= RELEASE.SQUID ? 'read_ratio' : 'pg_num_max') + 1;
-}
 const CACHE_MODES = ['none', 'writeback', 'forward', 'readonly', 'readforward', 'readproxy', 'proxy'];
 const AUTOSCALE_MODES = ['off', 'warn', 'on'];
 /** pg_autoscale_mode_t::UNKNOWN (u8 max): the mode is not printed. */
@@ -140,9 +132,9 @@ function hitSetText(p: PgPool): string {
   return `${hitSetTypeName(params.type)}{${impl}}`;
 }
 
-/** pool_opts_t's operator<<: ` name value` per option, by name. */
+/** pool_opts_t's operator<<: ` name value` per option the release names (poolOptsKnown), by name. */
 function poolOptsText(p: PgPool, release: number): string {
-  const printed = printedPoolOpts(release);
+  const printed = poolOptsKnown(release);
   const byName = p.opts.opts
     .filter(({ key }) => key < printed)
     .map(({ key, opt }) => [POOL_OPT_NAMES[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)

@@ -285,15 +285,19 @@ function sizeOptimalScore(m: OSDMap, poolId: number): ReadBalanceResult {
   const pool = m.pools.get(poolId)!;
   const info: ReadBalanceInfo = { ...zeroInfo(), scoreType: 'size-optimal', maxOsd: { ...noOsd(), osd: -1 }, maxActingOsd: { ...noOsd(), osd: -1 } };
   const numPgs = pool.pgNum;
-  if (numPgs === 0) return { rc: -22, info: { ...info, errMsg: `ERROR: pool ${poolId} has no PGs` } };
+  // Tentacle 20.2 notes a pool without PGs and carries on (the later checks replace the message).
+  if (numPgs === 0) info.errMsg = `ERROR: pool ${poolId} has no PGs`;
   const byOsd = pgsByOsd(m, poolId);
   const osds = [...byOsd.pgs.keys()].sort((a, b) => a - b);
+  // Tentacle 20.2 walks OSD ids 0 .. (number of OSDs holding the pool) − 1, not the OSDs that
+  // hold it: its affinity warning and its PG-leg count look at those ids (an id holding none of
+  // the pool counts 0), so a pool whose OSDs are not exactly 0..n−1 is refused as "legs" short.
   let legs = 0;
-  for (const o of osds) {
+  for (let o = 0; o < osds.length; o++) {
     if ((m.osdPrimaryAffinity?.[o] ?? DEFAULT_PRIMARY_AFFINITY) !== DEFAULT_PRIMARY_AFFINITY && info.errMsg === '') {
       info.errMsg = `Warning: pool ${poolId} has primary_affinity set to non-default value on some OSDs, this is ignored by the size-optimal read balancer`;
     }
-    legs += byOsd.pgs.get(o)!.size;
+    legs += byOsd.pgs.get(o)?.size ?? 0;
   }
   const expected = numPgs * pool.size;
   if (legs !== expected) {
