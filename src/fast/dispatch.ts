@@ -108,12 +108,13 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
     run: async (f) => (await import('../lib/cli/crush-views.js')).crushDumpView(await readFile(f.crushmap!)),
   },
   'monmap print': {
-    flags: { monmap: { char: 'm' } },
+    flags: { monmap: { char: 'm' }, release: {} },
     file: 'monmap',
     args: 0,
+    takesRelease: true,
     run: async (f) => {
       const [views, { decodeStoredMonMap }] = await Promise.all([import('../lib/cli/monmap-views.js'), import('../lib/monmap/store.js')]);
-      return views.monmapPrintView(decodeStoredMonMap(await readFile(f.monmap!)), { file: f.monmap! });
+      return views.monmapPrintView(decodeStoredMonMap(await readFile(f.monmap!)), { file: f.monmap! }, releaseOf(f));
     },
   },
 };
