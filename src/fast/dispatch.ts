@@ -11,12 +11,14 @@
  * (src/lib/cli/), so the output is byte for byte the same; test/commands/fast-path.test.ts
  * runs both paths and checks that the flags below match the command classes.
  */
+import { parseRelease } from '../lib/ceph-releases.js';
 import { printError } from '../lib/cli/report.js';
 import type { View } from '../lib/cli/view.js';
 import { toJson } from '../lib/render/json.js';
 
 export interface FastFlag {
-  char: string;
+  /** The short name, if the command class gives one. */
+  char?: string;
 }
 
 export interface FastCommand {
@@ -26,6 +28,8 @@ export interface FastCommand {
   file: string;
   /** How many arguments the command takes (all required). */
   args: number;
+  /** Whether the command takes --release (also from $MONCTL_RELEASE); otherwise either sends it to oclif. */
+  takesRelease?: boolean;
   run(flags: Record<string, string>, args: string[]): Promise<View<unknown>>;
 }
 
@@ -42,15 +46,30 @@ const osdmapFile = { osdmap: { char: 'm' } };
 
 type DecodedOSDMap = Awaited<ReturnType<typeof readOSDMapFile>>;
 
-/** A command that only renders the OSDMap file --osdmap names (its view module loads while the map is read). */
-function osdmapFileCommand(loadView: () => Promise<(map: DecodedOSDMap) => View<unknown>>): FastCommand {
+/**
+ * --release as releaseFlag parses it (src/lib/cli/release-flag.ts), from the flag or else
+ * $MONCTL_RELEASE (parseFast has left a value it would refuse to oclif, which reports it).
+ */
+function releaseOf(f: Record<string, string>): number | undefined {
+  const text = f.release ?? process.env.MONCTL_RELEASE;
+  if (text === undefined) return undefined;
+  const r = parseRelease(text);
+  return 'error' in r ? undefined : r.release;
+}
+
+/**
+ * A command that only renders the OSDMap file --osdmap names (its view module loads while the
+ * map is read); `release` when the command takes --release.
+ */
+function osdmapFileCommand(loadView: () => Promise<(map: DecodedOSDMap, release?: number) => View<unknown>>, release = false): FastCommand {
   return {
-    flags: osdmapFile,
+    flags: release ? { ...osdmapFile, release: {} } : osdmapFile,
     file: 'osdmap',
     args: 0,
+    takesRelease: release,
     run: async (f) => {
       const [view, map] = await Promise.all([loadView(), readOSDMapFile(f.osdmap!)]);
-      return view(map);
+      return view(map, releaseOf(f));
     },
   };
 }
@@ -58,9 +77,9 @@ const crushmapFile = { crushmap: { char: 'i' } };
 
 /** Keyed by the command id as typed: `topic command`. */
 export const FAST_COMMANDS: Record<string, FastCommand> = {
-  'osdmap print': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapPrintView),
+  'osdmap print': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapPrintView, true),
   'osdmap tree': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-tree-view.js')).osdmapTreeView),
-  'osdmap dump': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapDumpView),
+  'osdmap dump': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapDumpView, true),
   'pg map': {
     flags: osdmapFile,
     file: 'osdmap',
@@ -89,12 +108,13 @@ export const FAST_COMMANDS: Record<string, FastCommand> = {
     run: async (f) => (await import('../lib/cli/crush-views.js')).crushDumpView(await readFile(f.crushmap!)),
   },
   'monmap print': {
-    flags: { monmap: { char: 'm' } },
+    flags: { monmap: { char: 'm' }, release: {} },
     file: 'monmap',
     args: 0,
+    takesRelease: true,
     run: async (f) => {
       const [views, { decodeStoredMonMap }] = await Promise.all([import('../lib/cli/monmap-views.js'), import('../lib/mon/monmap/store.js')]);
-      return views.monmapPrintView(decodeStoredMonMap(await readFile(f.monmap!)), { file: f.monmap! });
+      return views.monmapPrintView(decodeStoredMonMap(await readFile(f.monmap!)), { file: f.monmap! }, releaseOf(f));
     },
   },
 };
@@ -113,6 +133,8 @@ export function parseFast(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   const key = `${argv[0]} ${argv[1]}`;
   if (!Object.hasOwn(FAST_COMMANDS, key)) return undefined;
   const command = FAST_COMMANDS[key]!;
+  // A release for a command that does not take one, or one it would refuse: oclif decides.
+  if (env.MONCTL_RELEASE !== undefined && (!command.takesRelease || 'error' in parseRelease(env.MONCTL_RELEASE))) return undefined;
   const flags: Record<string, string> = {};
   const args: string[] = [];
   let json = false;
@@ -144,6 +166,7 @@ export function parseFast(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     flags[name] = value;
   }
   if (args.length !== command.args || !Object.hasOwn(flags, command.file)) return undefined;
+  if (flags.release !== undefined && 'error' in parseRelease(flags.release)) return undefined;
   return { command, flags, args, json };
 }
 

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { monmapPrintView } from '../../lib/cli/monmap-views.js';
+import { releaseFlag } from '../../lib/cli/release-flag.js';
 import type { MonMapDump } from '../../lib/monmap/dump.js';
 import { decodeStoredMonMap, readMonMap } from '../../lib/mon/monmap/store.js';
 import { readInputFile } from '../../files.js';
@@ -9,7 +10,8 @@ import { readInputFile } from '../../files.js';
 export default class MonmapPrint extends StoreCommand {
   static override summary = 'Print a MonMap as `monmaptool --print` does; --json as `ceph mon dump -f json`.';
   static override description =
-    'Reads monmap/<epoch> from the store (default: the newest), or a monmap file with --monmap. The text is exactly monmaptool\'s; for a store, the first line names the store key instead of a file.';
+    'Reads monmap/<epoch> from the store (default: the newest), or a monmap file with --monmap. The text is exactly monmaptool\'s (of --release, default the map\'s min_mon_release); for a store, the first line names the store key instead of a file. ' +
+    'The JSON has no `quorum` key: the quorum is the running monitors\' state, which `ceph mon dump` adds from the live monitor; a monmap (stored or in a file) does not hold it.';
   static override examples = [
     '<%= config.bin %> monmap print -s mon-a',
     '<%= config.bin %> monmap print --epoch 2 --json',
@@ -18,6 +20,7 @@ export default class MonmapPrint extends StoreCommand {
   static override flags = {
     epoch: Flags.string({ char: 'e', summary: 'The epoch to print (default: monmap/last_committed).', exclusive: ['monmap'] }),
     monmap: Flags.string({ char: 'm', summary: 'Read a monmap file (as monmaptool writes it) instead of a store.' }),
+    release: releaseFlag(),
   };
 
   async run(): Promise<MonMapDump> {
@@ -31,9 +34,9 @@ export default class MonmapPrint extends StoreCommand {
       }
       const bytes = readInputFile(flags.monmap);
       const map = decodeStoredMonMap(bytes);
-      return this.show(monmapPrintView(map, { file: flags.monmap }));
+      return this.show(monmapPrintView(map, { file: flags.monmap }, flags.release));
     }
     const { key, map } = await this.withStore(flags.store, (store) => readMonMap(store, flags.epoch));
-    return this.show(monmapPrintView(map, { key }));
+    return this.show(monmapPrintView(map, { key }, flags.release));
   }
 }

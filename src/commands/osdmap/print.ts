@@ -1,4 +1,5 @@
 import { osdmapPrintView } from '../../lib/cli/osdmap-views.js';
+import { releaseFlag } from '../../lib/cli/release-flag.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 
 export default class OsdmapPrint extends OSDMapSourceCommand {
@@ -10,11 +11,11 @@ export default class OsdmapPrint extends OSDMapSourceCommand {
     '<%= config.bin %> osdmap print -s mon-a --epoch 20',
     '<%= config.bin %> osdmap print --osdmap osdmap.bin',
   ];
-  static override flags = mapSourceFlags;
+  static override flags = { ...mapSourceFlags, release: releaseFlag() };
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(OsdmapPrint);
     const { map } = await this.loadMap(flags);
-    return this.show(osdmapPrintView(map));
+    return this.show(osdmapPrintView(map, flags.release));
   }
 }

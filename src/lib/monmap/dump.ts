@@ -1,5 +1,5 @@
 /**
- * MonMap::dump as Pacific 16.2 writes it (`ceph mon dump -f json`, without the `quorum` list
+ * MonMap::dump as each release writes it (`ceph mon dump -f json`, without the `quorum` list
  * the monitor appends). Field names are Ceph's, quirks included: the disallowed leaders are
  * under the key `"disallowed_leaders: "` and the removed ranks under `"removed_ranks: "` (colon
  * and space are part of the names, as `ceph mon dump -f json` prints them), and
@@ -7,7 +7,7 @@
  */
 import type { UTime } from '../encoding/index.js';
 import { dumpEntityAddrvec, formatLegacyStr, type EntityAddrDump } from '../msg/entity-addr.js';
-import { cephReleaseName, type MonMap } from './monmap.js';
+import { cephReleaseName, monmapTextRelease, type MonMap } from './monmap.js';
 
 /** The key Pacific's MonMap::dump gives the disallowed leaders (`dump_stream("disallowed_leaders: ")`). */
 export const DISALLOWED_LEADERS_KEY = 'disallowed_leaders: ';
@@ -44,8 +44,11 @@ export interface MonMapDump {
 const utf8 = new TextEncoder();
 const bytewise = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
 
-/** ceph::features::mon::get_feature_name of Pacific: bits 0–7, 63 `reserved`, else `unknown`. */
-const PACIFIC_MON_FEATURES: Record<number, string> = {
+/**
+ * ceph::features::mon::get_feature_name: bits 0–7 (Pacific), then one per release from Quincy
+ * (8 quincy, 9 reef, 10 squid, 11 tentacle), 63 `reserved`, else `unknown`.
+ */
+const MON_FEATURES: Record<number, string> = {
   0: 'kraken',
   1: 'luminous',
   2: 'mimic',
@@ -54,14 +57,22 @@ const PACIFIC_MON_FEATURES: Record<number, string> = {
   5: 'octopus',
   6: 'pacific',
   7: 'elector-pinging',
+  8: 'quincy',
+  9: 'reef',
+  10: 'squid',
+  11: 'tentacle',
   63: 'reserved',
 };
 
-/** mon_feature_t::dump: one name per set bit, lowest first (dump_bit_str). */
-export function monFeatureNames(features: bigint): string[] {
+/** The highest feature bit `release` names below 63 (Pacific: 7, then one more per release). */
+const lastKnownBit = (release: number): number => 7 + Math.max(0, release - 16);
+
+/** mon_feature_t::dump as `release` names the bits (default Pacific): one name per set bit, lowest first (dump_bit_str). */
+export function monFeatureNames(features: bigint, release = 16): string[] {
+  const last = lastKnownBit(release);
   const out: string[] = [];
   for (let bit = 0; bit < 64; bit++) {
-    if ((features >> BigInt(bit)) & 1n) out.push(PACIFIC_MON_FEATURES[bit] ?? 'unknown');
+    if ((features >> BigInt(bit)) & 1n) out.push(bit <= last || bit === 63 ? (MON_FEATURES[bit] ?? 'unknown') : 'unknown');
   }
   return out;
 }
@@ -84,21 +95,25 @@ function formatStringMap(m: Map<string, string>): string {
   return `{${entries.map(([k, v]) => `${k}=${v}`).join(',')}}`;
 }
 
-/** The object `ceph mon dump -f json` prints for this map (less its `quorum`). */
-export function dumpMonMap(m: MonMap): MonMapDump {
+/**
+ * The object `ceph mon dump -f json` of `named` (default: the map's min_mon_release) prints for
+ * this map, less its `quorum` (the live monitors' state, not the map's).
+ */
+export function dumpMonMap(m: MonMap, named?: number): MonMapDump {
+  const release = monmapTextRelease(m, named);
   return {
     epoch: m.epoch,
     fsid: m.fsid,
     modified: formatUTimeGmt(m.lastChanged),
     created: formatUTimeGmt(m.created),
     min_mon_release: m.minMonRelease,
-    min_mon_release_name: cephReleaseName(m.minMonRelease),
+    min_mon_release_name: cephReleaseName(m.minMonRelease, release),
     election_strategy: m.strategy,
     [DISALLOWED_LEADERS_KEY]: [...m.disallowedLeaders].sort(bytewise).join(','),
     stretch_mode: m.stretchModeEnabled,
     tiebreaker_mon: m.tiebreakerMon,
     [REMOVED_RANKS_KEY]: [...new Set(m.removedRanks)].sort((a, b) => a - b).join(','),
-    features: { persistent: monFeatureNames(m.persistentFeatures), optional: monFeatureNames(m.optionalFeatures) },
+    features: { persistent: monFeatureNames(m.persistentFeatures, release), optional: monFeatureNames(m.optionalFeatures, release) },
     mons: m.ranks.map((name, rank) => {
       const info = m.monInfo.get(name)!;
       const legacy = formatLegacyStr(info.publicAddrs);

@@ -17,6 +17,8 @@ import {
 } from '../msg/entity-addr.js';
 import { legacyEnvelope } from '../msg/legacy-envelope.js';
 import { formatUTimeCeph } from '../msg/utime.js';
+import { OLDEST_KNOWN_RELEASE, effectiveRelease, releaseName } from '../ceph-releases.js';
+import { cipherName, monAuthCiphers } from './auth-ciphers.js';
 import {
   decodeMonFeature,
   decodeMonInfo,
@@ -232,42 +234,33 @@ function encodeBareMonMap(w: Writer, m: MonMap, v: number): void {
 
 // ---- text -----------------------------------------------------------------------------------
 
-const RELEASE_NAMES: Record<number, string> = {
-  1: 'argonaut',
-  2: 'bobtail',
-  3: 'cuttlefish',
-  4: 'dumpling',
-  5: 'emperor',
-  6: 'firefly',
-  7: 'giant',
-  8: 'hammer',
-  9: 'infernalis',
-  10: 'jewel',
-  11: 'kraken',
-  12: 'luminous',
-  13: 'mimic',
-  14: 'nautilus',
-  15: 'octopus',
-  16: 'pacific',
-};
+/**
+ * ceph_release_name() as release `as` names the releases (default Pacific 16.2.15): later
+ * ones print `unknown` (Reef's tools name reef, Tentacle's tentacle, neither umbrella).
+ */
+export function cephReleaseName(release: number, as: number = OLDEST_KNOWN_RELEASE): string {
+  return release >= 1 && release <= as ? releaseName(release) : 'unknown';
+}
 
-/** ceph_release_name() as Pacific 16.2.15 knows the releases (17 and later print `unknown`). */
-export function cephReleaseName(release: number): string {
-  return RELEASE_NAMES[release] ?? 'unknown';
+/** The release whose monmaptool text to write: the one named, else the map's min_mon_release (from Pacific on), else Pacific. */
+export function monmapTextRelease(m: MonMap, named?: number): number {
+  return effectiveRelease(named, m.minMonRelease);
 }
 
 /**
  * The text `monmaptool --print` writes after its `monmaptool: monmap file F` line (pass
- * `file` to get that line too): MonMap::print of Pacific.
+ * `file` to get that line too): MonMap::print of `named` (default: the map's min_mon_release):
+ * release names up to it, and from Tentacle the monitors' auth cipher policy.
  */
-export function printMonMap(m: MonMap, file?: string): string {
+export function printMonMap(m: MonMap, file?: string, named?: number): string {
+  const release = monmapTextRelease(m, named);
   const lines: string[] = [];
   if (file !== undefined) lines.push(`monmaptool: monmap file ${file}`);
   lines.push(`epoch ${m.epoch}`);
   lines.push(`fsid ${m.fsid}`);
   lines.push(`last_changed ${formatUTimeCeph(m.lastChanged)}`);
   lines.push(`created ${formatUTimeCeph(m.created)}`);
-  lines.push(`min_mon_release ${m.minMonRelease} (${cephReleaseName(m.minMonRelease)})`);
+  lines.push(`min_mon_release ${m.minMonRelease} (${cephReleaseName(m.minMonRelease, release)})`);
   lines.push(`election_strategy: ${m.strategy}`);
   if (m.stretchModeEnabled) {
     lines.push('stretch_mode_enabled 1');
@@ -285,5 +278,20 @@ export function printMonMap(m: MonMap, file?: string): string {
     }
     lines.push(line);
   });
+  if (release >= RELEASE_TENTACLE) lines.push(...authCipherLines(m));
   return lines.join('\n') + '\n';
+}
+
+const RELEASE_TENTACLE = 20;
+
+/** Tentacle's MonMap::print tail: the auth cipher policy (the allowed set as `a, b`). */
+function authCipherLines(m: MonMap): string[] {
+  const a = monAuthCiphers(m);
+  if (a === undefined) return [];
+  return [
+    `auth_epoch ${a.epoch}`,
+    `auth_service_cipher ${cipherName(a.service)}`,
+    `auth_allowed_ciphers ${a.allowed.map(cipherName).join(', ')}`,
+    `auth_preferred_cipher ${cipherName(a.preferred)}`,
+  ];
 }

@@ -20,11 +20,12 @@ import {
   effectiveFlags,
   effectiveRequireOsdRelease,
   releaseFromName,
-  releaseName,
   type OSDMap,
 } from './osdmap-types.js';
 import { formatPg } from './pg.js';
 import { dumpPgPool } from './pool-dump.js';
+import { dumpReadBalance } from './read-balance-dump.js';
+import { asDecodedBy, releaseNameAs, textRelease } from './release-view.js';
 import type { SnapInterval } from './pool.js';
 import { compareBytewise } from './string-map.js';
 
@@ -52,17 +53,22 @@ const FLAG_NAMES: [number, string][] = [
   [0x100000, 'purged_snapdirs'],
   [0x400000, 'pglog_hardlimit'],
 ];
+/** CEPH_OSDMAP_NOAUTOSCALE (1<<23): named by Quincy and later (Reef's and Tentacle's osdmaptool print it; Pacific 16.2.15's does not). */
+const NOAUTOSCALE: [number, string] = [0x800000, 'noautoscale'];
 
-export function osdmapFlagString(flags: number): string {
-  return FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0)
+/** OSDMap::get_flag_string of `release` (default: the newest known). */
+export function osdmapFlagString(flags: number, release: number = RELEASE.TENTACLE): string {
+  const names = release >= RELEASE.QUINCY ? [...FLAG_NAMES, NOAUTOSCALE] : FLAG_NAMES;
+  return names
+    .filter(([bit]) => (flags & bit) !== 0)
     .map(([, name]) => name)
     .join(',');
 }
 
 /** OSDMap::get_flag_set: one name per set bit (bits without a name give ""), sorted. */
-export function osdmapFlagSet(flags: number): string[] {
+export function osdmapFlagSet(flags: number, release: number = RELEASE.TENTACLE): string[] {
   const names = new Set<string>();
-  for (let i = 0; i < 32; i++) if ((flags >>> i) & 1) names.add(osdmapFlagString((1 << i) >>> 0));
+  for (let i = 0; i < 32; i++) if ((flags >>> i) & 1) names.add(osdmapFlagString((1 << i) >>> 0, release));
   return [...names].sort(compareBytewise);
 }
 
@@ -113,11 +119,12 @@ const MSR_RULE_TYPES = [4, 5];
 
 /**
  * OSDMap::get_min_compat_client from the client features the map needs (OSDMap::get_features):
- * squid for CRUSH_MSR (non-default msr tunables, or a pool whose rule is an msr rule), reef for
- * pg_upmap_primaries (SERVER_REEF, as Reef 18.2.7 and Tentacle report it), then Pacific's
- * ladder down to argonaut.
+ * squid for CRUSH_MSR (non-default msr tunables, or any msr rule in the map; Squid and later), reef for pg_upmap_primaries (SERVER_REEF, as Reef 18.2.7 and Tentacle report it; a
+ * Pacific decoder never sees them), then Pacific's ladder down to argonaut. `release` is the
+ * release computing it (default: the newest known).
  */
-export function minCompatClient(m: OSDMap): number {
+export function minCompatClient(m: OSDMap, release: number = RELEASE.TENTACLE): number {
+  if (release < RELEASE.REEF) m = asDecodedBy(m, release);
   const crush = crushFeatureUse(m.crush);
   const luminous = m.pgUpmap.size > 0 || m.pgUpmapItems.size > 0 || m.pgUpmapPrimaries.size > 0 || hasIncompatChooseArgs(m.crush);
   let msr = m.crush.tunables.msrDescents !== 100 || m.crush.tunables.msrCollisionTries !== 100;
@@ -130,11 +137,12 @@ export function minCompatClient(m: OSDMap): number {
     if (p.tiers.length > 0 || p.tierOf >= 0n) cachepool = true;
     if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_VARY_R])) tunables3 = true;
     if (ruleUses(m.crush, p.crushRule, [RuleOp.SET_CHOOSELEAF_STABLE])) tunables5 = true;
-    const rule = p.crushRule >= 0 ? m.crush.rules[p.crushRule] : undefined;
-    if (rule && MSR_RULE_TYPES.includes(rule.type)) msr = true;
   }
+  // CrushWrapper::has_msr_rules: any MSR rule of the map, used by a pool or not (Tentacle's
+  // osdmaptool says squid as soon as the rule exists).
+  if (m.crush.rules.some((r) => r !== null && r !== undefined && MSR_RULE_TYPES.includes(r.type))) msr = true;
   const affinity = (m.osdPrimaryAffinity ?? []).some((a, i) => i < m.maxOsd && a !== DEFAULT_PRIMARY_AFFINITY);
-  if (msr) return RELEASE.SQUID;
+  if (msr && release >= RELEASE.SQUID) return RELEASE.SQUID;
   if (m.pgUpmapPrimaries.size > 0) return RELEASE.REEF;
   if (luminous) return releaseFromName('luminous');
   if (tunables5) return releaseFromName('jewel');
@@ -201,19 +209,37 @@ function crushItemName(crush: CrushMap, id: number): string | undefined {
   return undefined;
 }
 
-function dumpPgOverrides(m: OSDMap): Record<string, unknown> {
+function dumpPgOverrides(m: OSDMap, release: number): Record<string, unknown> {
   return {
     pg_upmap: sortedPgEntries(m.pgUpmap).map((e) => ({ pgid: formatPg(e.pg), osds: e.value })),
     pg_upmap_items: sortedPgEntries(m.pgUpmapItems).map((e) => ({
       pgid: formatPg(e.pg),
       mappings: e.value.map(([from, to]) => ({ from, to })),
     })),
+    // Reef and later.
+    ...(release >= RELEASE.REEF
+      ? { pg_upmap_primaries: sortedPgEntries(m.pgUpmapPrimaries).map((e) => ({ pgid: formatPg(e.pg), primary_osd: e.value })) }
+      : {}),
     pg_temp: sortedPgEntries(m.pgTemp).map((e) => ({ pgid: formatPg(e.pg), osds: e.value })),
     primary_temp: sortedPgEntries(m.primaryTemp).flatMap((e) => [formatPg(e.pg), e.value]),
   };
 }
 
-export function dumpOSDMap(m: OSDMap): Record<string, unknown> {
+/** The pools[] of OSDMap::dump: pg_pool_t::dump, then (Reef and later) the read balance of a replicated pool. */
+function dumpPools(m: OSDMap, release: number): Record<string, unknown>[] {
+  return sortedByNumber(m.pools).map(([id, p]) => ({
+    ...dumpPgPool(p, { id, name: m.poolName.get(id) ?? '<unknown>' }, release),
+    ...dumpReadBalance(m, id, p, release),
+  }));
+}
+
+/**
+ * OSDMap::dump as `release`'s osdmaptool prints it (default: the map's require_osd_release):
+ * Reef adds allow_crimson, pg_upmap_primaries and each replicated pool's read_balance.
+ */
+export function dumpOSDMap(map: OSDMap, named?: number): Record<string, unknown> {
+  const release = textRelease(map, named);
+  const m = asDecodedBy(map, release);
   const flags = effectiveFlags(m);
   const osds = [...Array(m.maxOsd).keys()].filter((i) => exists(m, i));
   const profiles = [...m.erasureCodeProfiles].sort(([a], [b]) => compareBytewise(a, b));
@@ -224,9 +250,9 @@ export function dumpOSDMap(m: OSDMap): Record<string, unknown> {
     modified: formatUTimeCeph(m.modified),
     last_up_change: formatUTimeCeph(m.lastUpChange),
     last_in_change: formatUTimeCeph(m.lastInChange),
-    flags: osdmapFlagString(flags),
+    flags: osdmapFlagString(flags, release),
     flags_num: flags,
-    flags_set: osdmapFlagSet(flags),
+    flags_set: osdmapFlagSet(flags, release),
     crush_version: u64(m.crushVersion),
     full_ratio: m.fullRatio,
     backfillfull_ratio: m.backfillfullRatio,
@@ -234,13 +260,14 @@ export function dumpOSDMap(m: OSDMap): Record<string, unknown> {
     cluster_snapshot: m.clusterSnapshot,
     pool_max: m.poolMax,
     max_osd: m.maxOsd,
-    require_min_compat_client: releaseName(m.requireMinCompatClient),
-    min_compat_client: releaseName(minCompatClient(m)),
-    require_osd_release: releaseName(effectiveRequireOsdRelease(m)),
-    pools: sortedByNumber(m.pools).map(([id, p]) => dumpPgPool(p, { id, name: m.poolName.get(id) ?? '<unknown>' })),
+    require_min_compat_client: releaseNameAs(m.requireMinCompatClient, release),
+    min_compat_client: releaseNameAs(minCompatClient(m, release), release),
+    require_osd_release: releaseNameAs(effectiveRequireOsdRelease(m), release),
+    ...(release >= RELEASE.REEF ? { allow_crimson: m.allowCrimson } : {}),
+    pools: dumpPools(m, release),
     osds: osds.map((i) => dumpOsd(m, i)),
     osd_xinfo: osds.map((i) => ({ osd: i, ...dumpOsdXinfo(m.osdXinfo[i]!) })),
-    ...dumpPgOverrides(m),
+    ...dumpPgOverrides(m, release),
     // The blocklist in hash-table order (Ceph's unordered_map), the range blocklist sorted.
     blocklist: dumpAddrEntries(blocklistInCephOrder(m.blocklist)),
     range_blocklist: dumpAddrEntries(sortedAddrEntries(m.rangeBlocklist)),

@@ -10,11 +10,12 @@ import { dumpPgMergeMeta } from './pg-merge-meta.js';
 import { dumpPoolOpts } from './pool-opts.js';
 import { dumpPoolSnapInfo } from './pool-snap.js';
 import { compareBytewise } from './string-map.js';
-import { POOL_FLAG, effectivePoolFlags, type PgPool, type SnapInterval } from './pool.js';
+import { POOL_FLAG, effectivePoolFlags, isStretchPool, type PgPool, type SnapInterval } from './pool.js';
+import { RELEASE } from './osdmap-types.js';
 
 /**
  * Flag names (pg_pool_t::get_flag_name) through Tentacle: crimson from Reef, ec_optimizations
- * from Tentacle; bits with no name print as `???`.
+ * from Tentacle (see FLAG_NAMES_KNOWN); bits with no name print as `???`.
  */
 const FLAG_NAMES = [
   'hashpspool',
@@ -39,12 +40,26 @@ const FLAG_NAMES = [
   'ec_optimizations',
 ];
 
-export function poolFlagsString(flags: bigint): string {
+/** How many of FLAG_NAMES each release's get_flag_name knows (checked against each osdmaptool). */
+function flagNamesKnown(release: number): number {
+  if (release >= RELEASE.TENTACLE) return FLAG_NAMES.length;
+  if (release >= RELEASE.REEF) return FLAG_NAMES.indexOf('crimson') + 1;
+  return FLAG_NAMES.indexOf('bulk') + 1;
+}
+
+/** pg_pool_t::get_flags_string of `release` (default: the newest known). */
+export function poolFlagsString(flags: bigint, release: number = RELEASE.TENTACLE): string {
+  const known = flagNamesKnown(release);
   const names: string[] = [];
   for (let n = 0; n < 64; n++) {
-    if ((flags >> BigInt(n)) & 1n) names.push(FLAG_NAMES[n] ?? '???');
+    if ((flags >> BigInt(n)) & 1n) names.push(n < known ? FLAG_NAMES[n]! : '???');
   }
   return names.join(',');
+}
+
+/** shard_id_set's operator<<: `{1,2}`. */
+function formatShardSet(shards: readonly number[]): string {
+  return `{${shards.join(',')}}`;
 }
 
 const CACHE_MODES = ['none', 'writeback', 'forward', 'readonly', 'readforward', 'readproxy', 'proxy'];
@@ -81,17 +96,19 @@ function unsigned(n: number): number | bigint {
 }
 
 /**
- * One `pools[]` entry. `id` and `name` come from the OSDMap (its pool_name map) and are
- * printed first when given, as OSDMap::dump does.
+ * One `pools[]` entry as `release`'s pg_pool_t::dump writes it (default: Pacific). `id` and
+ * `name` come from the OSDMap (its pool_name map) and are printed first when given, as
+ * OSDMap::dump does. Tentacle adds is_stretch_pool and nonprimary_shards.
  */
-export function dumpPgPool(p: PgPool, ident?: { id: number | bigint; name: string }): Record<string, unknown> {
+export function dumpPgPool(p: PgPool, ident?: { id: number | bigint; name: string }, release: number = RELEASE.PACIFIC): Record<string, unknown> {
+  const tentacle = release >= RELEASE.TENTACLE;
   const flags = effectivePoolFlags(p);
   const apps = [...p.applicationMetadata].sort(([a], [b]) => compareBytewise(a, b));
   return {
     ...(ident ? { pool: ident.id, pool_name: ident.name } : {}),
     create_time: formatUTimeCeph(p.createTime),
     flags,
-    flags_names: poolFlagsString(flags),
+    flags_names: poolFlagsString(flags, release),
     type: p.type,
     size: p.size,
     min_size: p.minSize,
@@ -100,6 +117,7 @@ export function dumpPgPool(p: PgPool, ident?: { id: number | bigint; name: strin
     peering_crush_bucket_target: p.peeringCrush.bucketTarget,
     peering_crush_bucket_barrier: p.peeringCrush.bucketBarrier,
     peering_crush_bucket_mandatory_member: p.peeringCrush.mandatoryMember,
+    ...(tentacle ? { is_stretch_pool: isStretchPool(p) } : {}),
     object_hash: p.objectHash,
     pg_autoscale_mode: AUTOSCALE_MODES[p.pgAutoscaleMode] ?? '???',
     pg_num: p.pgNum,
@@ -145,7 +163,8 @@ export function dumpPgPool(p: PgPool, ident?: { id: number | bigint; name: strin
     stripe_width: p.stripeWidth,
     expected_num_objects: p.expectedNumObjects,
     fast_read: p.fastRead,
-    options: dumpPoolOpts(p.opts),
+    ...(tentacle ? { nonprimary_shards: formatShardSet(p.nonprimaryShards) } : {}),
+    options: dumpPoolOpts(p.opts, release),
     application_metadata: Object.fromEntries(
       apps.map(([app, kv]) => [app, Object.fromEntries([...kv].sort(([a], [b]) => compareBytewise(a, b)))]),
     ),

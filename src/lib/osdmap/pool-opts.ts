@@ -112,12 +112,23 @@ export function poolOptName(key: number): string {
 }
 
 /**
- * `options: {name: value}` as `osd dump` prints it: Ceph walks its name → key table, so the
- * options come out sorted by name, and keys it has no name for are not printed.
+ * How many of POOL_OPT_NAMES `release`'s opt_mapping names (checked against each release's
+ * osdmaptool): through pg_num_max to Reef, read_ratio from Squid, pct_update_delay in Tentacle.
  */
-export function dumpPoolOpts(o: PoolOpts): Record<string, string | number | bigint> {
+export function poolOptsKnown(release: number): number {
+  const last = release >= 20 ? 'pct_update_delay' : release >= 19 ? 'read_ratio' : 'pg_num_max';
+  return POOL_OPT_NAMES.indexOf(last) + 1;
+}
+
+/**
+ * `options: {name: value}` as `release`'s `osd dump` prints it (default: the newest known):
+ * Ceph walks its name → key table, so the options come out sorted by name, and keys it has no
+ * name for are not printed.
+ */
+export function dumpPoolOpts(o: PoolOpts, release = 20): Record<string, string | number | bigint> {
+  const known = poolOptsKnown(release);
   const named = o.opts
-    .filter(({ key }) => POOL_OPT_NAMES[key] !== undefined)
+    .filter(({ key }) => key < known)
     .map(({ key, opt }) => [POOL_OPT_NAMES[key]!, opt.value] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(named);

@@ -26,14 +26,14 @@ import {
   RELEASE,
   effectiveFlags,
   effectiveRequireOsdRelease,
-  releaseName,
   type OSDMap,
 } from './osdmap-types.js';
 import { formatPg } from './pg.js';
 import { formatSnapIntervals, poolFlagsString } from './pool-dump.js';
-import { POOL_OPT_NAMES } from './pool-opts.js';
+import { POOL_OPT_NAMES, poolOptsKnown } from './pool-opts.js';
 import { POOL_TYPE, effectivePoolFlags, type PgPool } from './pool.js';
 import { readBalanceScore } from './read-balance.js';
+import { asDecodedBy, releaseNameAs, textRelease } from './release-view.js';
 import { compareBytewise } from './string-map.js';
 
 // ---- C++ number formatting -------------------------------------------------------------------
@@ -112,11 +112,6 @@ export function weightFloat16(w: number): number {
 
 // ---- pools -----------------------------------------------------------------------------------
 
-/**
- * pool_opts_t names printed: through read_ratio (key 24, Squid and later; Tentacle's
- * osdmaptool prints it). Options Ceph's opt_mapping does not name are not printed.
- */
-const PRINTED_POOL_OPTS = POOL_OPT_NAMES.slice(0, POOL_OPT_NAMES.indexOf('read_ratio') + 1);
 const CACHE_MODES = ['none', 'writeback', 'forward', 'readonly', 'readforward', 'readproxy', 'proxy'];
 const AUTOSCALE_MODES = ['off', 'warn', 'on'];
 /** pg_autoscale_mode_t::UNKNOWN (u8 max): the mode is not printed. */
@@ -137,17 +132,18 @@ function hitSetText(p: PgPool): string {
   return `${hitSetTypeName(params.type)}{${impl}}`;
 }
 
-/** pool_opts_t's operator<<: ` name value` per option, by name. */
-function poolOptsText(p: PgPool): string {
+/** pool_opts_t's operator<<: ` name value` per option the release names (poolOptsKnown), by name. */
+function poolOptsText(p: PgPool, release: number): string {
+  const printed = poolOptsKnown(release);
   const byName = p.opts.opts
-    .filter(({ key }) => key < PRINTED_POOL_OPTS.length)
-    .map(({ key, opt }) => [PRINTED_POOL_OPTS[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)
+    .filter(({ key }) => key < printed)
+    .map(({ key, opt }) => [POOL_OPT_NAMES[key]!, opt.type === 2 ? formatG(opt.value) : String(opt.value)] as const)
     .sort(([a], [b]) => compareBytewise(a, b));
   return byName.map(([name, v]) => ` ${name} ${v}`).join('');
 }
 
-/** pg_pool_t's operator<< (the text after `pool N 'name' `). */
-export function formatPgPool(p: PgPool): string {
+/** pg_pool_t's operator<< (the text after `pool N 'name' `) as `release` prints it (default: the newest known). */
+export function formatPgPool(p: PgPool, release: number = RELEASE.TENTACLE): string {
   const typeName = p.type === POOL_TYPE.REPLICATED ? 'replicated' : p.type === POOL_TYPE.ERASURE ? 'erasure' : '???';
   let s = typeName;
   if (typeName === 'erasure') s += ` profile ${p.erasureCodeProfile}`;
@@ -163,7 +159,7 @@ export function formatPgPool(p: PgPool): string {
   }
   if (p.auid) s += ` owner ${p.auid}`;
   const flags = effectivePoolFlags(p);
-  if (flags) s += ` flags ${poolFlagsString(flags)}`;
+  if (flags) s += ` flags ${poolFlagsString(flags, release)}`;
   if (p.quotaMaxBytes) s += ` max_bytes ${p.quotaMaxBytes}`;
   if (p.quotaMaxObjects) s += ` max_objects ${p.quotaMaxObjects}`;
   if (p.tiers.length > 0) s += ` tiers ${[...p.tiers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(',')}`;
@@ -182,35 +178,28 @@ export function formatPgPool(p: PgPool): string {
   if (p.expectedNumObjects) s += ` expected_num_objects ${p.expectedNumObjects}`;
   // `ostream << bool` prints 1.
   if (p.fastRead) s += ' fast_read 1';
-  s += poolOptsText(p);
+  s += poolOptsText(p, release);
   if (p.applicationMetadata.size > 0) s += ` application ${[...p.applicationMetadata.keys()].sort(compareBytewise).join(',')}`;
   return s;
 }
 
 /**
  * The read balance score Reef and later print after a replicated pool (OSDMap::print_pools), and
- * the line of its message, if any — for maps whose require_osd_release is reef or later (the
- * text is that of the map's own release's osdmaptool; Pacific's prints no score). Tentacle
- * scores a pool with the read_ratio option differently ("OSD size aware", not modelled here):
- * nothing is printed for such a pool.
+ * the line of its message, if any (Pacific prints no score).
  */
-function readBalanceText(m: OSDMap, id: number, p: PgPool): { score: string; message: string } {
-  const release = effectiveRequireOsdRelease(m);
+function readBalanceText(m: OSDMap, id: number, p: PgPool, release: number): { score: string; message: string } {
   if (p.type !== POOL_TYPE.REPLICATED || release < RELEASE.REEF) return { score: '', message: '' };
-  if (release >= RELEASE.SQUID && p.opts.opts.some(({ key }) => key === READ_RATIO_KEY)) return { score: '', message: '' };
-  const { rc, info } = readBalanceScore(m, id);
+  const { rc, info } = readBalanceScore(m, id, release);
   const score = rc >= 0 ? ` read_balance_score ${info.actingAdjScore.toFixed(2)}` : '';
   const message = info.errMsg.length > 0 ? `${rc < 0 ? ' ERROR: ' : ' Warning: '}${info.errMsg}\n` : '';
   return { score, message };
 }
 
-const READ_RATIO_KEY = POOL_OPT_NAMES.indexOf('read_ratio');
-
-function printPools(m: OSDMap): string {
+function printPools(m: OSDMap, release: number): string {
   let out = '';
   for (const [id, p] of sortedByNumber(m.pools)) {
-    const rb = readBalanceText(m, id, p);
-    out += `pool ${id} '${m.poolName.get(id) ?? '<unknown>'}' ${formatPgPool(p)}${rb.score}\n${rb.message}`;
+    const rb = readBalanceText(m, id, p, release);
+    out += `pool ${id} '${m.poolName.get(id) ?? '<unknown>'}' ${formatPgPool(p, release)}${rb.score}\n${rb.message}`;
     for (const [, snap] of [...p.snaps].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       out += `\tsnap ${formatSnapId(snap.snapid)} '${snap.name}' ${formatUTimeCeph(snap.stamp)}\n`;
     }
@@ -264,15 +253,16 @@ function printOverrides(m: OSDMap): string {
   return out;
 }
 
-function printHeader(m: OSDMap): string {
+function printHeader(m: OSDMap, release: number): string {
+  const name = (r: number) => releaseNameAs(r, release);
   let out = `epoch ${m.epoch}\nfsid ${m.fsid}\ncreated ${formatUTimeCeph(m.created)}\nmodified ${formatUTimeCeph(m.modified)}\n`;
-  out += `flags ${osdmapFlagString(effectiveFlags(m))}\n`;
+  out += `flags ${osdmapFlagString(effectiveFlags(m), release)}\n`;
   out += `crush_version ${m.crushVersion}\n`;
   out += `full_ratio ${formatG(m.fullRatio)}\nbackfillfull_ratio ${formatG(m.backfillfullRatio)}\nnearfull_ratio ${formatG(m.nearfullRatio)}\n`;
-  if (m.requireMinCompatClient !== RELEASE.UNKNOWN) out += `require_min_compat_client ${releaseName(m.requireMinCompatClient)}\n`;
-  out += `min_compat_client ${releaseName(minCompatClient(m))}\n`;
+  if (m.requireMinCompatClient !== RELEASE.UNKNOWN) out += `require_min_compat_client ${name(m.requireMinCompatClient)}\n`;
+  out += `min_compat_client ${name(minCompatClient(m, release))}\n`;
   const osdRelease = effectiveRequireOsdRelease(m);
-  if (osdRelease > RELEASE.UNKNOWN) out += `require_osd_release ${releaseName(osdRelease)}\n`;
+  if (osdRelease > RELEASE.UNKNOWN) out += `require_osd_release ${name(osdRelease)}\n`;
   out += `stretch_mode_enabled ${m.stretchModeEnabled ? 'true' : 'false'}\n`;
   if (m.stretchModeEnabled) {
     out += `stretch_bucket_count ${m.stretchBucketCount}\ndegraded_stretch_mode ${m.degradedStretchMode}\n`;
@@ -283,9 +273,14 @@ function printHeader(m: OSDMap): string {
   return out + '\n';
 }
 
-/** The exact text of `osdmaptool F --print` (Pacific), ending in a newline. */
-export function printOSDMap(m: OSDMap): string {
-  let out = printHeader(m) + printPools(m);
+/**
+ * The exact text of `osdmaptool F --print` of `named` (default: the map's require_osd_release,
+ * see release-view.ts), ending in a newline.
+ */
+export function printOSDMap(map: OSDMap, named?: number): string {
+  const release = textRelease(map, named);
+  const m = asDecodedBy(map, release);
+  let out = printHeader(m, release) + printPools(m, release);
   out += `max_osd ${m.maxOsd}\n`;
   for (let i = 0; i < m.maxOsd; i++) if (osdExists(m, i)) out += printOsd(m, i);
   out += '\n';

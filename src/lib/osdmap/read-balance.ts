@@ -1,19 +1,25 @@
 /**
- * The read balance score Reef and Squid print after each replicated pool (`osdmaptool --print`,
- * `ceph osd pool ls detail`): OSDMap::calc_read_balance_score and set_rbi. How evenly the pool's
- * primaries spread over its OSDs: the most primaries one OSD holds over the average, adjusted
- * for primary affinity. Arithmetic is in C++ `float`, as Ceph computes it (rounded to hundredths
- * by rbi_round at each step).
+ * The read balance score Reef and later print after each replicated pool (`osdmaptool --print`,
+ * `ceph osd pool ls detail`): OSDMap::calc_read_balance_score. The "fair distribution" score
+ * (Reef's set_rbi, Tentacle's calc_rbs_fair): how evenly the pool's primaries spread over its
+ * OSDs, the most primaries one OSD holds over the average, adjusted for primary affinity. From
+ * Squid, a pool with the read_ratio option gets the "OSD size aware" score instead
+ * (calc_rbs_size_optimal, sizeOptimalScore below). Arithmetic is in C++ `float`, as Ceph computes it
+ * (rounded to hundredths by rbi_round at each step).
  */
 import { bucketItemWeight, RuleOp, type CrushMap } from '../crush/types.js';
 import type { OSDMap } from './osdmap-types.js';
-import { DEFAULT_PRIMARY_AFFINITY } from './osdmap-types.js';
+import { DEFAULT_PRIMARY_AFFINITY, RELEASE } from './osdmap-types.js';
 import { CRUSH_ITEM_NONE, pgToUpActing } from './placement.js';
+import { POOL_OPT_NAMES } from './pool-opts.js';
+import { POOL_TYPE } from './pool.js';
 
 const f32 = Math.fround;
 
 /** read_balance_info_t (the fields the print and dump use). */
 export interface ReadBalanceInfo {
+  /** RBS_FAIR or (Squid and later, pools with read_ratio) RBS_SIZE_OPTIMAL. */
+  scoreType: 'fair' | 'size-optimal';
   paAvg: number;
   paWeighted: number;
   paWeightedAvg: number;
@@ -23,6 +29,17 @@ export interface ReadBalanceInfo {
   actingRawScore: number;
   actingAdjScore: number;
   errMsg: string;
+  /** Size-optimal only: the average OSD load and the most loaded OSDs (up and acting). */
+  avgOsdLoad: number;
+  maxOsd: OsdLoad;
+  maxActingOsd: OsdLoad;
+}
+
+export interface OsdLoad {
+  osd: number;
+  pgs: number;
+  primaries: number;
+  load: number;
 }
 
 export interface ReadBalanceResult {
@@ -32,12 +49,19 @@ export interface ReadBalanceResult {
 }
 
 /** OSDMap::rbi_round: to hundredths, half away from zero, on floats. */
-function rbiRound(f: number): number {
+export function rbiRound(f: number): number {
   const x = f32(f * 100);
   return f32(f > 0 ? Math.floor(x + 0.5) / 100 : Math.ceil(x - 0.5) / 100);
 }
 
-const zeroInfo = (): ReadBalanceInfo => ({
+const noOsd = (): OsdLoad => ({ osd: 0, pgs: 0, primaries: 0, load: 0 });
+
+/** OSDMap::zero_rbi. */
+export const zeroInfo = (): ReadBalanceInfo => ({
+  scoreType: 'fair',
+  avgOsdLoad: 0,
+  maxOsd: noOsd(),
+  maxActingOsd: noOsd(),
   paAvg: 0,
   paWeighted: 0,
   paWeightedAvg: 0,
@@ -117,35 +141,77 @@ function crushLoop(crush: OSDMap['crush']): number | undefined {
 /** Far above Ceph's mon_max_pool_pg_num (65536): the largest pg_num scored. */
 const MAX_SCORED_PGS = 1 << 20;
 
-/** OSDMap::calc_read_balance_score for one pool (Reef and Squid). */
-export function readBalanceScore(m: OSDMap, poolId: number): ReadBalanceResult {
+const READ_RATIO_KEY = POOL_OPT_NAMES.indexOf('read_ratio');
+
+/** The pool's read_ratio option (Squid and later), if set. */
+export function poolReadRatio(m: OSDMap, poolId: number): bigint | undefined {
+  const opt = m.pools.get(poolId)?.opts.opts.find(({ key }) => key === READ_RATIO_KEY)?.opt;
+  if (opt === undefined) return undefined;
+  return opt.type === 1 ? opt.value : opt.type === 2 ? BigInt(Math.trunc(opt.value)) : 0n;
+}
+
+/**
+ * OSDMap::calc_read_balance_score for one pool as `release` computes it (default: the newest
+ * known): Reef has only the fair score; Squid and later score a pool with read_ratio by size.
+ */
+export function readBalanceScore(m: OSDMap, poolId: number, release: number = RELEASE.TENTACLE): ReadBalanceResult {
   const pool = m.pools.get(poolId);
   if (pool === undefined) return { rc: -2, info: { ...zeroInfo(), errMsg: `pool ${poolId} not found` } };
-  const numPgs = pool.pgNum;
+  if (pool.type !== POOL_TYPE.REPLICATED) {
+    return { rc: -1, info: { ...zeroInfo(), errMsg: `pool ${poolId} is not a replicated pool, read balance score is meaningless` } };
+  }
+  const guard = scoringGuard(m, poolId);
+  if (guard !== undefined) return guard;
+  if (release >= RELEASE.SQUID && poolReadRatio(m, poolId) !== undefined) return sizeOptimalScore(m, poolId);
+  return fairScore(m, poolId);
+}
+
+/** Maps no monitor would hold, reported instead of scored (rc < 0, message on the pool's line). */
+function scoringGuard(m: OSDMap, poolId: number): ReadBalanceResult | undefined {
+  const numPgs = m.pools.get(poolId)!.pgNum;
   // Scoring maps every PG; a pg_num no monitor allows (mon_max_pool_pg_num is 65536) comes
   // from a damaged map and would take hours, so it is reported instead of scored.
   if (numPgs > MAX_SCORED_PGS) return { rc: -7, info: { ...zeroInfo(), errMsg: `pool ${poolId} pg_num ${numPgs} is more than a monitor allows; read balance not scored` } };
   // CRUSH descends a loop forever (Ceph's mapper too): a damaged map is reported, not scored.
   const loop = crushLoop(m.crush);
   if (loop !== undefined) return { rc: -40, info: { ...zeroInfo(), errMsg: `the CRUSH map has a loop through bucket ${loop}; read balance not scored` } };
+  return undefined;
+}
 
-  // get_pgs_by_osd
-  const pgsByOsd = new Map<number, number>();
-  const primsByOsd = new Map<number, number>();
-  const actingPrimsByOsd = new Map<number, number>();
-  const actingByPg: number[][] = [];
-  const bump = (t: Map<number, number>, o: number) => t.set(o, (t.get(o) ?? 0) + 1);
+/** OSDMap::get_pgs_by_osd: each OSD's PGs (up sets), up primaries and acting primaries, by OSD. */
+export function pgsByOsd(m: OSDMap, poolId: number): { pgs: Map<number, Set<number>>; prims: Map<number, Set<number>>; actingPrims: Map<number, Set<number>>; acting: number[][] } {
+  const pgs = new Map<number, Set<number>>();
+  const prims = new Map<number, Set<number>>();
+  const actingPrims = new Map<number, Set<number>>();
+  const acting: number[][] = [];
+  const add = (t: Map<number, Set<number>>, o: number, ps: number) => {
+    let s = t.get(o);
+    if (s === undefined) t.set(o, (s = new Set()));
+    s.add(ps);
+  };
+  const numPgs = m.pools.get(poolId)!.pgNum;
   for (let ps = 0; ps < numPgs; ps++) {
     const p = pgToUpActing(m, { pool: poolId, seed: ps });
-    actingByPg.push(p.acting);
+    acting.push(p.acting);
     if (p.up.length === 0) continue;
-    for (const o of p.up) if (o !== CRUSH_ITEM_NONE) bump(pgsByOsd, o);
-    if (p.upPrimary !== CRUSH_ITEM_NONE) bump(primsByOsd, p.upPrimary);
-    if (p.actingPrimary !== CRUSH_ITEM_NONE) bump(actingPrimsByOsd, p.actingPrimary);
+    for (const o of p.up) if (o !== CRUSH_ITEM_NONE) add(pgs, o, ps);
+    if (p.upPrimary !== CRUSH_ITEM_NONE) add(prims, p.upPrimary, ps);
+    if (p.actingPrimary !== CRUSH_ITEM_NONE) add(actingPrims, p.actingPrimary, ps);
   }
-  if (pgsByOsd.size === 0) return { rc: -22, info: zeroInfo() };
+  return { pgs, prims, actingPrims, acting };
+}
 
-  const numOsds = pgsByOsd.size;
+/** The fair-distribution score (Reef's calc_read_balance_score + set_rbi). */
+function fairScore(m: OSDMap, poolId: number): ReadBalanceResult {
+  const pool = m.pools.get(poolId)!;
+  const numPgs = pool.pgNum;
+  const byOsd = pgsByOsd(m, poolId);
+  const actingByPg = byOsd.acting;
+  const primsByOsd = new Map([...byOsd.prims].map(([o, s]) => [o, s.size]));
+  const actingPrimsByOsd = new Map([...byOsd.actingPrims].map(([o, s]) => [o, s.size]));
+  if (byOsd.pgs.size === 0) return { rc: -22, info: zeroInfo() };
+
+  const numOsds = byOsd.pgs.size;
   const avgPrimsPerOsd = f32(numPgs / numOsds);
   let maxPrims = 0;
   let maxActingPrims = 0;
@@ -207,5 +273,73 @@ export function readBalanceScore(m: OSDMap, poolId: number): ReadBalanceResult {
   info.optimalScore = rbiRound(f32(numOsds / osdPaCount));
   info.adjustedScore = rbiRound(f32(info.rawScore / info.optimalScore));
   info.actingAdjScore = rbiRound(f32(info.actingRawScore / info.optimalScore));
+  return { rc: 0, info };
+}
+
+/**
+ * calc_rbs_size_optimal (Squid and later, pools with read_ratio): each OSD's load is 100 per
+ * primary and 100 − read_ratio per other PG it holds; the score is the busiest OSD's load over
+ * the average. Primary affinity is ignored (with a warning).
+ */
+function sizeOptimalScore(m: OSDMap, poolId: number): ReadBalanceResult {
+  const pool = m.pools.get(poolId)!;
+  const info: ReadBalanceInfo = { ...zeroInfo(), scoreType: 'size-optimal', maxOsd: { ...noOsd(), osd: -1 }, maxActingOsd: { ...noOsd(), osd: -1 } };
+  const numPgs = pool.pgNum;
+  // Tentacle 20.2 notes a pool without PGs and carries on (the later checks replace the message).
+  if (numPgs === 0) info.errMsg = `ERROR: pool ${poolId} has no PGs`;
+  const byOsd = pgsByOsd(m, poolId);
+  const osds = [...byOsd.pgs.keys()].sort((a, b) => a - b);
+  // Tentacle 20.2 walks OSD ids 0 .. (number of OSDs holding the pool) − 1, not the OSDs that
+  // hold it: its affinity warning and its PG-leg count look at those ids (an id holding none of
+  // the pool counts 0), so a pool whose OSDs are not exactly 0..n−1 is refused as "legs" short.
+  let legs = 0;
+  for (let o = 0; o < osds.length; o++) {
+    if ((m.osdPrimaryAffinity?.[o] ?? DEFAULT_PRIMARY_AFFINITY) !== DEFAULT_PRIMARY_AFFINITY && info.errMsg === '') {
+      info.errMsg = `Warning: pool ${poolId} has primary_affinity set to non-default value on some OSDs, this is ignored by the size-optimal read balancer`;
+    }
+    legs += byOsd.pgs.get(o)?.size ?? 0;
+  }
+  const expected = numPgs * pool.size;
+  if (legs !== expected) {
+    info.errMsg = `ERROR: pool ${poolId} has ${legs} PG OSD legs, expected ${expected} - Can't calculate size-optimal read balancer score`;
+    return { rc: -22, info };
+  }
+  const rr = poolReadRatio(m, poolId) ?? 0n;
+  if (rr <= 0n || rr > 100n) {
+    info.errMsg = `ERROR: pool ${poolId} has invalid read_ratio ${rr} - Can't calculate size-optimal read balancer score`;
+    return { rc: -22, info };
+  }
+  const r = Number(rr);
+  const totalLoad = (100 + (pool.size - 1) * (100 - r)) * numPgs;
+  if (osds.length === 0) {
+    info.errMsg = `ERROR: pool ${poolId} has no active OSDs, can't calculate loads and read balance score`;
+    return { rc: -22, info };
+  }
+  // Tentacle 20.2 divides the total load by the OSD count in integers (u64), then uses it as a float.
+  const loadPerOsd = Math.trunc(totalLoad / osds.length);
+  info.avgOsdLoad = loadPerOsd;
+  let max: OsdLoad | undefined;
+  let maxActing: OsdLoad | undefined;
+  for (const o of osds) {
+    const pgs = byOsd.pgs.get(o)!.size;
+    const prims = byOsd.prims.get(o)?.size ?? 0;
+    const actingPrims = byOsd.actingPrims.get(o)?.size ?? 0;
+    const load = prims * 100 + (pgs - prims) * (100 - r);
+    const actingLoad = actingPrims * 100 + (pgs - actingPrims) * (100 - r);
+    if (load > (max?.load ?? 0)) max = { osd: o, pgs, primaries: prims, load };
+    if (actingLoad > (maxActing?.load ?? 0)) maxActing = { osd: o, pgs, primaries: actingPrims, load: actingLoad };
+  }
+  if (maxActing === undefined) {
+    info.errMsg = `ERROR: Could not find max_acting_load for pool ${poolId}`;
+    return { rc: -22, info };
+  }
+  info.maxActingOsd = maxActing;
+  info.actingAdjScore = rbiRound(f32(f32(maxActing.load) / f32(loadPerOsd)));
+  if (max === undefined) {
+    info.errMsg = `Warning: Could not find max_load for pool ${poolId}`;
+  } else {
+    info.maxOsd = max;
+    info.adjustedScore = rbiRound(f32(f32(max.load) / f32(loadPerOsd)));
+  }
   return { rc: 0, info };
 }

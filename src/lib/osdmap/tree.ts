@@ -51,6 +51,27 @@ export interface OSDTree {
   json: CrushTreeJson;
 }
 
+/**
+ * `ceph osd tree` names each weight set by its pool (OSDMap::print_tree hands the dumper the
+ * pool names; CrushTreeDumper::dump_item_fields falls back to the choose_args key for a key
+ * that is no pool, `(compat)` for the compat set), in choose_args key order (the compat set,
+ * -1, first). The CRUSH-only tree keys them by number.
+ */
+function namedPoolWeights(m: OSDMap, node: TreeNode): TreeNode {
+  const pw = node.pool_weights as Record<string, number[]> | undefined;
+  if (pw === undefined) return node;
+  const keys = [...m.crush.chooseArgs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const named: Record<string, number[]> = {};
+  for (const key of keys) {
+    const raw = key === -1n ? '(compat)' : key.toString();
+    const w = pw[raw];
+    if (w === undefined) continue;
+    const name = key === -1n ? raw : (m.poolName.get(Number(key)) ?? raw);
+    named[name] = w;
+  }
+  return { ...node, pool_weights: named };
+}
+
 export function osdTree(m: OSDMap): OSDTree {
   const crush = crushTree(m.crush);
   const rows: string[][] = [];
@@ -63,12 +84,12 @@ export function osdTree(m: OSDMap): OSDTree {
     if (id < 0) {
       // Bucket rows: ID, CLASS, WEIGHT and the indented `type name` as the crush tree has them.
       rows.push([String(id), String(row[1]), String(row[2]), String(row[row.length - 1])]);
-      nodes.push(node);
+      nodes.push(namedPoolWeights(m, node));
       return;
     }
     const depth = node.depth as number;
     rows.push([String(id), String(row[1]), String(row[2]), `${'    '.repeat(depth)}osd.${id}`, ...osdCells(m, id)]);
-    nodes.push({ ...node, ...osdJsonFields(m, id) });
+    nodes.push({ ...namedPoolWeights(m, node), ...osdJsonFields(m, id) });
   });
   const stray: TreeNode[] = [];
   for (let id = 0; id < m.maxOsd; id++) {

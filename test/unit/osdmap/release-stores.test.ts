@@ -155,11 +155,9 @@ describe('Reef and Tentacle encodings', () => {
     expect([info.paWeighted, info.paAvg, info.paWeightedAvg]).toEqual([0.9137929677963257, 0.9200000166893005, 0.9100000262260437]);
   });
 
-  it('Tentacle: osdmap print is Tentacle’s osdmaptool --print but for the size-aware score of the pool with read_ratio', () => {
-    const expected = readFileSync(join(FIXTURES_DIR, 'maps', 'tentacle-osdmap.print.txt'), 'utf8')
-      .replace(/^(pool 1 .*) read_balance_score 1\.42\n Warning: .*\n/m, '$1\n');
+  it('Tentacle: osdmap print is Tentacle’s osdmaptool --print, the size-aware score of the pool with read_ratio included', () => {
     const map = decodeOSDMap(readFileSync(join(FIXTURES_DIR, 'maps', 'tentacle-osdmap.bin')));
-    expect(printOSDMap(map)).toBe(expected);
+    expect(printOSDMap(map)).toBe(readFileSync(join(FIXTURES_DIR, 'maps', 'tentacle-osdmap.print.txt'), 'utf8'));
   });
 
   it.each(['reef', 'tentacle'] as const)('%s: pg dump-map is the release’s osdmaptool --test-map-pgs-dump', async (release) => {

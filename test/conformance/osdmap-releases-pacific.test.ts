@@ -1,0 +1,8 @@
+/**
+ * osdmap print/tree/dump and placement as Pacific (`--release pacific`) against Pacific's osdmaptool, on
+ * every fixture map, every epoch of the fixture stores and seeded variations: see
+ * test/helpers/osdmap-releases-suite.ts.
+ */
+import { osdmapReleaseSuite } from '../helpers/osdmap-releases-suite.js';
+
+osdmapReleaseSuite('pacific');
