@@ -16,7 +16,7 @@ import { POOL_OPT_NAMES } from '../../src/lib/osdmap/pool-opts.js';
 import { POOL_TYPE } from '../../src/lib/osdmap/pool.js';
 import { cephJsonText, printOSDMap } from '../../src/lib/osdmap/print.js';
 import { asDecodedBy } from '../../src/lib/osdmap/release-view.js';
-import { readOsdmapRange, readFullMapBytes } from '../../src/lib/osdmap/store.js';
+import { readOsdmapRange, readFullMapBytes } from '../../src/lib/mon/osd/store.js';
 import { printOSDTree } from '../../src/lib/osdmap/tree.js';
 import { mulberry32, type Prng } from '../../src/lib/random.js';
 import { MonStore } from '../../src/lib/store/index.js';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { monAuthCiphers } from '../../../src/lib/monmap/auth-ciphers.js';
 import { emptyMonMap, printMonMap, type MonMap } from '../../../src/lib/monmap/index.js';
-import { readMonMap } from '../../../src/lib/monmap/store.js';
+import { readMonMap } from '../../../src/lib/mon/monmap/store.js';
 import { MonStore } from '../../../src/lib/store/index.js';
 import { extractFixture, removeTempDirs } from '../../helpers/ceph.js';
 
