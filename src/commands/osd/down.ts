@@ -1,4 +1,4 @@
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 
 export default class OsdDown extends QuorumCommand {
   static override summary = 'Mark an OSD down in the running embedded cluster (as `ceph osd down`).';
@@ -9,6 +9,6 @@ export default class OsdDown extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdDown);
-    return this.submit(flags, ['osd', 'down', args.id], () => `marked down osd.${args.id}`);
+    return this.submit(flags, { op: 'osd-down', id: parseOsdId(args.id) }, () => `marked down osd.${args.id}`);
   }
 }

@@ -1,4 +1,4 @@
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 
 export default class OsdIn extends QuorumCommand {
   static override summary = 'Mark an OSD in in the running embedded cluster (as `ceph osd in`).';
@@ -9,6 +9,6 @@ export default class OsdIn extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdIn);
-    return this.submit(flags, ['osd', 'in', args.id], () => `marked in osd.${args.id}`);
+    return this.submit(flags, { op: 'osd-in', id: parseOsdId(args.id) }, () => `marked in osd.${args.id}`);
   }
 }

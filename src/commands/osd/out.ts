@@ -1,4 +1,4 @@
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 
 export default class OsdOut extends QuorumCommand {
   static override summary = 'Mark an OSD out in the running embedded cluster (as `ceph osd out`).';
@@ -9,6 +9,6 @@ export default class OsdOut extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdOut);
-    return this.submit(flags, ['osd', 'out', args.id], () => `marked out osd.${args.id}`);
+    return this.submit(flags, { op: 'osd-out', id: parseOsdId(args.id) }, () => `marked out osd.${args.id}`);
   }
 }

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, numberArg, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 
 export default class OsdReweight extends QuorumCommand {
   static override summary = 'Set an OSD\'s override weight, 0..1, in the running embedded cluster (as `ceph osd reweight`).';
@@ -10,6 +10,6 @@ export default class OsdReweight extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdReweight);
-    return this.submit(flags, ['osd', 'reweight', args.id, args.weight], () => `reweighted osd.${args.id} to ${args.weight}`);
+    return this.submit(flags, { op: 'osd-reweight', id: parseOsdId(args.id), weight: numberArg(args.weight, 'W') }, () => `reweighted osd.${args.id} to ${args.weight}`);
   }
 }

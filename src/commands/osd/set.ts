@@ -10,6 +10,6 @@ export default class OsdSet extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdSet);
-    return this.submit(flags, ['osd', 'set', args.flag], () => `${args.flag} is set`);
+    return this.submit(flags, { op: 'osd-set', flag: args.flag }, () => `${args.flag} is set`);
   }
 }

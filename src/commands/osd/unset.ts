@@ -10,6 +10,6 @@ export default class OsdUnset extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdUnset);
-    return this.submit(flags, ['osd', 'unset', args.flag], () => `${args.flag} is unset`);
+    return this.submit(flags, { op: 'osd-unset', flag: args.flag }, () => `${args.flag} is unset`);
   }
 }

@@ -14,6 +14,6 @@ export default class OsdPoolSet extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, flags } = await this.parse(OsdPoolSet);
-    return this.submit(flags, ['osd', 'pool', 'set', args.name, args.key, args.value], () => `set pool '${args.name}' ${args.key} to ${args.value}`);
+    return this.submit(flags, { op: 'osd-pool-set', name: args.name, key: args.key, value: args.value }, () => `set pool '${args.name}' ${args.key} to ${args.value}`);
   }
 }
