@@ -3,7 +3,7 @@ import { runPgMappingParallel } from '../../lib/osdmap/placement-parallel.js';
 import { defaultThreads } from '../../lib/threads.js';
 import { formatPgsDumpText, pgsDump } from '../../lib/osdmap/pg-stats.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
-import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
+import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from '../../lib/cli/pg-flags.js';
 
 export interface PgDumpMapJson extends PgStatsJson {
   pools: { pool: number; pg_num: number; pgs: { pgid: string; acting: number[]; acting_primary: number }[] }[];
