@@ -4,7 +4,7 @@ import { printError } from './lib/cli/report.js';
 import { closest } from './lib/cli/suggest.js';
 import type { View } from './lib/cli/view.js';
 import { toJson } from './lib/render/json.js';
-import { formatTransaction } from './lib/render/value.js';
+import { formatTransaction } from './lib/mon/transaction-text.js';
 import { OutputSink } from './lib/render/output.js';
 import { Progress } from './lib/render/progress.js';
 import { listingChunks, listingEntries, type ListingKind } from './lib/store/listing.js';

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WriteCommand, writeFlags as baseWriteFlags, type WriteOutcome } from './base-command.js';
 import { dumpMonMap, type MonMapDump, type MonmapEdit } from './lib/monmap/index.js';
-import { type MonmapEditPlan, planMonmapEdit, utimeFromDate } from './lib/mon/index.js';
+import { type MonmapEditPlan, planMonmapEdit, stillPlannedMonmap, utimeFromDate } from './lib/mon/index.js';
 
 /** The write flags, plus the lost-quorum escape hatch for a survivor that died mid-proposal. */
 export const writeFlags = {
@@ -25,11 +25,13 @@ export abstract class MonmapEditCommand extends WriteCommand {
     flags: { store?: string; 'dry-run': boolean; 'no-backup': boolean; 'backup-dir'?: string; 'discard-pending'?: boolean },
     edit: MonmapEdit,
   ): Promise<MonmapEditOutcome> {
+    // Planned once, on a read-only view: a refused edit opens nothing for writing.
     let plan: MonmapEditPlan | undefined;
-    const outcome = await this.runWrite(flags, async (store) => {
-      plan = await planMonmapEdit(store, edit, utimeFromDate(new Date()), { discardPending: flags['discard-pending'] ?? false });
-      return plan.transaction;
-    });
+    const outcome = await this.runWrite(
+      flags,
+      async (store) => (plan = await planMonmapEdit(store, edit, utimeFromDate(new Date()), { discardPending: flags['discard-pending'] ?? false })).transaction,
+      (store) => stillPlannedMonmap(store, plan!),
+    );
     if (!plan) return outcome;
     const verb = outcome.applied ? 'committed' : 'would commit';
     this.log(`monmap epoch ${plan.before.epoch} -> ${plan.epoch} (${verb} as paxos version ${plan.paxosVersion}):\n  ${plan.diff.join('\n  ')}`);

@@ -4,7 +4,9 @@ import type { Mutation } from './lib/quorum/api.js';
 import { clusterDirFrom, loadCluster, type Cluster } from './lib/quorum/host/cluster.js';
 import { QuorumClient, clusterStopped } from './lib/quorum/host/client.js';
 import { runningPid } from './lib/quorum/host/processes.js';
-import { parseMutation } from './lib/quorum/mutation-check.js';
+import { checkMutation } from './lib/quorum/mutation-check.js';
+import { MonctlError } from './lib/errors.js';
+import { parseOsdId } from './lib/mon/index.js';
 
 /** `--cluster D`: the embedded cluster's directory (default ./monctl-cluster or $MONCTL_CLUSTER). */
 export const clusterFlag = Flags.string({
@@ -34,11 +36,12 @@ export abstract class QuorumCommand extends BaseCommand {
   }
 
   /**
-   * Sends one mutation — the `ceph osd …` words, parsed by the core's parseMutation — through
-   * the leader and waits for its commit; prints `what` and the epoch.
+   * Sends one command — a typed value, checked as the wire checks it — through the leader
+   * and waits for its commit; prints `what` and the epoch.
    */
-  protected async submit(flags: { cluster?: string; timeout: number }, words: string[], what: (r: MutationResult) => string): Promise<MutationResult> {
-    const mutation = parseMutation(words);
+  protected async submit(flags: { cluster?: string; timeout: number }, mutation: Mutation, what: (r: MutationResult) => string): Promise<MutationResult> {
+    const why = checkMutation(mutation);
+    if (why !== undefined) throw badArgument(why);
     const cluster = this.cluster(flags.cluster);
     // Nothing running: say so now rather than after --timeout seconds of retries.
     if (cluster.config.names.every((n) => runningPid(cluster, n) === undefined)) throw clusterStopped(cluster);
@@ -54,5 +57,24 @@ export abstract class QuorumCommand extends BaseCommand {
   }
 }
 
-/** An OSD id argument: `3` or `osd.3`. */
+/** An OSD id argument: `3` or `osd.3` (parseOsdId makes it a number). */
 export const osdIdArg = Args.string({ required: true, description: 'OSD id (3 or osd.3).' });
+
+function badArgument(why: string): MonctlError {
+  return new MonctlError('BAD_ARGUMENT', why, { actions: ['See `monctl osd --help` for the arguments each command takes.'] });
+}
+
+/** An integer argument (`what` names it in the error). */
+export function integerArg(text: string, what: string): number {
+  if (!/^-?\d{1,15}$/.test(text.trim())) throw badArgument(`${what} must be an integer, not '${text}'`);
+  return Number(text);
+}
+
+/** A number argument, as the ceph CLI's CephFloat reads it. */
+export function numberArg(text: string, what: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw badArgument(`${what} must be a number, not '${text}'`);
+  return n;
+}
+
+export { parseOsdId };

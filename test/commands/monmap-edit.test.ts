@@ -175,7 +175,8 @@ describe.each(['rocksdb', 'leveldb'] as const)('monmap edit commands on the %s f
     const mon = await fresh('locked');
     const holder = await MonStore.open(mon, { write: true });
     try {
-      const r = await runCommand(MonmapRm, ['zz', '-s', mon]);
+      // A valid edit (an invalid one is refused before the lock is even tried).
+      const r = await runCommand(MonmapAdd, ['zz', '127.0.0.1:40029', '-s', mon]);
       expect(r.exitCode).toBe(3);
       expect(r.stderr).toContain('STORE_LOCKED');
     } finally {

@@ -350,7 +350,7 @@ function mutate(rnd: Prng, b: Uint8Array, pool: readonly CorpusObject[], log: st
 /**
  * Rewrites the CRC of an OSDMap (v8+) or Incremental in place so that the mutation reaches the
  * decoder's structure checks: walk the outer header and the two section headers to the CRC field
- * (formats.md §2) and store CRC-32C(−1) of everything before it chained with everything after it
+ * (Ceph src/osd/OSDMap.cc OSDMap::encode and src/common/crc32c.cc) and store CRC-32C(−1) of everything before it chained with everything after it
  * up to the end of the outer envelope. Leaves the bytes alone when the headers do not fit.
  */
 function recomputeCrc(b: Uint8Array): boolean {

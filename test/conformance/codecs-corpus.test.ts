@@ -121,7 +121,7 @@ describe.skipIf(!available)(`codec corpus (${corpusDir})`, () => {
 });
 
 /**
- * The pools of a full OSDMap (formats.md §6.1): outer envelope v8/c7, client-usable envelope,
+ * The pools of a full OSDMap (Ceph src/osd/OSDMap.cc OSDMap::encode, its client-usable section): outer envelope v8/c7, client-usable envelope,
  * fsid, epoch, created, modified, map<s64, pg_pool_t>, map<s64, string>. Undefined for other
  * layouts.
  */

@@ -61,8 +61,20 @@ export function buildImportGraph(root: string): ImportGraph {
   return { files, edges };
 }
 
-/** The folder a file belongs to: its directory (`lib/quorum/host`), `.` for src/ itself. */
-export const folderOf = (file: string): string => dirname(file);
+/**
+ * The room (folder) a file belongs to, as ARCHITECTURE.md names them: a top-level folder of
+ * lib/ with everything under it (the store's reader subfolders are parts of the store), except
+ * the sub-rooms listed here; each loose file of lib/ is a room of its own; outside lib/, the
+ * directory.
+ */
+const SUB_ROOMS = ['lib/quorum/host', 'lib/quorum/sim', 'lib/mon/paxos', 'lib/mon/osd', 'lib/mon/monmap'];
+export function folderOf(file: string): string {
+  const sub = SUB_ROOMS.find((r) => file.startsWith(`${r}/`));
+  if (sub) return sub;
+  const parts = file.split('/');
+  if (parts[0] === 'lib') return parts.length === 2 ? file : `lib/${parts[1]}`;
+  return dirname(file);
+}
 
 /** The folder graph: an edge between two different folders when any file of one imports the other. */
 export function folderGraph(g: ImportGraph): Map<string, Set<string>> {

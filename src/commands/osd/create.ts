@@ -8,6 +8,6 @@ export default class OsdCreate extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { flags } = await this.parse(OsdCreate);
-    return this.submit(flags, ['osd', 'create'], (r) => `created osd.${String(r.result)}`);
+    return this.submit(flags, { op: 'osd-create' }, (r) => `created osd.${String(r.result)}`);
   }
 }

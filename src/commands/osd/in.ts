@@ -1,4 +1,4 @@
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 import { offlineStoreFlag, offlineStoreRefusal } from '../../lib/cli/offline-equivalent.js';
 
 export default class OsdIn extends QuorumCommand {
@@ -12,6 +12,6 @@ export default class OsdIn extends QuorumCommand {
     const { args, flags } = await this.parse(OsdIn);
     const words = ['osd', 'in', args.id];
     if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
-    return this.submit(flags, words, () => `marked in osd.${args.id}`);
+    return this.submit(flags, { op: 'osd-in', id: parseOsdId(args.id) }, () => `marked in osd.${args.id}`);
   }
 }

@@ -3,7 +3,7 @@ import { MonctlError } from '../../lib/errors.js';
 import { formatOsdVector, objectToPg, pgToUpActing, poolIdByName } from '../../lib/osdmap/placement.js';
 import { formatPg } from '../../lib/osdmap/pg.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
-import type { PgMapJson } from '../pg/map.js';
+import type { PgMapJson } from '../../lib/cli/pg-views.js';
 
 export interface OsdMapJson extends PgMapJson {
   pool: string;

@@ -1,4 +1,4 @@
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 import { offlineStoreFlag, offlineStoreRefusal } from '../../lib/cli/offline-equivalent.js';
 
 export default class OsdOut extends QuorumCommand {
@@ -12,6 +12,6 @@ export default class OsdOut extends QuorumCommand {
     const { args, flags } = await this.parse(OsdOut);
     const words = ['osd', 'out', args.id];
     if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
-    return this.submit(flags, words, () => `marked out osd.${args.id}`);
+    return this.submit(flags, { op: 'osd-out', id: parseOsdId(args.id) }, () => `marked out osd.${args.id}`);
   }
 }

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
-import { QuorumCommand, mutationFlags, type MutationResult } from '../../quorum-command.js';
+import { MonctlError } from '../../lib/errors.js';
+import { QuorumCommand, integerArg, mutationFlags, type MutationResult } from '../../quorum-command.js';
 
 export default class OsdPgUpmapItems extends QuorumCommand {
   static override summary = 'Remap a PG\'s OSDs pairwise in the running embedded cluster (as `ceph osd pg-upmap-items`).';
@@ -11,7 +12,9 @@ export default class OsdPgUpmapItems extends QuorumCommand {
 
   async run(): Promise<MutationResult> {
     const { args, argv, flags } = await this.parse(OsdPgUpmapItems);
-    const ids = (argv as string[]).slice(1);
-    return this.submit(flags, ['osd', 'pg-upmap-items', args.pgid, ...ids], () => `set ${args.pgid} pg_upmap_items mapping to [${ids.join(' ')}]`);
+    const ids = (argv as string[]).slice(1).map((s) => integerArg(s, 'OSD id'));
+    const pairs = ids.flatMap((from, i): [number, number][] => (i % 2 === 0 && i + 1 < ids.length ? [[from, ids[i + 1]!]] : []));
+    if (ids.length === 0 || ids.length % 2 !== 0) throw new MonctlError('BAD_ARGUMENT', 'expected PGID FROM TO [FROM TO…]', { actions: ['Give OSD ids in FROM TO pairs.'] });
+    return this.submit(flags, { op: 'osd-pg-upmap-items', pgid: args.pgid, pairs }, () => `set ${args.pgid} pg_upmap_items mapping to [${ids.join(' ')}]`);
   }
 }

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { QuorumCommand, mutationFlags, osdIdArg, type MutationResult } from '../../quorum-command.js';
+import { QuorumCommand, mutationFlags, numberArg, osdIdArg, parseOsdId, type MutationResult } from '../../quorum-command.js';
 import { offlineStoreFlag, offlineStoreRefusal } from '../../lib/cli/offline-equivalent.js';
 
 export default class OsdReweight extends QuorumCommand {
@@ -13,6 +13,6 @@ export default class OsdReweight extends QuorumCommand {
     const { args, flags } = await this.parse(OsdReweight);
     const words = ['osd', 'reweight', args.id, args.weight];
     if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
-    return this.submit(flags, words, () => `reweighted osd.${args.id} to ${args.weight}`);
+    return this.submit(flags, { op: 'osd-reweight', id: parseOsdId(args.id), weight: numberArg(args.weight, 'W') }, () => `reweighted osd.${args.id} to ${args.weight}`);
   }
 }

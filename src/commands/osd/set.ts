@@ -13,6 +13,6 @@ export default class OsdSet extends QuorumCommand {
     const { args, flags } = await this.parse(OsdSet);
     const words = ['osd', 'set', args.flag];
     if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
-    return this.submit(flags, words, () => `${args.flag} is set`);
+    return this.submit(flags, { op: 'osd-set', flag: args.flag }, () => `${args.flag} is set`);
   }
 }

@@ -13,6 +13,6 @@ export default class OsdUnset extends QuorumCommand {
     const { args, flags } = await this.parse(OsdUnset);
     const words = ['osd', 'unset', args.flag];
     if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
-    return this.submit(flags, words, () => `${args.flag} is unset`);
+    return this.submit(flags, { op: 'osd-unset', flag: args.flag }, () => `${args.flag} is unset`);
   }
 }

@@ -3,7 +3,7 @@ import { StoreCommand } from '../../base-command.js';
 import { MonctlError } from '../../lib/errors.js';
 import { committedVersions, readPaxosState, readPaxosVersion } from '../../lib/mon/paxos/index.js';
 import { OutputSink } from '../../lib/render/output.js';
-import { formatTransaction } from '../../lib/render/value.js';
+import { formatTransaction } from '../../lib/mon/transaction-text.js';
 import { toJson } from '../../lib/render/json.js';
 import { dumpPaxosVersion } from '../../lib/mon/paxos/index.js';
 import { count } from '../../lib/render/plural.js';

@@ -7,7 +7,7 @@ import { formatPg } from '../../lib/osdmap/pg.js';
 import { poolIdByName } from '../../lib/osdmap/placement.js';
 import { readFullMap } from '../../lib/mon/osd/store.js';
 import { readInputFile } from '../../files.js';
-import { poolFlag, resolvePool } from './stats.js';
+import { poolFlag, resolvePool } from '../../lib/cli/pg-flags.js';
 import { chalkFor, colorDiffLine } from '../../lib/render/color.js';
 
 interface SetsJson {

@@ -4,7 +4,7 @@ import { OutputSink, Progress } from '../../lib/render/index.js';
 import { defaultThreads } from '../../lib/threads.js';
 import { pgsDump } from '../../lib/osdmap/pg-stats.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
-import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from './stats.js';
+import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from '../../lib/cli/pg-flags.js';
 
 export interface PgDumpMapJson extends PgStatsJson {
   pools: { pool: number; pg_num: number; pgs: { pgid: string; acting: number[]; acting_primary: number }[] }[];

@@ -1,6 +1,6 @@
 /**
  * One chooser per bucket algorithm behind one dispatch (Ceph `crush_bucket_choose`,
- * placement.md §5). A chooser maps (bucket, x, r) to one of the bucket's items; x and r are
+ * Ceph src/crush/mapper.c). A chooser maps (bucket, x, r) to one of the bucket's items; x and r are
  * unsigned 32-bit inputs of the hash.
  *
  * Buckets are first turned into a `RuntimeBucket`: the decoded map's bucket as typed arrays plus

@@ -1,5 +1,5 @@
 /**
- * CrushWrapper encode/decode (formats.md §8): no envelope; the optional tail groups are read
+ * CrushWrapper encode/decode (Ceph src/crush/CrushWrapper.cc CrushWrapper::encode): no envelope; the optional tail groups are read
  * while bytes remain. Decoding keeps everything needed to write the same bytes back.
  */
 import { Reader, Writer } from '../encoding/index.js';

@@ -1,6 +1,6 @@
 /**
  * CRUSH's hash: Bob Jenkins' 96-bit mix in the rjenkins1 variant of Ceph's `src/crush/hash.c`
- * (placement.md §2). Every input is taken as an unsigned 32-bit word (a bucket id −5 enters as
+ * (Ceph src/crush/hash.c). Every input is taken as an unsigned 32-bit word (a bucket id −5 enters as
  * 0xFFFFFFFB) and every result is returned as an unsigned 32-bit Number.
  *
  * Inside the functions the words are kept as signed int32 (what `^`, `<<` give back): modular

@@ -1,6 +1,6 @@
 /**
  * crush_ln: the fixed-point log2 that straw2 draws with (Ceph `src/crush/mapper.c` and
- * `src/crush/crush_ln_table.h`; placement.md §3). For u in [0, 0xFFFF] it returns about
+ * `src/crush/crush_ln_table.h`; Ceph src/crush/crush_ln_table.h). For u in [0, 0xFFFF] it returns about
  * 2^44 · log2(u + 1) as an exact integer below 2^48.
  *
  * The two tables are data copied from Ceph (LGPL-2.1, Intel 2015) and must stay byte for byte:

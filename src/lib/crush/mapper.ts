@@ -1,5 +1,5 @@
 /**
- * crush_do_rule (Ceph `src/crush/mapper.c`; placement.md §6): run one rule for one input x and
+ * crush_do_rule (Ceph `src/crush/mapper.c`): run one rule for one input x and
  * return the chosen items.
  *
  * A `CrushContext` is built once per map (and choose_args selection): the buckets as typed

@@ -1,6 +1,6 @@
 /**
- * What `crushtool -i MAP --test` computes and prints (Ceph 16.2 CrushTester::test; placement.md
- * §9, anchors.md §1.4): for each rule and replica count, the mapping of every x in
+ * What `crushtool -i MAP --test` computes and prints (Ceph 16.2 src/crush/CrushTester.cc
+ * CrushTester::test, driven by src/tools/crushtool.cc): for each rule and replica count, the mapping of every x in
  * [min-x, max-x], with the exact text lines crushtool writes to stdout.
  *
  * Semantics kept from crushtool:

@@ -1,5 +1,5 @@
 /**
- * The CRUSH map as CrushWrapper encodes it (formats.md §8). The model keeps every encoded
+ * The CRUSH map as CrushWrapper encodes it (Ceph src/crush/CrushWrapper.cc CrushWrapper::encode). The model keeps every encoded
  * field, including the ones Ceph recomputes after decoding (max_devices, bucket weights), so
  * that decode → encode gives back the input bytes.
  *
@@ -146,7 +146,7 @@ export interface ChooseArg {
 }
 
 /**
- * How many of the optional trailing groups of formats.md §8.5 the map carries. Ceph reads each
+ * How many of the optional trailing groups of Ceph CrushWrapper::decode, its optional tail groups the map carries. Ceph reads each
  * group only while bytes remain, so the count is what an older or feature-limited encoder wrote:
  *   1 choose_local_tries / fallback / total, 2 chooseleaf_descend_once, 3 chooseleaf_vary_r,
  *   4 straw_calc_version, 5 allowed_bucket_algs, 6 chooseleaf_stable (CRUSH_TUNABLES5),

@@ -1,4 +1,32 @@
+import { MonctlError } from '../errors.js';
+
 const textEncoder = new TextEncoder();
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * A value that does not fit the field it is written to: the Writer refuses it instead of
+ * writing its low bits (which would encode a different value than the one asked for).
+ */
+export class EncodeRangeError extends MonctlError {
+  constructor(
+    readonly field: string,
+    readonly value: number | bigint,
+  ) {
+    super('BAD_ARGUMENT', `${String(value)} does not fit in a ${field}`, {
+      actions: ['The value is out of range for the Ceph field it is written to: check the input that set it.'],
+    });
+  }
+}
+
+function checkInt(v: number, field: string, min: number, max: number): true {
+  if (!Number.isInteger(v) || v < min || v > max) throw new EncodeRangeError(field, v);
+  return true;
+}
+
+function checkBig(v: bigint, field: string, min: bigint, max: bigint): true {
+  if (typeof v !== 'bigint' || v < min || v > max) throw new EncodeRangeError(field, v);
+  return true;
+}
 
 /** Bookmark returned by `Writer.envelope()`, passed back to `Writer.finish()`. */
 export interface EnvelopeMark {
@@ -19,8 +47,8 @@ export class Writer {
     this.view = new DataView(this.buf.buffer);
   }
 
-  /** Grows the buffer (replacing `buf` and `view`): call it before touching either. */
-  private reserve(n: number): number {
+  /** Grows the buffer (replacing `buf` and `view`): call it before touching either. The second argument is the range check, made first. */
+  private reserve(n: number, _checked?: true): number {
     const at = this.length;
     const needed = at + n;
     if (needed > this.buf.length) {
@@ -36,44 +64,46 @@ export class Writer {
   }
 
   u8(v: number): this {
-    const at = this.reserve(1);
-    this.buf[at] = v & 0xff;
+    const at = this.reserve(1, checkInt(v, 'u8', 0, 0xff));
+    this.buf[at] = v;
     return this;
   }
   s8(v: number): this {
-    return this.u8(v);
+    const at = this.reserve(1, checkInt(v, 's8', -0x80, 0x7f));
+    this.buf[at] = v & 0xff;
+    return this;
   }
   bool(v: boolean): this {
     return this.u8(v ? 1 : 0);
   }
   u16(v: number): this {
-    const at = this.reserve(2);
+    const at = this.reserve(2, checkInt(v, 'u16', 0, 0xffff));
     this.view.setUint16(at, v, true);
     return this;
   }
   s16(v: number): this {
-    const at = this.reserve(2);
+    const at = this.reserve(2, checkInt(v, 's16', -0x8000, 0x7fff));
     this.view.setInt16(at, v, true);
     return this;
   }
   u32(v: number): this {
-    const at = this.reserve(4);
-    this.view.setUint32(at, v >>> 0, true);
+    const at = this.reserve(4, checkInt(v, 'u32', 0, 0xffffffff));
+    this.view.setUint32(at, v, true);
     return this;
   }
   s32(v: number): this {
-    const at = this.reserve(4);
-    this.view.setInt32(at, v | 0, true);
+    const at = this.reserve(4, checkInt(v, 's32', -0x80000000, 0x7fffffff));
+    this.view.setInt32(at, v, true);
     return this;
   }
   u64(v: bigint): this {
-    const at = this.reserve(8);
-    this.view.setBigUint64(at, BigInt.asUintN(64, v), true);
+    const at = this.reserve(8, checkBig(v, 'u64', 0n, U64_MAX));
+    this.view.setBigUint64(at, v, true);
     return this;
   }
   s64(v: bigint): this {
-    const at = this.reserve(8);
-    this.view.setBigInt64(at, BigInt.asIntN(64, v), true);
+    const at = this.reserve(8, checkBig(v, 's64', -(1n << 63n), (1n << 63n) - 1n));
+    this.view.setBigInt64(at, v, true);
     return this;
   }
   f32(v: number): this {
@@ -105,7 +135,7 @@ export class Writer {
 
   /** Ceph's ENCODE_START: version and compat now, the length when `finish()` is called. */
   envelope(version: number, compat: number): EnvelopeMark {
-    const at = this.reserve(6);
+    const at = this.reserve(6, checkInt(version, 'struct_v (u8)', 0, 0xff) && checkInt(compat, 'struct_compat (u8)', 0, 0xff));
     this.buf[at] = version;
     this.buf[at + 1] = compat;
     return { at };
@@ -119,7 +149,8 @@ export class Writer {
 
   /** Overwrites a u32 already written (for CRC fields filled in after the fact). */
   patchU32(at: number, v: number): this {
-    this.view.setUint32(at, v >>> 0, true);
+    checkInt(v, 'u32', 0, 0xffffffff);
+    this.view.setUint32(at, v, true);
     return this;
   }
 

@@ -1,5 +1,5 @@
 /**
- * mon_info_t (formats.md §9): one monitor of the MonMap. Envelope v5, compat 1 in Pacific:
+ * mon_info_t (Ceph src/mon/MonMap.cc): one monitor of the MonMap. Envelope v5, compat 1 in Pacific:
  * name, public_addrs (an addrvec from v3; v1/v2 hold one legacy address), priority (v≥2),
  * weight (v≥4), crush_loc (v≥5). Also mon_feature_t, the MonMap's feature sets.
  */

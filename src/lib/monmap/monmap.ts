@@ -1,5 +1,5 @@
 /**
- * MonMap (formats.md §9): the monitor map kept under `monmap/<epoch>` and written by monmaptool.
+ * MonMap (Ceph src/mon/MonMap.cc): the monitor map kept under `monmap/<epoch>` and written by monmaptool.
  * Pacific writes v9 compat 6; Octopus v7. The decoder uses DECODE_START_LEGACY_COMPAT_LEN_16
  * (3, 3): v1/v2 maps start with a bare u16 version, whose high byte is skipped. Re-encoding
  * writes the version a map was decoded from, so every archived map round-trips.

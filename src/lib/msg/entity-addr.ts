@@ -1,5 +1,5 @@
 /**
- * entity_addr_t and entity_addrvec_t (formats.md §4): codecs, dump, the text forms Ceph prints
+ * entity_addr_t and entity_addrvec_t (Ceph src/msg/msg_types.cc entity_addr_t::encode): codecs, dump, the text forms Ceph prints
  * (`v2:127.0.0.1:3300/0`, `[v2:…,v1:…]`, `[::1]:6789`), a parser for them, and the 36-byte
  * in-memory image Ceph compares when it orders maps keyed by address (§1.9).
  */

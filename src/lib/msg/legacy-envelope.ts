@@ -1,5 +1,5 @@
 /**
- * DECODE_START_LEGACY_COMPAT_LEN (formats.md §1.6): u8 struct_v; the compat byte only when
+ * DECODE_START_LEGACY_COMPAT_LEN (Ceph src/include/encoding.h DECODE_START_LEGACY_COMPAT_LEN): u8 struct_v; the compat byte only when
  * struct_v ≥ compatv, the u32 length only when struct_v ≥ lenv. Without a length nothing can
  * be skipped at the end. `skipBytes` is 1 for the _16 variant (MonMap), whose oldest encoders
  * wrote a u16 version: below compatv the decoder skips its high byte.

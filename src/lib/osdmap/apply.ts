@@ -1,5 +1,5 @@
 /**
- * OSDMap::apply_incremental (formats.md §7.3): the full map of epoch e+1 from the full map of
+ * OSDMap::apply_incremental (Ceph src/osd/OSDMap.cc): the full map of epoch e+1 from the full map of
  * epoch e and the Incremental of epoch e+1. The input map is not modified.
  *
  * The base map is taken as Ceph holds it after decoding (flags adjusted for the release).

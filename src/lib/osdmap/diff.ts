@@ -4,7 +4,7 @@ import { type PgMap, sortedPgEntries } from './osdmap-codec.js';
 import { type OSDMap, effectiveFlags, effectiveRequireOsdRelease, releaseName } from './osdmap-types.js';
 import { formatPg } from './pg.js';
 import { dumpPgPool } from './pool-dump.js';
-import { toJson } from '../render/json.js';
+import { toJson } from '../encoding/json-text.js';
 import { formatG, osdExists, osdIsIn, osdIsUp, primaryAffinity, weightFloat16 } from './print.js';
 
 export interface FieldChange<T = unknown> {

@@ -1,5 +1,5 @@
 /**
- * HitSet::Params (formats.md §5.3), a cache-tier pool's hit_set_params: envelope(1,1) around a
+ * HitSet::Params (Ceph src/osd/HitSet.cc HitSet::Params::encode), a cache-tier pool's hit_set_params: envelope(1,1) around a
  * u8 type, then the type's own parameters. Only BLOOM has any: envelope(1,1) around u32
  * fpp_micro, u64 target_size, u64 seed. The explicit types write nothing after the type byte
  * (their Params keep the base class's empty encode: no envelope either).

@@ -1,5 +1,5 @@
 /**
- * The OSD-only section of an OSDMap::Incremental (formats.md §7.2): compat 1, v9 in Pacific
+ * The OSD-only section of an OSDMap::Incremental (Ceph src/osd/OSDMap.cc OSDMap::Incremental::encode): compat 1, v9 in Pacific
  * (v2 without SERVER_LUMINOUS, v6 without SERVER_NAUTILUS), raised by content to 10 (a stretch
  * mode change), 11 (range blocklist edits) and, from Reef, 12 (allow_crimson edits).
  */

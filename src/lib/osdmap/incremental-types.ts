@@ -1,5 +1,5 @@
 /**
- * The OSDMap::Incremental model (formats.md §7). "No change" sentinels: −1 for new_flags,
+ * The OSDMap::Incremental model (Ceph src/osd/OSDMap.cc OSDMap::Incremental). "No change" sentinels: −1 for new_flags,
  * new_max_osd and new_pool_max; −1.0 for the ratios; 0xff for the release bytes; (0,0) for the
  * up/in change stamps; an empty bufferlist for fullmap and crush.
  */

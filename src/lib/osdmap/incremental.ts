@@ -1,5 +1,5 @@
 /**
- * OSDMap::Incremental (formats.md §7): outer envelope v8 compat 7 (legacy thresholds 8/7/7),
+ * OSDMap::Incremental (Ceph src/osd/OSDMap.cc OSDMap::Incremental): outer envelope v8 compat 7 (legacy thresholds 8/7/7),
  * the client section (v8 in Pacific, v9 from Reef: with SERVER_REEF from 18.2.2), the OSD-only
  * section, then `inc_crc` and `full_crc`. inc_crc is CRC-32C (seed 0xffffffff) of everything
  * from the outer header up to inc_crc, chained over the bytes after it (full_crc and any

@@ -1,5 +1,5 @@
 /**
- * osd_info_t and osd_xinfo_t (formats.md §6.3, §6.4): the per-OSD epochs and extended info
+ * osd_info_t and osd_xinfo_t (Ceph src/osd/OSDMap.cc osd_info_t::encode; osd_xinfo_t::encode): the per-OSD epochs and extended info
  * of an OSDMap.
  *
  * osd_info_t has no envelope: a bare u8 version (1) and six u32 epochs.

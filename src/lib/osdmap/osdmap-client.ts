@@ -1,5 +1,5 @@
 /**
- * The client-usable section of a full OSDMap (formats.md §6.1): envelope compat 1, v9 in
+ * The client-usable section of a full OSDMap (Ceph src/osd/OSDMap.cc OSDMap::encode, its client-usable section): envelope compat 1, v9 in
  * Pacific, v10 from Reef (pg_upmap_primaries; gated on SERVER_REEF from 18.2.2). Older feature
  * sets get v3, v6 or v7.
  */

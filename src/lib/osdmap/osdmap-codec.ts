@@ -1,5 +1,5 @@
 /**
- * Container codecs shared by the full OSDMap and the Incremental (formats.md §1.3, §1.9):
+ * Container codecs shared by the full OSDMap and the Incremental (Ceph src/include/encoding.h, the container encoders; src/msg/msg_types.h entity_addr_t comparison):
  * int-keyed maps (signed order), pg_t-keyed maps ((pool, seed) order), entity_addr_t-keyed
  * maps (memcmp order of the in-memory struct), interval sets, erasure-code profiles.
  * Maps are kept as JavaScript Maps and sorted the way Ceph's std::map is when written.

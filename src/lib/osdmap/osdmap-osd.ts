@@ -1,5 +1,5 @@
 /**
- * The OSD-only section of a full OSDMap (formats.md §6.2): envelope compat 1, v9 in Pacific,
+ * The OSD-only section of a full OSDMap (Ceph src/osd/OSDMap.cc OSDMap::encode): envelope compat 1, v9 in Pacific,
  * raised by content to 10 (stretch mode), 11 (a range blocklist) and, from Reef, 12
  * (allow_crimson). Older feature sets get v1, v5 or v6.
  */

@@ -1,5 +1,5 @@
 /**
- * The full OSDMap model (formats.md §6) and the constants its codec, dump and apply share.
+ * The full OSDMap model (Ceph src/osd/OSDMap.cc OSDMap::encode) and the constants its codec, dump and apply share.
  * Field names follow Ceph's members; per-OSD vectors are indexed by OSD id.
  */
 import type { UTime } from '../encoding/index.js';
@@ -9,7 +9,7 @@ import type { OsdInfo, OsdXinfo } from './osd-info.js';
 import type { AddrMap, PgMap } from './osdmap-codec.js';
 import type { PgPool, SnapInterval } from './pool.js';
 
-/** CEPH_OSDMAP_* flags (formats.md §10.1). */
+/** CEPH_OSDMAP_* flags (Ceph src/include/rados.h). */
 export const OSDMAP_FLAG = {
   NEARFULL: 0x1,
   FULL: 0x2,
@@ -53,7 +53,7 @@ export const OSD_SET_FLAGS: Readonly<Record<string, number>> = {
 
 export const LEGACY_REQUIRE_FLAGS = OSDMAP_FLAG.REQUIRE_JEWEL | OSDMAP_FLAG.REQUIRE_KRAKEN | OSDMAP_FLAG.REQUIRE_LUMINOUS;
 
-/** CEPH_OSD_* state bits (formats.md §10.2). */
+/** CEPH_OSD_* state bits (Ceph src/include/rados.h). */
 export const OSD_STATE = {
   EXISTS: 0x1,
   UP: 0x2,

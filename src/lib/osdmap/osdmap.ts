@@ -1,7 +1,7 @@
 /**
- * The full OSDMap (formats.md §6): an outer envelope (v8 compat 7, DECODE_START_LEGACY_COMPAT_LEN
+ * The full OSDMap (Ceph src/osd/OSDMap.cc OSDMap::encode): an outer envelope (v8 compat 7, DECODE_START_LEGACY_COMPAT_LEN
  * with thresholds 8/7/7) holding the client-usable section, the OSD-only section and the CRC
- * (formats.md §2: CRC-32C seeded with 0xffffffff over everything from the outer header up to
+ * (Ceph src/osd/OSDMap.cc OSDMap::encode and src/common/crc32c.cc: CRC-32C seeded with 0xffffffff over everything from the outer header up to
  * the CRC field, chained over any bytes after it).
  *
  * `encodeOSDMap(map)` writes the section versions the map was decoded with, so decoding and

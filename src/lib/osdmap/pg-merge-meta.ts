@@ -1,5 +1,5 @@
 /**
- * pg_merge_meta_t (formats.md §5.4): the last PG merge of a pool. Envelope v1 compat 1:
+ * pg_merge_meta_t (Ceph src/osd/osd_types.cc pg_merge_meta_t::encode): the last PG merge of a pool. Envelope v1 compat 1:
  * source_pgid, ready_epoch, last_epoch_started, last_epoch_clean, source_version,
  * target_version (eversion_t: u64 version, u32 epoch; printed `epoch'version`).
  */

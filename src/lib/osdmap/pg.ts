@@ -1,5 +1,5 @@
 /**
- * pg_t (formats.md §1.4): a placement group id. 17 bytes, no envelope: u8 version (1),
+ * pg_t (Ceph src/osd/osd_types.h pg_t::encode): a placement group id. 17 bytes, no envelope: u8 version (1),
  * u64 pool, u32 seed ("ps"), s32 preferred — a pre-Firefly field Ceph skips on decode and
  * always writes as −1. Printed `pool.seed` with the seed in lowercase hex: `1.2f`.
  */

@@ -1,5 +1,5 @@
 /**
- * Data placement (placement.md §10): from a placement group, or an object name, to the OSDs
+ * Data placement (Ceph src/osd/OSDMap.cc): from a placement group, or an object name, to the OSDs
  * that hold it, exactly as Ceph 16.2 (Pacific) computes it, with Reef's pg_upmap_primaries and
  * the shard order of Tentacle's optimized erasure-coded pools' pg_temp.
  *
@@ -287,7 +287,7 @@ function mix(s: Uint32Array): void {
   s[2] = c;
 }
 
-/** ceph_str_hash_rjenkins: Jenkins' lookup2 over bytes (placement.md §10.4). */
+/** ceph_str_hash_rjenkins: Jenkins' lookup2 over bytes (Ceph src/common/ceph_hash.cc ceph_str_hash_rjenkins). */
 export function strHashRjenkins(k: Uint8Array): number {
   const s = new Uint32Array([0x9e3779b9, 0x9e3779b9, 0]);
   const word = (i: number): number => (k[i]! | (k[i + 1]! << 8) | (k[i + 2]! << 16) | (k[i + 3]! << 24)) >>> 0;

@@ -1,5 +1,5 @@
 /**
- * pool_opts_t (formats.md §5.2): the per-pool options map, `ceph osd pool set` keys such as
+ * pool_opts_t (Ceph src/osd/osd_types.cc pool_opts_t::encode): the per-pool options map, `ceph osd pool set` keys such as
  * pg_num_min or compression_mode. Envelope v2 (v1 without SERVER_NAUTILUS), compat 1; per
  * option an s32 key, an s32 value type and the value. v1 stores INT values as s32, v2 as s64.
  */

@@ -1,5 +1,5 @@
 /**
- * pool_snap_info_t (formats.md §5.1): one pool snapshot. Envelope v2 compat 2; encoders
+ * pool_snap_info_t (Ceph src/osd/osd_types.cc pool_snap_info_t::encode): one pool snapshot. Envelope v2 compat 2; encoders
  * without PGPOOL3 write a bare u8 version 1 and no compat or length (LEGACY_COMPAT_LEN(2,2,2)).
  */
 import { Reader, Writer, decodeUTime, encodeUTime, type UTime } from '../encoding/index.js';

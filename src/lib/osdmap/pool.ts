@@ -1,5 +1,5 @@
 /**
- * pg_pool_t (formats.md §5.5): one pool of an OSDMap. Pacific to Squid write v29 (v30 for a
+ * pg_pool_t (Ceph src/osd/osd_types.cc pg_pool_t::encode): one pool of an OSDMap. Pacific to Squid write v29 (v30 for a
  * stretch pool), compat 5; Tentacle writes v32 with SERVER_TENTACLE (v31 replaced the four
  * stretch fields with an optional tuple, v32 added nonprimary_shards); older feature sets get
  * older versions, down to the bare v4 and v2 forms. Anything after the last field known here

@@ -1,6 +1,6 @@
 /**
- * rjenkins1 hash vectors and crush_ln. The hash vectors match libceph-common 16.2.15 (placement.md
- * §2.4; the same inputs checked through the library's exported crush_hash32* functions); the
+ * rjenkins1 hash vectors and crush_ln. The hash vectors match libceph-common 16.2.15 (Ceph
+ * src/crush/hash.c; the same inputs checked through the library's exported crush_hash32* functions); the
  * crush_ln values and checksums are those of the tables in the 16.2.15 binary (§3).
  */
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { hash32_1, hash32_2, hash32_3, hash32_4, hash32_5 } from '../../../src/lib/crush/hash.js';
 import { LL_TABLE, RH_LH_TABLE, crushLn, int64LeBytes, straw2LnTable } from '../../../src/lib/crush/ln.js';
 
-/** SHA-256 (hex) of both tables as little-endian int64, to compare with placement.md §3.2. */
+/** SHA-256 (hex) of both tables as little-endian int64, to compare with Ceph src/crush/crush_ln_table.h */
 function lnTableChecksums(): { rhLh: string; ll: string } {
   const sha = (v: readonly number[]): string => createHash('sha256').update(int64LeBytes(v)).digest('hex');
   return { rhLh: sha(RH_LH_TABLE), ll: sha(LL_TABLE) };

@@ -48,7 +48,7 @@ export function algorithmsMap(tunables: CrushTunables = JEWEL): CrushMap {
     { ...common(-2, 1, [0, 1, 2]), alg: BUCKET_UNIFORM, itemWeight: W, weight: 3 * W },
     { ...common(-3, 1, [3, 4, 5]), alg: BUCKET_LIST, itemWeights: [W, W / 2, 2 * W], sumWeights: [W, W + W / 2, 3 * W + W / 2], weight: 3 * W + W / 2 },
     { ...common(-4, 1, [6, 7, 8]), alg: BUCKET_TREE, nodeWeights: treeNodes([W, 242483, 6553]), weight: W + 242483 + 6553 },
-    // Straw lengths for these weights (placement.md §5.4 example).
+    // Straw lengths for these weights (worked through Ceph src/crush/builder.c crush_calc_straw).
     { ...common(-5, 1, [9, 10, 11]), alg: BUCKET_STRAW, itemWeights: [W, 2 * W, W / 2], straws: [84606, 118449, 65536], weight: 3 * W + W / 2 },
     { ...common(-6, 1, [12, 13, 14]), alg: BUCKET_STRAW2, itemWeights: [W, 0, 2 * W], weight: 3 * W },
   ];

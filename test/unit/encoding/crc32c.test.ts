@@ -14,7 +14,7 @@ function slowCrc(seed: number, data: Uint8Array): number {
 }
 
 describe('crc32c (Ceph raw register form)', () => {
-  it('gives the check value of formats.md §2: ~standard CRC-32C with seed -1', () => {
+  it('gives the check value of ceph_crc32c (Ceph src/common/crc32c.cc): ~standard CRC-32C with seed -1', () => {
     expect(crc32c(0xffffffff, ascii('123456789'))).toBe(0x1cf96d7c);
     expect(~crc32c(0xffffffff, ascii('123456789')) >>> 0).toBe(0xe3069283);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MonctlError } from '../../../src/lib/errors.js';
-import { Reader, Writer, decodeUuid, encodeUuid, formatUTime, hexdump } from '../../../src/lib/encoding/index.js';
+import { EncodeRangeError, Reader, Writer, decodeUuid, encodeUuid, formatUTime, hexdump, utimeFromDate } from '../../../src/lib/encoding/index.js';
 
 function expectMonctl(fn: () => unknown, code: string, offset?: number): MonctlError {
   try {
@@ -96,5 +96,58 @@ describe('Writer/Reader primitives', () => {
         '00000010  76 30 31 32 0a                                    |v012.|\n' +
         '00000015',
     );
+  });
+});
+
+describe('Writer refuses values that do not fit their field', () => {
+  const cases: [string, (w: Writer) => unknown][] = [
+    ['u8 256', (w) => w.u8(256)],
+    ['u8 -1', (w) => w.u8(-1)],
+    ['s8 128', (w) => w.s8(128)],
+    ['u16 65536', (w) => w.u16(0x10000)],
+    ['s16 -32769', (w) => w.s16(-0x8001)],
+    ['u32 -1', (w) => w.u32(-1)],
+    ['u32 2^32', (w) => w.u32(2 ** 32)],
+    ['u32 1.5', (w) => w.u32(1.5)],
+    ['s32 2^31', (w) => w.s32(2 ** 31)],
+    ['u64 -1', (w) => w.u64(-1n)],
+    ['u64 2^64', (w) => w.u64(1n << 64n)],
+    ['s64 2^63', (w) => w.s64(1n << 63n)],
+    ['struct_v 256', (w) => w.envelope(256, 1)],
+  ];
+  for (const [name, write] of cases) {
+    it(name, () => {
+      const w = new Writer(4);
+      expect(() => write(w)).toThrow(EncodeRangeError);
+      expect(w.length).toBe(0);
+    });
+  }
+
+  it('takes the edges of every range', () => {
+    const w = new Writer(4);
+    w.u8(0xff).s8(-0x80).u16(0xffff).s16(-0x8000).u32(0xffffffff).s32(-0x80000000).u64((1n << 64n) - 1n).s64(-(1n << 63n));
+    const r = new Reader(w.bytes());
+    expect([r.u8('a'), r.s8('b'), r.u16('c'), r.s16('d'), r.u32('e'), r.s32('f')]).toEqual([0xff, -0x80, 0xffff, -0x8000, 0xffffffff, -0x80000000]);
+    expect([r.u64('g'), r.s64('h')]).toEqual([(1n << 64n) - 1n, -(1n << 63n)]);
+  });
+
+  it('is a MonctlError (BAD_ARGUMENT) naming the field', () => {
+    const e = (() => {
+      try {
+        new Writer().u16(70000);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(e).toBeInstanceOf(MonctlError);
+    expect((e as MonctlError).code).toBe('BAD_ARGUMENT');
+    expect((e as Error).message).toBe('70000 does not fit in a u16');
+  });
+});
+
+describe('utimeFromDate', () => {
+  it('keeps milliseconds as nanoseconds', () => {
+    expect(utimeFromDate(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)))).toEqual({ sec: 1767323045, nsec: 678_000_000 });
+    expect(utimeFromDate(1500)).toEqual({ sec: 1, nsec: 500_000_000 });
   });
 });

@@ -32,7 +32,7 @@ const enc = (a: EntityAddr, features?: bigint): Uint8Array => {
 };
 
 describe('entity_addr_t', () => {
-  it('encodes v2:127.0.0.1:40100/0 as the annotated example in formats.md §4.1', () => {
+  it('encodes v2:127.0.0.1:40100/0 as entity_addr_t::encode writes it (Ceph src/msg/msg_types.h)', () => {
     const a = parseEntityAddr('v2:127.0.0.1:40100/0');
     expect(hex(enc(a))).toBe('0101011c000000' + '02000000' + '00000000' + '10000000' + '0200' + '9ca4' + '7f000001' + '00'.repeat(8));
     expect(formatEntityAddr(a)).toBe('v2:127.0.0.1:40100/0');
@@ -157,7 +157,7 @@ describe('IPv6 text (glibc inet_ntop)', () => {
   });
 });
 
-describe('comparison key (formats.md §1.9)', () => {
+describe('comparison key (Ceph src/msg/msg_types.h entity_addr_t comparison)', () => {
   it('is type, nonce (little-endian), then the sockaddr: 36 bytes', () => {
     const a = parseEntityAddr('v1:10.0.0.1:6800/2');
     expect(hex(entityAddrKey(a))).toBe('01000000' + '02000000' + '0200' + '1a90' + '0a000001' + '00'.repeat(20));

@@ -6,7 +6,7 @@ import { comparePg, decodePg, encodePg, formatPg, parsePg } from '../../../src/l
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('pg_t', () => {
-  it('encodes 1.1 as formats.md §1.4 shows (preferred always -1)', () => {
+  it('encodes 1.1 as pg_t::encode writes it (Ceph src/osd/osd_types.h; preferred always -1)', () => {
     const w = new Writer();
     encodePg(w, { pool: 1, seed: 1 });
     expect(hex(w.bytes())).toBe('01' + '0100000000000000' + '01000000' + 'ffffffff');

@@ -1,5 +1,5 @@
 /**
- * Placement (placement.md §10): pool arithmetic, the object hashes, and the PG pipeline on the
+ * Placement (Ceph src/osd/OSDMap.cc): pool arithmetic, the object hashes, and the PG pipeline on the
  * committed fixture's osdmap epoch 31 (6 OSDs on 3 hosts, pools rbd (replicated, 32 PGs) and
  * ecpool (k=2 m=1, 16 PGs), pg_upmap_items 1.0 [0,1], osd.3 and osd.5 out, osd.4 with primary
  * affinity 0.5, every OSD down). Expected sets marked "osdmaptool" were printed by

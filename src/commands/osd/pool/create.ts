@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { QuorumCommand, mutationFlags, type MutationResult } from '../../../quorum-command.js';
+import { QuorumCommand, integerArg, mutationFlags, type MutationResult } from '../../../quorum-command.js';
 
 export default class OsdPoolCreate extends QuorumCommand {
   static override summary = 'Create a pool in the running embedded cluster (as `ceph osd pool create`).';
@@ -19,7 +19,7 @@ export default class OsdPoolCreate extends QuorumCommand {
     const { args, flags } = await this.parse(OsdPoolCreate);
     return this.submit(
       flags,
-      ['osd', 'pool', 'create', args.name, args.pgNum, ...(flags.size !== undefined ? [String(flags.size)] : []), ...(flags.erasure ? ['erasure'] : [])],
+      { op: 'osd-pool-create', name: args.name, pgNum: integerArg(args.pgNum, 'PG_NUM'), ...(flags.size !== undefined ? { size: flags.size } : {}), ...(flags.erasure ? { erasure: true } : {}) },
       (r) => `pool '${args.name}' created${typeof r.result === 'number' ? ` with id ${r.result}` : ''}`,
     );
   }

@@ -17,6 +17,6 @@ export default class OsdPoolSet extends QuorumCommand {
     const { args, flags } = await this.parse(OsdPoolSet);
     const words = ['osd', 'pool', 'set', args.name, args.key, args.value];
     if (flags.store !== undefined) throw offlineStoreRefusal(words, flags.store);
-    return this.submit(flags, words, () => `set pool '${args.name}' ${args.key} to ${args.value}`);
+    return this.submit(flags, { op: 'osd-pool-set', name: args.name, key: args.key, value: args.value }, () => `set pool '${args.name}' ${args.key} to ${args.value}`);
   }
 }

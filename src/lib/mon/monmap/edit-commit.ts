@@ -20,7 +20,7 @@
  * epoch is newer.
  */
 import { Writer, type UTime } from '../../encoding/index.js';
-import { planPaxosCommit } from '../paxos/commit.js';
+import { checkStillPlanned, planPaxosCommit } from '../paxos/commit.js';
 import { readPaxosState } from '../paxos/versions.js';
 import { TransactionBuilder, type MonStore, type Transaction } from '../../store/index.js';
 import { applyMonmapEdit, diffMonMaps, type MonmapEdit } from '../../monmap/edit.js';
@@ -80,4 +80,9 @@ export async function planMonmapEdit(store: MonStore, edit: MonmapEdit, now: UTi
   const tx = new TransactionBuilder().append(commit.transaction);
   if ((await store.get('mon_sync', 'temp_newer_monmap')) !== undefined) tx.erase('mon_sync', 'temp_newer_monmap');
   return { before, after, epoch: after.epoch, paxosVersion: commit.version, diff: diffMonMaps(before, after), transaction: tx.tx };
+}
+
+/** Under the store lock: the store must still be at the paxos version and monmap epoch the plan was built on. */
+export async function stillPlannedMonmap(store: MonStore, plan: MonmapEditPlan): Promise<void> {
+  await checkStillPlanned(store, plan.paxosVersion, { prefix: MONMAP_PREFIX, version: BigInt(plan.epoch) });
 }

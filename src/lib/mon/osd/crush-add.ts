@@ -4,7 +4,12 @@
  * device in the host with its 16.16 weight and adjusts the weights up the tree.
  */
 import { BUCKET_STRAW2, type CrushBucket, type CrushMap } from '../../crush/index.js';
-import { CRUSH_TYPE } from '../../quorum/initial-maps.js';
+
+/** The bucket-type id the map names `name` (CrushWrapper::get_type_id), -1 when it has none. */
+function typeId(c: CrushMap, name: string): number {
+  for (const [id, n] of c.typeMap) if (n === name) return id;
+  return -1;
+}
 
 function findBucket(c: CrushMap, name: string): CrushBucket | undefined {
   for (const [id, n] of c.nameMap) if (n === name && id < 0) return c.buckets[-1 - id] ?? undefined;
@@ -58,12 +63,12 @@ export function crushAdd(base: CrushMap, id: number, weight: number, host: strin
   let parent = root;
   if (rack !== undefined) {
     const r = findBucket(c, rack);
-    if (r !== undefined && r.type !== CRUSH_TYPE.rack) return `bucket ${rack} is not a rack`;
-    parent = r ?? newBucket(c, rack, CRUSH_TYPE.rack, root);
+    if (r !== undefined && r.type !== typeId(c, 'rack')) return `bucket ${rack} is not a rack`;
+    parent = r ?? newBucket(c, rack, typeId(c, 'rack'), root);
   }
   const existing = findBucket(c, host);
-  if (existing !== undefined && existing.type !== CRUSH_TYPE.host) return `bucket ${host} is not a host`;
-  const h = existing ?? newBucket(c, host, CRUSH_TYPE.host, parent);
+  if (existing !== undefined && existing.type !== typeId(c, 'host')) return `bucket ${host} is not a host`;
+  const h = existing ?? newBucket(c, host, typeId(c, 'host'), parent);
   linkItem(c, h, id, Math.round(weight * 0x10000));
   c.nameMap.set(id, `osd.${id}`);
   if (c.maxDevices <= id) c.maxDevices = id + 1;

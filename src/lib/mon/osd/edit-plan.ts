@@ -18,7 +18,7 @@
  * `health/osdmap`. The monitor does those itself at its next proposal.
  */
 import { MonctlError } from '../../errors.js';
-import { planPaxosCommit, readPaxosState } from '../paxos/index.js';
+import { checkStillPlanned, planPaxosCommit, readPaxosState } from '../paxos/index.js';
 import { TransactionBuilder, keyName, type MonStore, type Transaction } from '../../store/index.js';
 import { applyIncremental } from '../../osdmap/apply.js';
 import { diffOSDMaps, type OSDMapDiff } from '../../osdmap/diff.js';
@@ -143,17 +143,7 @@ export async function planOsdmapEdit(store: MonStore, edit: OsdmapEdit, now: Dat
   };
 }
 
-/**
- * Under the store lock, before a plan made on a read-only view is applied: the store must
- * still be at the paxos version and osdmap epoch the plan was built on.
- */
+/** Under the store lock: the store must still be at the paxos version and osdmap epoch the plan was built on. */
 export async function stillPlanned(store: MonStore, plan: OsdmapEditPlan): Promise<void> {
-  const paxos = (await readPaxosState(store)).last_committed ?? 0n;
-  const range = await readOsdmapRange(store);
-  if (paxos + 1n !== plan.paxosVersion || range.last + 1 !== plan.epoch) {
-    throw new MonctlError('STORE_LOCKED', `the store changed while the edit was planned (paxos ${paxos}, osdmap e${range.last}; planned on paxos ${plan.paxosVersion - 1n}, e${plan.epoch - 1})`, {
-      key: keyName(OSDMAP_PREFIX, 'last_committed'),
-      actions: ['Something else writes this store: stop it and run the edit again.'],
-    });
-  }
+  await checkStillPlanned(store, plan.paxosVersion, { prefix: OSDMAP_PREFIX, version: BigInt(plan.epoch) });
 }

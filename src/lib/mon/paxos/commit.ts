@@ -1,7 +1,9 @@
 import { MonctlError } from '../../errors.js';
 import { TransactionBuilder, transactionToBytes, type Transaction } from '../../store/transaction.js';
 import { PAXOS_PREFIX } from './keys.js';
-import type { PaxosState } from './versions.js';
+import { readPaxosState, type PaxosState } from './versions.js';
+import { keyName } from '../../store/keys.js';
+import type { MonStore } from '../../store/mon-store.js';
 
 export interface PaxosCommitPlan {
   /** The paxos version this commit creates (last_committed + 1). */
@@ -44,4 +46,21 @@ export function planPaxosCommit(state: PaxosState, service: Transaction, opts: {
   if ((state.first_committed ?? 0n) === 0n) tx.putVersion(PAXOS_PREFIX, 'first_committed', version);
   tx.append(service);
   return { version, transaction: tx.tx };
+}
+
+/**
+ * Under the store lock, before a transaction planned on a read-only view is applied: the
+ * store must still be at the paxos version (and the service at the version) it was planned
+ * on; otherwise something else wrote it meanwhile and the plan is refused.
+ */
+export async function checkStillPlanned(store: MonStore, paxosVersion: bigint, service?: { prefix: string; version: bigint }): Promise<void> {
+  const paxos = (await readPaxosState(store)).last_committed ?? 0n;
+  const current = service ? ((await store.getVersion(service.prefix, 'last_committed')) ?? 0n) : undefined;
+  if (paxos + 1n !== paxosVersion || (service && current! + 1n !== service.version)) {
+    const what = service ? `, ${service.prefix} ${current}; planned on ${service.prefix} ${service.version - 1n}` : '';
+    throw new MonctlError('STORE_LOCKED', `the store changed while the edit was planned (paxos ${paxos}, planned on ${paxosVersion - 1n}${what})`, {
+      key: keyName('paxos', 'last_committed'),
+      actions: ['Something else writes this store: stop it and run the edit again.'],
+    });
+  }
 }
