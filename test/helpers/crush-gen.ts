@@ -12,6 +12,13 @@
  *
  * Every rule ends on devices: crushtool --test counts results per device id, and a bucket id in
  * a result makes 16.2's CrushTester index its counters with a negative number and crash.
+ *
+ * With `release` (default 16) the text is that release's: from Quincy (17) rules mostly lack
+ * min_size/max_size (sometimes keep them, which crushtool warns about); from Squid (19) the map
+ * may set the msr tunables and has 1–3 msr rules (msr_firstn/msr_indep, `choosemsr` chains
+ * down the bucket levels to devices, `set_msr_*` steps, one or two emit blocks). The msr rules
+ * stay inside what Tentacle's crush_msr_do_rule can run (it asserts or reads out of bounds on
+ * a device `take`, a choose count ≤ −1, an empty block, or a step type met by a device).
  */
 import { mulberry32, type Prng } from '../../src/lib/random.js';
 
@@ -68,10 +75,18 @@ interface BucketInfo {
   level: number;
 }
 
-export function randomCrushText(seed: number): GeneratedMap {
+export interface GenOptions {
+  /** The release whose grammar to write (16 Pacific … 20 Tentacle). */
+  release?: number;
+}
+
+export function randomCrushText(seed: number, opts: GenOptions = {}): GeneratedMap {
+  const release = opts.release ?? 16;
   const rng = mulberry32(seed);
   const tun = tunables(rng);
-  const out: string[] = ['# begin crush map\n', tun.text, '\n# devices\n'];
+  // Drawn only for Squid+ so that older releases' maps stay those of the same seed before.
+  const msrTunables = release >= 19 && rng.chance(0.5) ? `tunable msr_descents ${rng.int(1, 100)}\ntunable msr_collision_tries ${rng.int(1, 100)}\n` : '';
+  const out: string[] = ['# begin crush map\n', tun.text, msrTunables, '\n# devices\n'];
   const classes = ['ssd', 'hdd', 'nvme'].slice(0, rng.int(0, 3));
   const usedClasses = new Set<string>();
   const zeroChance = rng.pick([0, 0.1, 0.3]);
@@ -142,8 +157,9 @@ export function randomCrushText(seed: number): GeneratedMap {
   const takes = ['default', ...(uniform || algsUsed.has('tree') ? [] : [...usedClasses].map((c) => `default class ${c}`))];
   const anyType = (): string => rng.pick(['osd', ...typeNames.filter((t) => t !== 'root')]);
   let ruleId = 0;
-  const rule = (name: string, type: 'replicated' | 'erasure', steps: string[]): void => {
-    out.push(`rule ${name} {\n\tid ${ruleId}\n\ttype ${type}\n\tmin_size 1\n\tmax_size 10\n`);
+  const sizes = (): string => (release < 17 || rng.chance(0.2) ? '\tmin_size 1\n\tmax_size 10\n' : '');
+  const rule = (name: string, type: string, steps: string[]): void => {
+    out.push(`rule ${name} {\n\tid ${ruleId}\n\ttype ${type}\n${sizes()}`);
     for (const s of steps) out.push(`\tstep ${s}\n`);
     out.push('}\n');
     ruleId += rng.chance(0.1) ? 2 : 1;
@@ -196,14 +212,46 @@ export function randomCrushText(seed: number): GeneratedMap {
       rule(`leaf_${k}`, rtype, [...sets(), `take ${rng.pick(takes)}`, `chooseleaf ${m} ${numrep()} type ${anyType()}`, 'emit']);
     }
   }
+  const msrRules = release >= 19 ? rng.int(1, 3) : 0;
+  for (let k = 0; k < msrRules; k++) {
+    rule(`msr_${k}`, rng.pick(['msr_firstn', 'msr_indep']), msrSteps(rng, typeNames, buckets, takes));
+  }
   const withArgs = rng.chance(0.4);
   if (withArgs) out.push(chooseArgs(rng, buckets));
   out.push('\n# end crush map\n');
   return {
     text: out.join(''),
     devices,
-    summary: `${tun.profile} depth ${depth} ${ndev} osds ${[...algsUsed].join('/')}${usedClasses.size > 0 ? ' classes' : ''}${withArgs ? ' choose_args' : ''}`,
+    summary: `${tun.profile} depth ${depth} ${ndev} osds ${[...algsUsed].join('/')}${usedClasses.size > 0 ? ' classes' : ''}${withArgs ? ' choose_args' : ''}${msrRules > 0 ? ` ${msrRules} msr rules` : ''}`,
   };
+}
+
+/**
+ * The steps of one msr rule: optional `set_msr_*`, then one or two blocks of `take`, a chain of
+ * `choosemsr N type T` down the levels (skipping some) and `choosemsr N type osd`, `emit`.
+ */
+function msrSteps(rng: Prng, typeNames: string[], buckets: BucketInfo[], takes: string[]): string[] {
+  const steps: string[] = [];
+  if (rng.chance(0.3)) steps.push(`set_msr_descents ${rng.int(1, 20)}`);
+  if (rng.chance(0.3)) steps.push(`set_msr_collision_tries ${rng.int(1, 20)}`);
+  const blocks = rng.chance(0.25) ? 2 : 1;
+  for (let b = 0; b < blocks; b++) {
+    // From the root (all levels below it), or from a bucket (the levels below its own).
+    const from = rng.chance(0.7) ? { take: rng.pick(takes), level: typeNames.length - 1 } : (() => {
+      const bk = rng.pick(buckets);
+      return { take: bk.name, level: bk.level };
+    })();
+    steps.push(`take ${from.take}`);
+    let first = true;
+    for (let level = from.level - 1; level >= 0; level--) {
+      if (rng.chance(0.35)) continue; // skip this level: the descent passes through it
+      steps.push(`choosemsr ${rng.pick(first ? [0, 1, 2, 3] : [1, 2, 2, 3])} type ${typeNames[level]}`);
+      first = false;
+    }
+    steps.push(`choosemsr ${rng.pick(first ? [0, 1, 2, 3] : [1, 1, 2])} type osd`);
+    steps.push('emit');
+  }
+  return steps;
 }
 
 function chooseArgs(rng: Prng, buckets: BucketInfo[]): string {

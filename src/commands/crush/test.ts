@@ -12,6 +12,9 @@ import {
 import { OutputSink } from '../../lib/render/output.js';
 import { crushTestChunksParallel } from '../../lib/crush/tester-parallel.js';
 import { defaultThreads } from '../../lib/threads.js';
+import { releaseFlag } from '../../lib/cli/release-flag.js';
+import { crushCommandRelease } from '../../lib/crush/release.js';
+import { progressLine } from '../../lib/cli/crush-views.js';
 
 export interface CrushTestResult {
   mappings: CrushTestMapping[];
@@ -41,9 +44,11 @@ export function parseWeightArgs(values: readonly string[]): Map<number, number> 
 export default class CrushTest extends CrushSourceCommand {
   static override summary = 'Map inputs through CRUSH rules, like `crushtool -i FILE --test` (same output lines).';
   static override description =
-    'Runs every rule (or --rule R) for x in --min-x..--max-x (default 0..1023) and each replica count (--num-rep, or the rule\'s min_size..max_size). ' +
-    'Devices in some bucket weigh 1.0 unless --weight overrides them; --pool-id P hashes each x with P first. choose_args index 0 (else the compat set) is used, as crushtool does. ' +
-    '--min-rep/--max-rep are a monctl extension (crushtool 16.2 rejects them). --json gives every mapping and the per-rule statistics as data.';
+    'Runs every rule (or --rule R) for x in --min-x..--max-x (default 0..1023) and each replica count (--num-rep, or --min-rep..--max-rep, or with --release pacific the rule\'s min_size..max_size; Quincy and later refuse to run without one, as their crushtool does). ' +
+    'Devices in some bucket weigh 1.0 unless --weight overrides them; --pool-id P hashes each x with P first. choose_args index 0 (else the compat set) is used, as crushtool does. Squid\'s msr rules (msr_firstn/msr_indep) are mapped as crush_msr_do_rule does. ' +
+    'Lines stream in crushtool\'s order as they are computed (memory stays flat); with stdout redirected and stderr a terminal, a progress line shows on stderr. ' +
+    'A map whose buckets contain each other makes crushtool run forever; monctl prints the lines before the first input that meets the cycle, then stops with an error (exit 7). ' +
+    '--min-rep/--max-rep are crushtool\'s from Quincy on (16.2 rejects them). --json gives every mapping and the per-rule statistics as data.';
   static override examples = [
     '<%= config.bin %> crush test -i crush.bin --show-mappings --num-rep 3 --max-x 9 --min-x 0',
     '<%= config.bin %> crush test -i crush.bin --rule 1 --show-statistics --weight 3 0.5',
@@ -51,9 +56,9 @@ export default class CrushTest extends CrushSourceCommand {
   static override flags = {
     ...crushSourceFlags,
     rule: Flags.integer({ summary: 'Test only this rule id (default: all rules).' }),
-    'num-rep': Flags.integer({ summary: 'Replica count to ask for (default: each of the rule\'s min_size..max_size).' }),
-    'min-rep': Flags.integer({ summary: 'Smallest replica count (with --max-rep; monctl extension).' }),
-    'max-rep': Flags.integer({ summary: 'Largest replica count (with --min-rep; monctl extension).' }),
+    'num-rep': Flags.integer({ summary: 'Replica count to ask for (Pacific\'s default: each of the rule\'s min_size..max_size).' }),
+    'min-rep': Flags.integer({ summary: 'Smallest replica count (with --max-rep; crushtool 17+).' }),
+    'max-rep': Flags.integer({ summary: 'Largest replica count (with --min-rep; crushtool 17+).' }),
     'min-x': Flags.integer({ summary: 'First input (with --max-x; otherwise 0..1023).' }),
     'max-x': Flags.integer({ summary: 'Last input (with --min-x; otherwise 0..1023).' }),
     x: Flags.integer({ summary: 'Test this single input.' }),
@@ -65,12 +70,14 @@ export default class CrushTest extends CrushSourceCommand {
     'show-utilization': Flags.boolean({ summary: 'Print stored/expected counts per device (implies --show-statistics).' }),
     'show-utilization-all': Flags.boolean({ summary: 'As --show-utilization, including devices with nothing stored.' }),
     threads: Flags.integer({ summary: 'Threads to map on (default: the cores, at most 4; 32,768 x or more only).', min: 1 }),
+    release: releaseFlag(),
   };
 
   async run(): Promise<CrushTestResult> {
     const { flags } = await this.parse(CrushTest);
-    const { bytes } = await this.loadCrushBytes(flags);
+    const { bytes, inputRelease } = await this.loadCrushBytes(flags);
     const map = decodeCrushMap(bytes);
+    const release = crushCommandRelease(map, flags.release, inputRelease);
     const opts: CrushTestOptions = {
       minRule: flags.rule,
       maxRule: flags.rule,
@@ -86,6 +93,7 @@ export default class CrushTest extends CrushSourceCommand {
       showStatistics: flags['show-statistics'],
       showUtilization: flags['show-utilization'],
       showUtilizationAll: flags['show-utilization-all'],
+      release,
     };
     const json = this.jsonEnabled();
     const result: CrushTestResult = { mappings: [], statistics: [] };
@@ -98,13 +106,18 @@ export default class CrushTest extends CrushSourceCommand {
       for (const _ of crushTestChunks(map, opts, (m) => result.mappings.push(m), (s) => result.statistics.push(s)));
       return result;
     }
-    // Text comes in chunks (a block's mappings at once) and is written with backpressure.
+    // Text comes in slices of a block's mappings and is written with backpressure as it comes.
     const out = new OutputSink();
-    for await (const chunk of crushTestChunksParallel(bytes, opts, flags.threads ?? defaultThreads())) {
-      await out.write(chunk);
-      if (out.isClosed) break;
+    const progress = process.stderr.isTTY && !process.stdout.isTTY ? progressLine(process.stderr, Date.now) : undefined;
+    try {
+      for await (const chunk of crushTestChunksParallel(bytes, opts, flags.threads ?? defaultThreads(), undefined, progress?.update)) {
+        await out.write(chunk);
+        if (out.isClosed) break;
+      }
+    } finally {
+      progress?.clear();
+      await out.flush();
     }
-    await out.flush();
     return result;
   }
 }

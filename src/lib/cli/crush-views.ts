@@ -29,3 +29,27 @@ export function crushDumpView(bytes: Uint8Array, release?: number, inputRelease?
   // crushtool ends its dump with an empty line.
   return { text: `${toJson(dump)}\n\n`, json: () => dump };
 }
+
+/**
+ * `crush test`'s progress line on a terminal (stderr): rewritten in place at most every 200 ms,
+ * erased at the end so that nothing of it stays in the terminal.
+ */
+export function progressLine(tty: { write(s: string): unknown }, now: () => number) {
+  let last = 0;
+  let shown = false;
+  return {
+    update: (p: { rule: number; numRep: number; x: number; minX: number; maxX: number }): void => {
+      const t = now();
+      if (t - last < 200) return;
+      last = t;
+      const done = p.x - p.minX + 1;
+      const total = p.maxX - p.minX + 1;
+      tty.write(`\r\x1b[Kcrush test: rule ${p.rule} num_rep ${p.numRep}: x ${p.x} (${Math.floor((done * 100) / total)}% of ${p.minX}..${p.maxX})`);
+      shown = true;
+    },
+    clear: (): void => {
+      if (shown) tty.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

@@ -38,6 +38,8 @@ export interface MsrInput {
   readonly msrCollisionTries: number;
   /** bucket_perm_choose scratch, at least the largest bucket's size. */
   readonly perm: Int32Array;
+  /** The error for a descent caught in a bucket cycle (mapper.ts crushLoopError). */
+  readonly loopError: (x: number, bucketId: number) => Error;
 }
 
 /** Reusable scratch of an MSR run. */
@@ -90,6 +92,7 @@ function retryValue(resultMax: number, index: number, tryno: number, localTryno:
 /** crush_msr_descend: walk down from `bucket` until a device or a bucket of `type`. */
 function descend(run: MsrRun, bucket: RuntimeBucket, type: number, tryno: number, localTryno: number, index: number): number {
   const r = retryValue(run.resultMax, index, tryno, localTryno);
+  let depth = 0;
   for (;;) {
     if (bucket.size === 0) return DEAD_END;
     const item = bucketChoose(bucket, run.x, r, index, run.in.perm);
@@ -97,6 +100,7 @@ function descend(run: MsrRun, bucket: RuntimeBucket, type: number, tryno: number
     const child = run.in.buckets[-1 - item];
     if (child === null || child === undefined) return DEAD_END;
     if (child.type === type) return item;
+    if (++depth > run.in.buckets.length) throw run.in.loopError(run.x, child.id); // a bucket cycle: Ceph never returns
     bucket = child;
   }
 }

@@ -7,6 +7,7 @@
  * only read. The context belongs to its caller and is not safe to share between concurrent
  * callers (there are none in single-threaded JS, but keep one per worker).
  */
+import { MonctlError } from '../errors.js';
 import { bucketChoose, permChoose, runtimeBucket, type RuntimeBucket } from './buckets.js';
 import { hash32_2 } from './hash.js';
 import { isMsrRuleType, msrDoRule, newMsrScratch, type MsrInput, type MsrScratch } from './mapper-msr.js';
@@ -135,6 +136,18 @@ function isOut(run: RuleRun, item: number): boolean {
   return (hash32_2(run.x, item) & 0xffff) >= w;
 }
 
+/**
+ * A descent that has stepped into more buckets than the map holds has met one twice. Each step
+ * down is a pure function of (bucket, x, r) and r does not change on the way down, so Ceph's
+ * choosers would go round that cycle forever (crushtool and osdmaptool never return): say so
+ * instead. Only a map whose buckets contain each other gets here.
+ */
+export function crushLoopError(x: number, bucketId: number): MonctlError {
+  return new MonctlError('DECODE_INVALID', `CRUSH loop: mapping x ${x | 0} descends through bucket ${bucketId} again (a bucket contains itself or an ancestor); Ceph's mapper never returns here`, {
+    actions: ['Find the cycle with `crush decompile` (it refuses such a map) and remove the bucket from its own subtree.'],
+  });
+}
+
 /** The bucket an item names, or null when it names none. */
 function bucketOf(ctx: CrushContext, item: number): RuntimeBucket | null {
   const bno = -1 - item;
@@ -174,6 +187,7 @@ function chooseFirstn(
       descend = false;
       let into = bucket;
       let flocal = 0;
+      let depth = 0;
       for (;;) {
         const r = rep + parentR + ftotal;
         let collide = false;
@@ -198,6 +212,7 @@ function chooseFirstn(
               skip = true;
               break;
             }
+            if (++depth > ctx.buckets.length) throw crushLoopError(run.x, child.id);
             into = child; // same r: a step down is not a failure
             continue;
           }
@@ -222,6 +237,7 @@ function chooseFirstn(
         if (!reject && !collide) break;
         ftotal++;
         flocal++;
+        depth = 0; // a retry changes r: a new walk down
         if (collide && flocal <= run.localRetries) continue;
         if (run.localFallbackRetries > 0 && flocal <= into.size + run.localFallbackRetries) continue;
         if (ftotal < spec.tries) descend = true;
@@ -268,6 +284,7 @@ function chooseIndep(
     for (let rep = outpos; rep < endpos; rep++) {
       if (out[base + rep] !== CRUSH_ITEM_UNDEF) continue;
       let into = bucket;
+      let depth = 0;
       for (;;) {
         let r = rep + parentR;
         r += (into.alg === BUCKET_UNIFORM && into.size % numrep === 0 ? numrep + 1 : numrep) * ftotal;
@@ -288,6 +305,7 @@ function chooseIndep(
             left--;
             break;
           }
+          if (++depth > ctx.buckets.length) throw crushLoopError(run.x, child.id);
           into = child;
           continue;
         }
@@ -349,6 +367,7 @@ function runMsr(ctx: CrushContext, rule: CrushRule, x: number, resultMax: number
     msrDescents: ctx.tunables.msrDescents,
     msrCollisionTries: ctx.tunables.msrCollisionTries,
     perm: sc.perm,
+    loopError: crushLoopError,
   };
   return msrDoRule(sc.msrInput, sc.msr, rule, x, resultMax, weights, sc.result);
 }

@@ -10,7 +10,18 @@
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { defaultThreads, startModuleWorker } from '../threads.js';
 import { decodeCrushMap } from './codec.js';
-import { crushTestChunks, crushTestSteps, mapXRange, xRangeSetup, type CrushTestOptions, type XRangeRequest, type XRangeResult } from './tester.js';
+import {
+  addXRange,
+  crushTestChunks,
+  crushTestSteps,
+  mapXRange,
+  xRangeError,
+  xRangeSetup,
+  type CrushTestOptions,
+  type CrushTestProgress,
+  type XRangeRequest,
+  type XRangeResult,
+} from './tester.js';
 
 const JOB = 'monctl-crush-x-ranges';
 
@@ -72,11 +83,12 @@ export async function* crushTestChunksParallel(
   opts: CrushTestOptions,
   threads = defaultThreads(),
   sliceX = SLICE_X,
+  onProgress?: CrushTestProgress,
 ): AsyncGenerator<string, void, undefined> {
   const map = decodeCrushMap(bytes);
   const span = Math.max(0, (opts.maxX ?? -1) - (opts.minX ?? -1) + 1);
   if (threads < 2 || opts.minX === undefined || opts.minX < 0 || span < PARALLEL_MIN_X) {
-    yield* crushTestChunks(map, opts);
+    yield* crushTestChunks(map, opts, undefined, undefined, onProgress);
     return;
   }
   const setup = xRangeSetup(map, opts);
@@ -101,12 +113,14 @@ export async function* crushTestChunksParallel(
         for (const t of theirs) t.catch(() => {});
         const mine = mapXRange(setup, { ...req, maxX: cut(1) - 1 });
         const all = [mine, ...(await Promise.all(theirs))];
-        for (const r of all) {
-          for (let i = 0; i < total.per.length; i++) total.per[i]! += r.per[i]!;
-          for (let i = 0; i < total.sizes.length; i++) total.sizes[i]! += r.sizes[i]!;
-        }
-        const text = all.map((r) => r.text).join('');
+        // Shares in x order; a share that met a CRUSH loop ends the output (and the run) there.
+        const upTo = all.findIndex((r) => r.failed !== undefined);
+        const shown = upTo < 0 ? all : all.slice(0, upTo + 1);
+        const text = shown.map((r) => r.text).join('');
         if (text !== '') yield text;
+        if (upTo >= 0) throw xRangeError(block, all[upTo]!.failed!);
+        for (const r of all) addXRange(total, r);
+        onProgress?.({ rule: block.rule, numRep: block.numRep, x: req.maxX, minX: block.minX, maxX: block.maxX });
       }
       res = total;
     }

@@ -14,8 +14,17 @@
  *    choose_args are always index 0, falling back to −1;
  *  - --show-utilization turns statistics on; a replica count whose total device weight is 0 is
  *    skipped silently (no mappings printed either).
+ * From Quincy (`release` ≥ 17) crushtool has --min-rep/--max-rep and refuses to run without a
+ * replica count; the text is otherwise the same (checked against 18.2 and 20.2).
+ *
+ * Output streams: each block's x range is mapped in slices and every slice's lines are yielded
+ * before the next is mapped, so memory stays flat and a huge or endless run prints as it goes.
+ * A map whose buckets contain each other makes Ceph's mapper loop forever (crushtool never
+ * ends); the mapper detects that (mapper.ts crushLoopError) and the test stops there with an
+ * error after the lines of the inputs before it.
  */
 import { AsciiOut } from '../ascii-out.js';
+import { MonctlError } from '../errors.js';
 import { hash32_2 } from './hash.js';
 import { createCrushContext, doRuleInto, CRUSH_ITEM_NONE, type CrushContext } from './mapper.js';
 import { effectiveMaxDevices, type CrushMap } from './types.js';
@@ -39,6 +48,23 @@ export interface CrushTestOptions {
   showStatistics?: boolean;
   showUtilization?: boolean;
   showUtilizationAll?: boolean;
+  /** The release whose crushtool to reproduce (default 16, Pacific). */
+  release?: number;
+}
+
+/** x per slice of a block: each slice's lines are yielded before the next slice is mapped. */
+export const TEST_SLICE_X = 8192;
+
+/** Where a run is: called after each slice (for a progress line). */
+export type CrushTestProgress = (p: { rule: number; numRep: number; x: number; minX: number; maxX: number }) => void;
+
+/** Quincy's crushtool refuses --test without a replica count. */
+export function checkRepOptions(opts: CrushTestOptions): void {
+  if ((opts.release ?? 16) >= 17 && ((opts.minRep ?? -1) < 0 || (opts.maxRep ?? -1) < 0)) {
+    throw new MonctlError('BAD_ARGUMENT', 'must specify --num-rep or both --min-rep and --max-rep', {
+      actions: ['Give the replica count with --num-rep N (crushtool of Quincy and later no longer reads it from the rule).'],
+    });
+  }
 }
 
 export interface CrushTestMapping {
@@ -142,6 +168,15 @@ export interface XRangeResult {
   per: Float64Array;
   /** sizes[n] = how many x gave a result of n items (length num_rep + 1). */
   sizes: Float64Array;
+  /** The input whose mapping failed (a CRUSH loop) and why; the text and counts stop before it. */
+  failed?: { x: number; message: string };
+}
+
+/** The error of a failed XRangeResult, for the driver to throw once the text before it is out. */
+export function xRangeError(req: XRangeRequest, failed: { x: number; message: string }): MonctlError {
+  return new MonctlError('DECODE_INVALID', `crush test: rule ${req.rule} num_rep ${req.numRep} x ${failed.x}: ${failed.message}`, {
+    actions: ['The map has a bucket cycle: crushtool never finishes on it. Fix the map (`crush decompile` refuses it and names the bucket).'],
+  });
 }
 
 /** The inputs of the x loop that come from the map and the options, not from the block. */
@@ -173,9 +208,17 @@ export function mapXRange(s: XRangeSetup, req: XRangeRequest, onMapping?: (m: Cr
   const bad = `bad mapping rule ${r} x `;
   const badRep = ` num_rep ${nr} result [`;
   const text = new AsciiOut(s.showMappings ? Math.max(64, Math.min(1 << 26, (req.maxX - req.minX + 1) * (prefix.length + 8 + 6 * nr))) : 4096);
+  let failed: XRangeResult['failed'];
   for (let x = req.minX; x <= req.maxX; x++) {
     const realX = poolId !== -1 ? hash32_2(x, poolId) : x;
-    const n = doRuleInto(ctx, r, realX, nr, weight);
+    let n: number;
+    try {
+      n = doRuleInto(ctx, r, realX, nr, weight);
+    } catch (e) {
+      if (!(e instanceof MonctlError)) throw e;
+      failed = { x, message: e.message };
+      break;
+    }
     const out = ctx.scratch.result; // read after the call: scratch may have grown during it
     let hasNone = false;
     for (let i = 0; i < n; i++) {
@@ -197,7 +240,13 @@ export function mapXRange(s: XRangeSetup, req: XRangeRequest, onMapping?: (m: Cr
     }
     if (onMapping !== undefined) onMapping({ rule: r, num_rep: nr, x, result: Array.from(out.subarray(0, n)) });
   }
-  return { text: text.toString(), per, sizes };
+  return { text: text.toString(), per, sizes, ...(failed === undefined ? {} : { failed }) };
+}
+
+/** Adds a slice's counts into a block's. */
+export function addXRange(total: XRangeResult, part: XRangeResult): void {
+  for (let i = 0; i < total.per.length; i++) total.per[i]! += part.per[i]!;
+  for (let i = 0; i < total.sizes.length; i++) total.sizes[i]! += part.sizes[i]!;
 }
 
 /** ` [a,b,c]\n` (or `a,b,c]\n` after a caller-written `[`). */
@@ -221,6 +270,7 @@ export function* crushTestSteps(
   opts: CrushTestOptions,
   onStats?: (s: CrushTestStats) => void,
 ): Generator<string | XRangeRequest, void, XRangeResult | undefined> {
+  checkRepOptions(opts);
   let minRule = opts.minRule ?? -1;
   let maxRule = opts.maxRule ?? -1;
   if (minRule < 0 || maxRule < 0) {
@@ -302,17 +352,27 @@ export function* crushTestChunks(
   opts: CrushTestOptions,
   onMapping?: (m: CrushTestMapping) => void,
   onStats?: (s: CrushTestStats) => void,
+  onProgress?: CrushTestProgress,
 ): Generator<string, void, undefined> {
   const setup = xRangeSetup(map, opts);
   const steps = crushTestSteps(map, opts, onStats);
   let res: XRangeResult | undefined;
   for (let step = steps.next(); !step.done; step = steps.next(res)) {
     res = undefined;
-    if (typeof step.value === 'string') yield `${step.value}\n`;
-    else {
-      res = mapXRange(setup, step.value, onMapping);
-      if (res.text !== '') yield res.text;
+    if (typeof step.value === 'string') {
+      yield `${step.value}\n`;
+      continue;
     }
+    const block = step.value;
+    const total: XRangeResult = { text: '', per: new Float64Array(setup.weight.length), sizes: new Float64Array(block.numRep + 1) };
+    for (let from = block.minX; from <= block.maxX; from += TEST_SLICE_X) {
+      const part = mapXRange(setup, { ...block, minX: from, maxX: Math.min(block.maxX, from + TEST_SLICE_X - 1) }, onMapping);
+      if (part.text !== '') yield part.text;
+      if (part.failed !== undefined) throw xRangeError(block, part.failed);
+      addXRange(total, part);
+      onProgress?.({ rule: block.rule, numRep: block.numRep, x: Math.min(block.maxX, from + TEST_SLICE_X - 1), minX: block.minX, maxX: block.maxX });
+    }
+    res = total;
   }
 }
 
