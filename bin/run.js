@@ -21,6 +21,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else if (!(FAST_TOPICS.includes(argv[0]) && !process.env.MONCTL_NO_FAST && (await (await import('../dist/fast/dispatch.js')).runFast(argv)))) {
-  const { execute } = await import('@oclif/core');
+  const { execute, settings } = await import('@oclif/core');
+  // dist/ always, whatever NODE_ENV says (oclif would load the TypeScript sources under
+  // NODE_ENV=development|test in a checkout); bin/dev.js runs the sources.
+  settings.enableAutoTranspile = false;
   await execute({ dir: import.meta.url });
 }

@@ -5,29 +5,12 @@
  * the guess: a mistyped write must not become a different write.
  */
 import type { Hook } from '@oclif/core';
-import { MonctlError } from '../lib/errors.js';
 import { printError } from '../lib/cli/report.js';
-import { closestCommand, shellWord } from '../lib/cli/suggest.js';
+import { unknownCommandError, wantsJson } from '../lib/cli/unknown-command.js';
 
 const hook: Hook.CommandNotFound = async function (opts) {
-  const { config, id } = opts;
   const argv = opts.argv ?? [];
-  const end = argv.indexOf('--');
-  const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
-  const words = id.split(':');
-  const visible = config.commands.filter((c) => !c.hidden);
-  const candidates = [...visible.map((c) => c.id), ...visible.flatMap((c) => c.aliases), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)];
-  const guess = closestCommand(words, candidates);
-  const typed = words.join(' ');
-  const actions: string[] = [];
-  if (guess !== undefined) {
-    const rest = words.slice(guess.split(' ').length);
-    const whole = [guess, ...rest, ...argv.map(shellWord)].join(' ');
-    actions.push(`Did you mean \`${config.bin} ${whole}\`?`);
-  }
-  actions.push(`Run \`${config.bin} --help\` for the list of commands${guess ? `, or \`${config.bin} ${guess} --help\`` : ''}.`);
-  const err = new MonctlError('BAD_ARGUMENT', `\`${typed}\` is not a ${config.bin} command`, { actions });
-  this.exit(printError(err, json, false));
+  this.exit(printError(unknownCommandError(opts.config, opts.id.split(':'), argv), wantsJson(argv), false));
 };
 
 export default hook;

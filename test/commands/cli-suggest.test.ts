@@ -82,6 +82,24 @@ describe('did-you-mean through bin/run.js', () => {
     });
   });
 
+  it('help for a mistyped command (`--help`, `help …`) names the closest one; exit 2', async () => {
+    for (const argv of [['stor', 'list', '--help'], ['help', 'stor', 'list']]) {
+      const r = await monctl(argv);
+      expect({ argv, ...r }).toEqual({
+        argv,
+        code: 2,
+        stdout: '',
+        stderr:
+          'monctl: BAD_ARGUMENT: `stor list` is not a monctl command\n' +
+          '  → Did you mean `monctl store list`?\n' +
+          '  → Run `monctl --help` for the list of commands, or `monctl store list --help`.\n',
+      });
+    }
+    const ok = await monctl(['store', 'list', '--help']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('$ monctl store list');
+  });
+
   it('a word that is no command: no guess, exit 2', async () => {
     const r = await monctl(['frobnicate']);
     expect(r.code).toBe(2);

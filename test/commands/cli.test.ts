@@ -34,7 +34,7 @@ describe('the npm package', () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const files = new Set((JSON.parse(r.stdout) as Array<{ files: Array<{ path: string; mode: number }> }>)[0]!.files.map((f) => f.path));
-    for (const f of ['bin/run.js', 'dist/index.js', 'dist/fast/dispatch.js', 'dist/hooks/command-not-found.js', 'oclif.manifest.json', 'LICENSE', 'README.md', 'docs/commands.md', 'package.json']) {
+    for (const f of ['bin/run.js', 'dist/index.js', 'dist/hooks/help.js', 'dist/fast/dispatch.js', 'dist/hooks/command-not-found.js', 'oclif.manifest.json', 'LICENSE', 'README.md', 'docs/commands.md', 'package.json']) {
       expect(files.has(f), f).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, { relativePath: string[] }> };
