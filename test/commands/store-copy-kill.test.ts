@@ -42,5 +42,5 @@ describe('store copy killed part-way', () => {
     }
     expect(outcomes.some((o) => o.includes('SIGKILL')), outcomes.join(' ')).toBe(true);
     expect(hashTree(src)).toEqual(before);
-  });
+  }, 180_000);
 });

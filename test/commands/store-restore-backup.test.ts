@@ -65,5 +65,5 @@ describe.each(['leveldb', 'reef'] as FixtureName[])('store restore-backup (%s)',
     const bad = await runCommand(StoreRestoreBackup, ['store.db.backup-nope', '-s', mon]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/BAD_ARGUMENT.*no backup named/);
-  });
+  }, 120_000);
 });

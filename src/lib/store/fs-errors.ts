@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { MonctlError, type ErrorCode } from '../errors.js';
 
 const DAMAGED = 'The store is damaged: restore store.db from a backup (`monctl store restore-backup`), or rebuild this monitor from its peers.';
@@ -57,6 +58,11 @@ export function storeFileError(path: string, what: string, e: unknown): MonctlEr
   return new MonctlError(code, message, { cause: e, actions });
 }
 
+/** `what` at `path` is a directory (or another non-file) where the store needs a file. */
+export function notAFileError(path: string, what: string): MonctlError {
+  return storeFileError(path, what, Object.assign(new Error(`${path} is not a regular file`), { code: 'EISDIR' }));
+}
+
 /** `what` of `path` is damaged (a checksum, a size or a structure that does not hold). */
 export function damagedFileError(path: string, what: string, offset?: number): MonctlError {
   return new MonctlError('DECODE_INVALID', `${path} is damaged: ${what}`, { ...(offset !== undefined ? { offset } : {}), actions: [DAMAGED] });
@@ -79,4 +85,24 @@ export function nativeStatusError(dbDir: string, backend: string, e: unknown, do
     cause: e,
     actions: ['Run `monctl store check`; if a file is missing or unreadable, restore store.db from a backup.'],
   });
+}
+
+/**
+ * A table file the MANIFEST lists must be there, be a regular file and have the size the
+ * MANIFEST recorded: LevelDB reads a table's footer at that size, and RocksDB compares every
+ * table's size with it when it opens a store; a truncated, extended or replaced file fails.
+ */
+export function checkTableFile(path: string, manifest: string, recordedSize: number): void {
+  const name = path.split('/').pop()!;
+  const what = `table file ${name}, listed in ${manifest},`;
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw storeFileError(path, what, e);
+  }
+  if (!st.isFile()) throw notAFileError(path, what);
+  if (st.size !== recordedSize) {
+    throw damagedFileError(path, `table file ${name} is ${st.size} bytes, but ${manifest} records ${recordedSize} (truncated, extended or replaced)`);
+  }
 }

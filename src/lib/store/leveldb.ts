@@ -5,6 +5,7 @@ import { LevelDbReader, UnsupportedStore } from './leveldb-reader/index.js';
 import { readerChunks, readerKeyStrings, readerListing } from './leveldb-reader/chunks.js';
 import { nativeStatusError } from './fs-errors.js';
 import { verifyLevelDbFiles } from './leveldb-reader/verify.js';
+import { loadChecksums } from './rocksdb-reader/checksum.js';
 import { openError } from './open-error.js';
 import { snapshotLevelDb } from './snapshot.js';
 
@@ -42,6 +43,8 @@ export class LevelDbBackend implements KvBackend {
   /** Read-only: the TypeScript reader when it supports the store, else a snapshot. */
   static async open(dir: string, writable: boolean): Promise<LevelDbBackend> {
     if (writable) return new LevelDbBackend(dir, true, await LevelDbBackend.openDb(dir, false), undefined);
+    // Block checksums from WebAssembly (about twice the TypeScript CRC's speed).
+    await loadChecksums();
     let reader: LevelDbReader | undefined;
     try {
       reader = LevelDbReader.open(dir);

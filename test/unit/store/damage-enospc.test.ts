@@ -172,7 +172,7 @@ describe.skipIf(!isRoot).each(['leveldb', 'reef'] as FixtureName[])('ENOSPC on e
             expect(state, why).toBe(w.name === 'store copy' || w.name === 'store migrate' || w.name === 'store compact' ? 'old' : 'new');
           }
         }
-      });
+      }, 120_000);
     }
   }
 });

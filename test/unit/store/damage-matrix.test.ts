@@ -90,7 +90,7 @@ describe.each(STORES)('damage matrix: %s store', (store) => {
       expect(out.exitCode, `${r.name}: ${out.stderr}`).toBe(0);
     }
     expect(hashTree(mon)).toEqual(before);
-  });
+  }, 120_000);
 
   for (const damage of DAMAGES) {
     it(`${damage.name}: typed errors naming it, store check exits 1, nothing changes`, async () => {
@@ -116,7 +116,7 @@ describe.each(STORES)('damage matrix: %s store', (store) => {
       }
       expect(failures).toEqual([]);
       expect(hashTree(mon)).toEqual(before);
-    });
+    }, 120_000);
   }
 });
 

@@ -42,5 +42,5 @@ describe.skipIf(!canDropCaps).each(['leveldb', 'reef'] as FixtureName[])('an unr
     expect(check.stdout).toContain(table.split('/').pop()!);
     chmodSync(table, 0o644);
     expect(hashTree(mon)).toEqual(before);
-  });
+  }, 180_000);
 });

@@ -1,7 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MonctlError } from '../../errors.js';
-import { damagedFileError, storeFileError } from '../fs-errors.js';
+import { checkTableFile } from '../fs-errors.js';
 import { MemCursor } from './mem-cursor.js';
 import { readVersion, type DbVersion, type TableFile } from './manifest.js';
 import { replayLogs, type MemEntry } from './memtable.js';
@@ -55,7 +55,7 @@ export class LevelDbReader {
     const names = new Set(readdirSync(dbDir));
     const path = (f: TableFile) => {
       const name = tableFileName(f.number, names) ?? `${String(f.number).padStart(6, '0')}.ldb`;
-      checkTableFile(join(dbDir, name), version.manifest, f);
+      checkTableFile(join(dbDir, name), version.manifest, f.size);
       return join(dbDir, name);
     };
     // Level 0 files overlap each other: one run per file. Higher levels: one run per level.
@@ -77,24 +77,5 @@ export class LevelDbReader {
   iterate(gte?: Uint8Array, lt?: Uint8Array): MergedCursor {
     const runs: InternalCursor[] = [new MemCursor(this.mem), ...this.tables.map((t) => new TableCursor(t.paths, t.files, this.opts))];
     return new MergedCursor(runs, gte, lt);
-  }
-}
-
-/**
- * A table file the MANIFEST lists must be there, be a regular file and have the size the
- * MANIFEST recorded (LevelDB reads the footer at that size; a truncated, extended or
- * replaced file fails there).
- */
-export function checkTableFile(path: string, manifest: string, f: TableFile): void {
-  const name = path.split('/').pop()!;
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    throw storeFileError(path, `table file ${name}, listed in ${manifest},`, e);
-  }
-  if (!st.isFile()) throw storeFileError(path, `table file ${name}, listed in ${manifest},`, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
-  if (st.size !== f.size) {
-    throw damagedFileError(path, `table file ${name} is ${st.size} bytes, but ${manifest} records ${f.size} (truncated, extended or replaced)`);
   }
 }

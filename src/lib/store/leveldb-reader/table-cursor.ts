@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { damagedFileError, storeFileError } from '../fs-errors.js';
 import { BlockEntryCursor, forEachBlockEntry, restartArrayStart } from '../block-entries.js';
 import { EMPTY } from './cursor.js';
-import { ByteCursor, compareBytes, leveldbCrc, unmaskCrc, UnsupportedStore } from './format.js';
+import { maskedBlockCrc32c } from '../rocksdb-reader/checksum.js';
+import { ByteCursor, compareBytes, UnsupportedStore } from './format.js';
 import type { TableFile } from './manifest.js';
 import { snappyUncompress } from './snappy.js';
 
@@ -150,7 +151,7 @@ export class TableCursor extends BlockEntryCursor {
     const type = f[off + size]!;
     if (this.opts.verifyChecksums) {
       const stored = new ByteCursor(f, off + size + 1).fixed32('block crc');
-      if (unmaskCrc(stored) !== leveldbCrc(f.subarray(off, off + size + 1))) {
+      if (stored !== maskedBlockCrc32c(f.subarray(off, off + size + 1))) {
         throw damagedFileError(this.fileName, `crc32c checksum mismatch in the block at offset ${off}`, off);
       }
     }

@@ -5,8 +5,7 @@ import { UnsupportedStore } from './format.js';
 import { readLogRecords } from './log.js';
 import { readVersion } from './manifest.js';
 import { tableFileName, TableCursor } from './table-cursor.js';
-import { checkTableFile } from './index.js';
-import { storeFileError } from '../fs-errors.js';
+import { checkTableFile, storeFileError } from '../fs-errors.js';
 
 function readFile(path: string, name: string): Uint8Array {
   try {
@@ -48,7 +47,7 @@ export function verifyLevelDbFiles(dbDir: string): DamagedFile[] {
     const name = tableFileName(f.number, names) ?? `${String(f.number).padStart(6, '0')}.ldb`;
     const path = join(dbDir, name);
     try {
-      checkTableFile(path, version.manifest, f);
+      checkTableFile(path, version.manifest, f.size);
       const c = new TableCursor([path], [f], { verifyChecksums: true });
       for (c.seek(); c.valid; c.next());
     } catch (e) {

@@ -1,4 +1,5 @@
 import { createCRC32, createXXHash3, createXXHash32, createXXHash64, type IHasher } from 'hash-wasm';
+import { leveldbCrc } from '../leveldb-reader/format.js';
 
 /** RocksDB's ChecksumType (include/rocksdb/table.h): the byte in a table footer. */
 export const CHECKSUM_NONE = 0;
@@ -32,6 +33,15 @@ function low32(h: IHasher, data: Uint8Array): number {
 }
 
 /**
+ * LevelDB's masked CRC-32C of a block and its type byte (table/format.cc ReadBlock): from
+ * WebAssembly once loadChecksums() ran, else the TypeScript CRC.
+ */
+export function maskedBlockCrc32c(data: Uint8Array): number {
+  const c = hashers ? low32(hashers.crc32c, data) : leveldbCrc(data);
+  return (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
+}
+
+/**
  * ComputeBuiltinChecksum (table/format.cc) over `data`, whose last byte is a block's
  * compression type (or, for a footer, its last byte): crc32c masked as LevelDB masks it,
  * xxHash32, the low half of xxHash64, or the low half of XXH3 over all but the last byte
@@ -39,10 +49,8 @@ function low32(h: IHasher, data: Uint8Array): number {
  */
 export function builtinChecksum(type: number, data: Uint8Array): number {
   switch (type) {
-    case CHECKSUM_CRC32C: {
-      const c = low32(hashers!.crc32c, data);
-      return (((c >>> 15) | (c << 17)) + MASK_DELTA) >>> 0;
-    }
+    case CHECKSUM_CRC32C:
+      return maskedBlockCrc32c(data);
     case CHECKSUM_XXHASH:
       return low32(hashers!.xxh32, data);
     case CHECKSUM_XXHASH64:

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MonctlError } from '../../errors.js';
-import { damagedFileError, storeFileError } from '../fs-errors.js';
+import { checkTableFile } from '../fs-errors.js';
 import { compareBytes } from '../leveldb-reader/format.js';
 import { MemCursor } from '../leveldb-reader/mem-cursor.js';
 import { MergedCursor, type CoveredBy } from '../leveldb-reader/merge.js';
@@ -70,13 +70,8 @@ export class RocksDbReader {
     const open = (f: SstFile) => {
       const base = String(f.number).padStart(6, '0');
       const path = existsSync(join(dbDir, `${base}.ldb`)) && !existsSync(join(dbDir, `${base}.sst`)) ? join(dbDir, `${base}.ldb`) : join(dbDir, `${base}.sst`);
-      const st = existsSync(path) ? statSync(path) : undefined;
-      const what = `table file ${path.split('/').pop()}, listed in ${version.manifest},`;
-      if (st && !st.isFile()) throw storeFileError(path, what, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
       // RocksDB checks every table's size against the MANIFEST when it opens a store.
-      if (st && st.size !== f.size) {
-        throw damagedFileError(path, `table file ${path.split('/').pop()} is ${st.size} bytes, but ${version.manifest} records ${f.size} (truncated, extended or replaced)`);
-      }
+      if (existsSync(path)) checkTableFile(path, version.manifest, f.size);
       const t = SstTable.open(path, path);
       opened.push(t);
       return t;
