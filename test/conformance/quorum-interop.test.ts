@@ -32,7 +32,7 @@ import { encodeFrame, FRAME } from '../../src/lib/quorum/host/frame.js';
 import type { ClusterStatus } from '../../src/lib/quorum/host/status.js';
 import type { MutationResult } from '../../src/quorum-command.js';
 import { makeTempDir, quietToolConf, removeTempDirs, runTool, which } from '../helpers/ceph.js';
-import { killSeen, monPath, openCluster, sleep, statusOf, until } from '../helpers/quorum.js';
+import { killSeen, monPath, notePids, openCluster, sleep, statusOf, until } from '../helpers/quorum.js';
 import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
 
 const haveTools = which('osdmaptool') !== undefined && which('ceph-monstore-tool') !== undefined;
@@ -117,6 +117,28 @@ describe.skipIf(!haveTools)('embedded quorum: CLI mutations, bad clients, then C
     expect(st.result!.quorum).toEqual([0, 1, 2]);
     expect(st.result!.monitors.every((m) => m.running)).toBe(true);
     await mutate(OsdSet, ['nodeep-scrub']);
+  });
+
+  it('8 unauthenticated connections each sending a 64 MiB frame cost the monitor no memory: cut off at the length', async () => {
+    const cluster = openCluster(dir);
+    const pid = notePids(cluster)[0]!;
+    const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+    const before = rssMb();
+    const t0 = Date.now();
+    const cut = await Promise.all(
+      Array.from({ length: 8 }, () => {
+        const frame = Buffer.alloc(5 + 16 * 1024 * 1024, 7);
+        frame.writeUInt32LE(64 * 1024 * 1024, 0);
+        frame[4] = FRAME.AUTH;
+        return badClient(cluster.config.ports[0]!, frame);
+      }),
+    );
+    const after = rssMb();
+    console.log(`quorum-interop: 8 pre-auth 64 MiB frames: mon.a RSS ${before.toFixed(1)} -> ${after.toFixed(1)} MB, all cut off within ${Date.now() - t0} ms`);
+    expect(cut.every(Boolean)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(2_000); // before the 2 s authentication deadline
+    expect(after - before).toBeLessThan(32);
+    expect(readFileSync(join(monPath(cluster, 'a'), 'log'), 'utf8')).toMatch(/closed connection from .*frame length 67108864 outside 1\.\.70/);
   });
 
   it('quorum stop and start one monitor by name and by rank', async () => {

@@ -19,7 +19,7 @@ import type { QuorumCodec, QuorumNode } from './node-types.js';
 
 export type { QuorumCodec, QuorumNode } from './node-types.js';
 import { clusterRelease, monAddr, type Cluster } from './cluster.js';
-import { Conn } from './connection.js';
+import { AuthError, Conn } from './connection.js';
 import { FRAME, type Frame } from './frame.js';
 import { parseClientRequest, parseJsonPayload, toJsonBytes } from './wire.js';
 
@@ -63,6 +63,8 @@ interface Peer {
   dialing: boolean;
   queue: Buffer[];
   lastDial: number;
+  /** The last dial was refused for our secret (logged once until a dial gets further). */
+  authRefused?: boolean;
 }
 
 /**
@@ -255,13 +257,17 @@ export class MonitorHost {
       (conn) => {
         p.dialing = false;
         if (this.stopping) return conn.close('monitor stopping');
+        p.authRefused = false;
         p.conn = conn;
         for (const b of p.queue) conn.send(FRAME.QUORUM, b);
         p.queue = [];
       },
-      () => {
+      (e: unknown) => {
         p.dialing = false;
         p.queue = [];
+        // A peer with another secret refuses every redial: say so once, not every 100 ms.
+        if (e instanceof AuthError && !p.authRefused) this.o.log(`mon.${this.o.cluster.config.names[rank]} refused our HMAC: ${e.message}`);
+        p.authRefused = e instanceof AuthError;
       },
     );
   }
