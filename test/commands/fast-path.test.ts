@@ -89,8 +89,13 @@ describe('the fast path of bin/run.js', () => {
       ['osdmap', 'tree', '--osdmap', file('empty'), '--json'],
       ['osdmap', 'dump', '--osdmap', file('osdmap.garbage'), '--json'],
       ['osdmap', 'dump', '--osdmap', file('missing'), '--json'],
+      ['osdmap', 'print', '--osdmap', m, '--release', 'reef'],
+      ['osdmap', 'dump', '--osdmap', m, '--release=16'],
+      ['osdmap', 'print', '--osdmap', m, '--release', 'umbrella'],
     ];
     const r = await expectSame(cases);
+    await expectSame([['osdmap', 'print', '--osdmap', m], ['osdmap', 'tree', '--osdmap', m], ['osdmap', 'dump', '--osdmap', m]], { MONCTL_RELEASE: 'tentacle' });
+    await expectSame([['osdmap', 'print', '--osdmap', m]], { MONCTL_RELEASE: 'bogus' });
     expect(r[0]!.code).toBe(0);
     expect(r[0]!.stdout).toMatch(/^epoch 31\n/);
     expect(r.find((x) => x.code === 4)?.stderr).toMatch(/^monctl: IO_ERROR: cannot read .*missing/);
@@ -107,6 +112,7 @@ describe('the fast path of bin/run.js', () => {
       ['monmap', 'print', '--monmap', file('monmap')],
       ['monmap', 'print', '--monmap', file('monmap'), '--json'],
       ['monmap', 'print', '-m', file('monmap.garbage')],
+      ['monmap', 'print', '--monmap', file('monmap'), '--release', 'tentacle', '--json'],
     ];
     cases.push(
       ['crush', 'decompile', '--crushmap', file('crush')],
@@ -149,6 +155,13 @@ describe('the fast path of bin/run.js', () => {
     ]) {
       expect(parseFast(argv, {}), argv.join(' ')).toBeUndefined();
     }
+    // --release / $MONCTL_RELEASE: taken by print, dump and monmap print; a bad value, or a release for tree, goes to oclif.
+    expect(parseFast(['osdmap', 'print', '--osdmap', m, '--release', 'reef'], {})?.flags).toEqual({ osdmap: m, release: 'reef' });
+    expect(parseFast(['osdmap', 'print', '--osdmap', m, '--release', 'bogus'], {})).toBeUndefined();
+    expect(parseFast(['osdmap', 'tree', '--osdmap', m, '--release', 'reef'], {})).toBeUndefined();
+    expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_RELEASE: 'reef' })?.flags).toEqual({ osdmap: m });
+    expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_RELEASE: 'bogus' })).toBeUndefined();
+    expect(parseFast(['osdmap', 'tree', '--osdmap', m], { MONCTL_RELEASE: 'reef' })).toBeUndefined();
     expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_DEBUG: '1' })).toBeUndefined();
     expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_NO_FAST: '1' })).toBeUndefined();
     expect(parseFast(['osdmap', 'print', '--osdmap', m], { MONCTL_STORE: '/x' })?.flags).toEqual({ osdmap: m });
@@ -166,7 +179,8 @@ describe('the fast path of bin/run.js', () => {
         args?: Record<string, { required?: boolean }>;
       };
       for (const [flag, spec] of Object.entries(fast.flags)) {
-        expect(cls.flags[flag], `${id} --${flag}`).toMatchObject({ char: spec.char, type: 'option' });
+        expect(cls.flags[flag], `${id} --${flag}`).toMatchObject({ type: 'option' });
+        expect(cls.flags[flag]!.char, `${id} --${flag} short name`).toBe(spec.char);
         expect(cls.flags[flag]!.multiple ?? false).toBe(false);
       }
       expect(Object.keys(cls.flags)).toContain(fast.file);

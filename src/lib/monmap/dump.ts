@@ -7,6 +7,7 @@
  */
 import type { UTime } from '../encoding/index.js';
 import { dumpEntityAddrvec, formatLegacyStr, type EntityAddrDump } from '../msg/entity-addr.js';
+import { cipherName, monAuthCiphers } from './auth-ciphers.js';
 import { cephReleaseName, monmapTextRelease, type MonMap } from './monmap.js';
 
 /** The key Pacific's MonMap::dump gives the disallowed leaders (`dump_stream("disallowed_leaders: ")`). */
@@ -22,7 +23,10 @@ export interface MonInfoDump {
   public_addr: string;
   priority: number;
   weight: number;
-  crush_location: string;
+  /** Tentacle: when the mon was added. */
+  time_added?: string;
+  /** `{k=v,…}` to Squid; Tentacle: `[{key, val}]`. */
+  crush_location: string | { key: string; val: string }[];
 }
 
 export interface MonMapDump {
@@ -33,12 +37,20 @@ export interface MonMapDump {
   min_mon_release: number;
   min_mon_release_name: string;
   election_strategy: number;
-  [DISALLOWED_LEADERS_KEY]: string;
+  /** Pacific to Squid: the keys with Ceph's stray `: `; Tentacle: plain. */
+  [DISALLOWED_LEADERS_KEY]?: string;
+  disallowed_leaders?: string;
   stretch_mode: boolean;
   tiebreaker_mon: string;
-  [REMOVED_RANKS_KEY]: string;
+  [REMOVED_RANKS_KEY]?: string;
+  removed_ranks?: string;
   features: { persistent: string[]; optional: string[] };
   mons: MonInfoDump[];
+  /** Tentacle: the monitors' auth cipher policy. */
+  auth_epoch?: number;
+  auth_service_cipher?: { name: string; value: number };
+  auth_allowed_ciphers?: { name: string; value: number }[];
+  auth_preferred_cipher?: { name: string; value: number };
 }
 
 const utf8 = new TextEncoder();
@@ -61,20 +73,42 @@ const MON_FEATURES: Record<number, string> = {
   9: 'reef',
   10: 'squid',
   11: 'tentacle',
+  // Tentacle's (a Tentacle monitor sets both; names in bit order as `ceph mon dump` lists them).
+  31: 'cephx_auth_aes256k',
+  32: 'nvmeof_beacon_diff',
   63: 'reserved',
 };
 
-/** The highest feature bit `release` names below 63 (Pacific: 7, then one more per release). */
-const lastKnownBit = (release: number): number => 7 + Math.max(0, release - 16);
+/** Whether `release` names feature `bit` (Pacific: 0–7, then one more per release; 31–32 from Tentacle). */
+function knownBit(bit: number, release: number): boolean {
+  if (bit === 63) return true;
+  if (bit === 31 || bit === 32) return release >= 20;
+  return bit <= 7 + Math.max(0, release - 16);
+}
 
 /** mon_feature_t::dump as `release` names the bits (default Pacific): one name per set bit, lowest first (dump_bit_str). */
 export function monFeatureNames(features: bigint, release = 16): string[] {
-  const last = lastKnownBit(release);
   const out: string[] = [];
   for (let bit = 0; bit < 64; bit++) {
-    if ((features >> BigInt(bit)) & 1n) out.push(bit <= last || bit === 63 ? (MON_FEATURES[bit] ?? 'unknown') : 'unknown');
+    if ((features >> BigInt(bit)) & 1n) out.push(knownBit(bit, release) ? (MON_FEATURES[bit] ?? 'unknown') : 'unknown');
   }
   return out;
+}
+
+/** utime_t as Tentacle's mon_info_t::dump writes time_added: `2026-12-06T23:28:52:076856+0000` (a colon before the microseconds). */
+function formatTimeAdded(t: UTime): string {
+  const d = new Date(t.sec * 1000);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const usec = String(Math.floor(t.nsec / 1000)).padStart(6, '0');
+  return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}:${usec}+0000`;
+}
+
+/** mon_info_t v6 (Tentacle) appends time_added (utime_t) after crush_loc: the codec keeps it as the entry's tail. */
+function timeAdded(info: MonMap['monInfo'] extends Map<string, infer I> ? I : never): UTime {
+  const t = info.tail;
+  if ((info.structV ?? 0) < 6 || t === undefined || t.length < 8) return { sec: 0, nsec: 0 };
+  const v = new DataView(t.buffer, t.byteOffset, t.byteLength);
+  return { sec: v.getUint32(0, true), nsec: v.getUint32(4, true) };
 }
 
 /** utime_t::gmtime(): `2026-11-22T00:50:30.959486Z`, or `sec.usec` for times under ten years. */
@@ -97,26 +131,40 @@ function formatStringMap(m: Map<string, string>): string {
 
 /**
  * The object `ceph mon dump -f json` of `named` (default: the map's min_mon_release) prints for
- * this map, less its `quorum` (the live monitors' state, not the map's).
+ * this map, less its `quorum` (the live monitors' state, not the map's). Tentacle's differs:
+ * the auth cipher policy first, `disallowed_leaders` / `removed_ranks` without the stray `: `,
+ * each mon's time_added, and crush_location as `[{key, val}]`.
  */
 export function dumpMonMap(m: MonMap, named?: number): MonMapDump {
   const release = monmapTextRelease(m, named);
+  const tentacle = release >= 20;
+  const cipher = (c: number) => ({ name: cipherName(c), value: c });
+  const auth = tentacle ? monAuthCiphers(m) : undefined;
   return {
     epoch: m.epoch,
+    ...(auth === undefined
+      ? {}
+      : {
+          auth_epoch: auth.epoch,
+          auth_service_cipher: cipher(auth.service),
+          auth_allowed_ciphers: auth.allowed.map(cipher),
+          auth_preferred_cipher: cipher(auth.preferred),
+        }),
     fsid: m.fsid,
     modified: formatUTimeGmt(m.lastChanged),
     created: formatUTimeGmt(m.created),
     min_mon_release: m.minMonRelease,
     min_mon_release_name: cephReleaseName(m.minMonRelease, release),
     election_strategy: m.strategy,
-    [DISALLOWED_LEADERS_KEY]: [...m.disallowedLeaders].sort(bytewise).join(','),
+    [tentacle ? 'disallowed_leaders' : DISALLOWED_LEADERS_KEY]: [...m.disallowedLeaders].sort(bytewise).join(','),
     stretch_mode: m.stretchModeEnabled,
     tiebreaker_mon: m.tiebreakerMon,
-    [REMOVED_RANKS_KEY]: [...new Set(m.removedRanks)].sort((a, b) => a - b).join(','),
+    [tentacle ? 'removed_ranks' : REMOVED_RANKS_KEY]: [...new Set(m.removedRanks)].sort((a, b) => a - b).join(','),
     features: { persistent: monFeatureNames(m.persistentFeatures, release), optional: monFeatureNames(m.optionalFeatures, release) },
     mons: m.ranks.map((name, rank) => {
       const info = m.monInfo.get(name)!;
       const legacy = formatLegacyStr(info.publicAddrs);
+      const loc = [...info.crushLoc].sort(([a], [b]) => bytewise(a, b));
       return {
         rank,
         name,
@@ -125,7 +173,9 @@ export function dumpMonMap(m: MonMap, named?: number): MonMapDump {
         public_addr: legacy,
         priority: info.priority,
         weight: info.weight,
-        crush_location: formatStringMap(info.crushLoc),
+        ...(tentacle
+          ? { time_added: formatTimeAdded(timeAdded(info)), crush_location: loc.map(([key, val]) => ({ key, val })) }
+          : { crush_location: formatStringMap(info.crushLoc) }),
       };
     }),
   };

@@ -7,7 +7,8 @@ import { dumpOsdXinfo } from './osd-info.js';
 import { type AddrMap, type PgMap, sortedAddrEntries, sortedByNumber, sortedPgEntries } from './osdmap-codec.js';
 import { decodeOSDMap } from './osdmap.js';
 import type { SnapInterval } from './pool.js';
-import { releaseName } from './osdmap-types.js';
+import { effectiveRelease, NEWEST_KNOWN_RELEASE } from '../ceph-releases.js';
+import { releaseNameAs } from './release-view.js';
 import { formatPg } from './pg.js';
 import { dumpPgPool, formatSnapIntervals } from './pool-dump.js';
 import { compareBytewise } from './string-map.js';
@@ -22,9 +23,9 @@ function stateMaskNames(mask: number): string {
   return mask === 0 ? 'up' : osdStateSet(mask).join(',');
 }
 
-function incPoolLines(inc: Incremental): string[] {
+function incPoolLines(inc: Incremental, release: number): string[] {
   const out: string[] = [];
-  for (const [id, p] of osdIds(inc.newPools)) out.push(`pool ${id} '${inc.newPoolNames.get(id) ?? '<unknown>'}' set: ${formatPgPool(p)}`);
+  for (const [id, p] of osdIds(inc.newPools)) out.push(`pool ${id} '${inc.newPoolNames.get(id) ?? '<unknown>'}' set: ${formatPgPool(p, release)}`);
   for (const [id, name] of osdIds(inc.newPoolNames)) if (!inc.newPools.has(id)) out.push(`pool ${id} renamed '${name}'`);
   for (const id of inc.oldPools) out.push(`pool ${id} removed`);
   for (const [name, kv] of [...inc.newErasureCodeProfiles].sort(([a], [b]) => compareBytewise(a, b))) {
@@ -65,18 +66,18 @@ function incPgLines(inc: Incremental): string[] {
   return out;
 }
 
-function incMapLines(inc: Incremental): string[] {
+function incMapLines(inc: Incremental, release: number): string[] {
   const out: string[] = [];
   if (inc.fullmap.length > 0) out.push(`full map: ${inc.fullmap.length} bytes`);
-  if (inc.newFlags >= 0) out.push(`flags ${osdmapFlagString(inc.newFlags >>> 0)}`);
+  if (inc.newFlags >= 0) out.push(`flags ${osdmapFlagString(inc.newFlags >>> 0, release)}`);
   if (inc.newMaxOsd >= 0) out.push(`max_osd ${inc.newMaxOsd}`);
   if (inc.newPoolMax !== -1n) out.push(`pool_max ${inc.newPoolMax}`);
   if (inc.crush.length > 0) out.push(`crush map replaced: ${inc.crush.length} bytes`);
   if (inc.newFullRatio >= 0) out.push(`full_ratio ${formatG(inc.newFullRatio)}`);
   if (inc.newBackfillfullRatio >= 0) out.push(`backfillfull_ratio ${formatG(inc.newBackfillfullRatio)}`);
   if (inc.newNearfullRatio >= 0) out.push(`nearfull_ratio ${formatG(inc.newNearfullRatio)}`);
-  if (inc.newRequireMinCompatClient !== 0xff) out.push(`require_min_compat_client ${releaseName(inc.newRequireMinCompatClient)}`);
-  if (inc.newRequireOsdRelease !== 0xff) out.push(`require_osd_release ${releaseName(inc.newRequireOsdRelease)}`);
+  if (inc.newRequireMinCompatClient !== 0xff) out.push(`require_min_compat_client ${releaseNameAs(inc.newRequireMinCompatClient, release)}`);
+  if (inc.newRequireOsdRelease !== 0xff) out.push(`require_osd_release ${releaseNameAs(inc.newRequireOsdRelease, release)}`);
   if (inc.clusterSnapshot) out.push(`cluster_snapshot ${inc.clusterSnapshot}`);
   if (inc.changeStretchMode) out.push(`stretch_mode_enabled ${inc.stretchModeEnabled ? 'true' : 'false'}`);
   if (inc.mutateAllowCrimson === 1) out.push('allow_crimson set');
@@ -86,10 +87,21 @@ function incMapLines(inc: Incremental): string[] {
   return out;
 }
 
+/**
+ * The release whose names an Incremental's text and JSON use: the one named, else the
+ * require_osd_release the incremental sets, else the newest known (no Ceph tool prints
+ * incrementals, so nothing older needs matching by default).
+ */
+export function incRelease(inc: Incremental, named?: number): number {
+  if (named !== undefined) return named;
+  return inc.newRequireOsdRelease !== 0xff ? effectiveRelease(undefined, inc.newRequireOsdRelease) : NEWEST_KNOWN_RELEASE;
+}
+
 /** A human summary of an Incremental: one line per change, after a header line. */
-export function printIncremental(inc: Incremental): string {
+export function printIncremental(inc: Incremental, named?: number): string {
+  const release = incRelease(inc, named);
   const head = `osdmap incremental e${inc.epoch} fsid ${inc.fsid} modified ${formatUTimeCeph(inc.modified)} full_crc ${hex32(inc.fullCrc)}`;
-  const lines = [...incMapLines(inc), ...incPoolLines(inc), ...incOsdLines(inc), ...incPgLines(inc)];
+  const lines = [...incMapLines(inc, release), ...incPoolLines(inc, release), ...incOsdLines(inc), ...incPgLines(inc)];
   return [head, ...(lines.length > 0 ? lines.map((l) => `  ${l}`) : ['  no changes'])].join('\n') + '\n';
 }
 
@@ -192,7 +204,8 @@ function osdChanges(inc: Incremental): Record<string, unknown> {
  * OSDMap::Incremental::dump: Ceph's field names, order and nesting (including its quirks,
  * commented where they are), with the embedded full map and CRUSH map dumped as Ceph does.
  */
-export function dumpIncremental(inc: Incremental): Record<string, unknown> {
+export function dumpIncremental(inc: Incremental, named?: number): Record<string, unknown> {
+  const release = incRelease(inc, named);
   return {
     epoch: inc.epoch,
     fsid: inc.fsid,
@@ -208,10 +221,10 @@ export function dumpIncremental(inc: Incremental): Record<string, unknown> {
     new_require_osd_release: inc.newRequireOsdRelease,
     // Reef+ (osd-only section v12).
     ...(inc.osdV >= 12 ? { mutate_allow_crimson: inc.mutateAllowCrimson } : {}),
-    ...(inc.fullmap.length > 0 ? { full_map: dumpOSDMap(decodeOSDMap(inc.fullmap)) } : {}),
+    ...(inc.fullmap.length > 0 ? { full_map: dumpOSDMap(decodeOSDMap(inc.fullmap), named) } : {}),
     ...(inc.crush.length > 0 ? { crush: dumpCrushMap(decodeCrushMap(inc.crush)) } : {}),
     new_max_osd: inc.newMaxOsd,
-    new_pools: osdIds(inc.newPools).map(([pool, p]) => ({ pool, ...dumpPgPool(p) })),
+    new_pools: osdIds(inc.newPools).map(([pool, p]) => ({ pool, ...dumpPgPool(p, undefined, release) })),
     new_pool_names: osdIds(inc.newPoolNames).map(([pool, name]) => ({ pool, name })),
     old_pools: [...inc.oldPools].sort((a, b) => a - b),
     new_up_osds: newUpOsds(inc),

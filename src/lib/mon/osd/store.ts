@@ -7,7 +7,8 @@ import { MonctlError } from '../../errors.js';
 import { keyName, type MonStore } from '../../store/index.js';
 import { decodeIncremental, type Incremental } from '../../osdmap/incremental.js';
 import { decodeOSDMap } from '../../osdmap/osdmap.js';
-import { type OSDMap } from '../../osdmap/osdmap-types.js';
+import { effectiveRequireOsdRelease, type OSDMap } from '../../osdmap/osdmap-types.js';
+import { NEWEST_KNOWN_RELEASE, OLDEST_KNOWN_RELEASE } from '../../ceph-releases.js';
 
 export const OSDMAP_PREFIX = 'osdmap';
 
@@ -108,6 +109,19 @@ export async function readIncremental(store: MonStore, epoch: number | bigint | 
   const bytes = await requireEpochKey(store, String(e), e, 'OSDMap incremental');
   const name = keyName(OSDMAP_PREFIX, String(e));
   return { epoch: e, key: name, bytes, inc: withKey(name, () => decodeIncremental(bytes)) };
+}
+
+/**
+ * The Incremental that made `epoch`, with the release whose names show it: the
+ * require_osd_release of that epoch's full map (undefined when the full map is not stored,
+ * e.g. pruned, or when it is older than Pacific).
+ */
+export async function readIncrementalWithRelease(store: MonStore, epoch: number | bigint | string): Promise<StoredIncremental & { release?: number }> {
+  const stored = await readIncremental(store, epoch);
+  const full = await store.get(OSDMAP_PREFIX, `full_${stored.epoch}`);
+  if (full === undefined) return stored;
+  const r = effectiveRequireOsdRelease(withKey(keyName(OSDMAP_PREFIX, `full_${stored.epoch}`), () => decodeOSDMap(full)));
+  return { ...stored, ...(r >= OLDEST_KNOWN_RELEASE && r <= NEWEST_KNOWN_RELEASE ? { release: r } : {}) };
 }
 
 // ---- diff ------------------------------------------------------------------------------------
