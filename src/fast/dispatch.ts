@@ -128,8 +128,7 @@ export interface FastInvocation {
 
 /** argv (after the script) → what to run, or undefined: leave it to oclif. */
 export function parseFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): FastInvocation | undefined {
-  // $MONCTL_RELEASE (like --release, which no fast command takes) is parsed by oclif's flag.
-  if (env.MONCTL_NO_FAST || env.MONCTL_DEBUG || env.DEBUG || env.MONCTL_CONTENT_TYPE || env.MONCTL_RELEASE) return undefined;
+  if (env.MONCTL_NO_FAST || env.MONCTL_DEBUG || env.DEBUG || env.MONCTL_CONTENT_TYPE) return undefined;
   const key = `${argv[0]} ${argv[1]}`;
   if (!Object.hasOwn(FAST_COMMANDS, key)) return undefined;
   const command = FAST_COMMANDS[key]!;

@@ -12,9 +12,9 @@ export const RULES: readonly ForbiddenRule[] = [
   },
   { why: 'encoding imports nothing but errors', from: /^lib\/encoding\//, to: /^(?!lib\/encoding\/|lib\/errors\.ts$)/ },
   {
-    why: 'crush hash, ln, buckets and mapper are leaves (types only)',
-    from: /^lib\/crush\/(hash|ln|buckets|mapper)\.ts$/,
-    to: /^(?!lib\/crush\/(hash|ln|buckets|types)\.ts$)/,
+    why: 'crush hash, ln, buckets and mapper are leaves (types and errors only)',
+    from: /^lib\/crush\/(hash|ln|buckets|mapper|mapper-msr)\.ts$/,
+    to: /^(?!lib\/crush\/(hash|ln|buckets|mapper-msr|types)\.ts$|lib\/errors\.ts$)/,
   },
   {
     why: 'store is KV only: keys, transactions, backends',

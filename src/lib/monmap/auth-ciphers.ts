@@ -8,7 +8,6 @@
  * --auth-service-cipher / --auth-allowed-ciphers / --auth-preferred-cipher.)
  */
 import { Reader } from '../encoding/index.js';
-import type { MonMap } from './monmap.js';
 
 export interface MonAuthCiphers {
   epoch: number;
@@ -27,7 +26,7 @@ export function cipherName(c: number): string {
 const DEFAULTS: MonAuthCiphers = { epoch: 0, service: 1, allowed: [1, 2], preferred: 1 };
 
 /** The map's policy (struct_v 10 and later), else the defaults; undefined if the tail is not one. */
-export function monAuthCiphers(m: MonMap): MonAuthCiphers | undefined {
+export function monAuthCiphers(m: { structV: number; tail?: Uint8Array }): MonAuthCiphers | undefined {
   if (m.structV < 10 || m.tail === undefined) return { ...DEFAULTS, allowed: [...DEFAULTS.allowed] };
   try {
     const r = new Reader(m.tail);
