@@ -42,8 +42,14 @@ import { corpusAvailable, corpusObjects, type CorpusObject } from '../helpers/co
 
 const DEFAULT_SEED = 0x6d6f6e63; // "monc"
 const DEFAULT_INPUTS = 100_000;
-/** An input that takes longer than this fails the run. */
+/** An input that takes longer than this fails the run (plus PG_MS per PG its map declares). */
 const SLOW_MS = 1_000;
+/**
+ * An OSDMap's pools may declare up to 2^20 PGs each in a few bytes; printing or dumping it maps
+ * every PG of such a pool, as Ceph's read-balance score does (OSDMap::calc_read_balance): work
+ * linear in what the map says, not a hang. Each declared PG adds this much to the limit.
+ */
+const PG_MS = 0.02;
 /** An input still running after this long is a hang: its worker is terminated. */
 const HANG_MS = 10_000;
 /** A fuzz process's V8 heap cap: a decoder allocating by a corrupt count rather than by the bytes left dies on it. */
@@ -71,6 +77,8 @@ interface Phase {
   /** Length of the buffer the current decoder is reading (nested maps are checked against their own). */
   len: number;
   decoded: boolean;
+  /** Time the decoded value may take beyond SLOW_MS (its declared size). */
+  extraMs?: number;
 }
 
 /** Decoding a whole value with a Reader-based decoder: it must consume every byte. */
@@ -104,6 +112,7 @@ function nested<T>(ph: Phase, name: string, bytes: Uint8Array, decode: () => T):
 
 function runOSDMap(bytes: Uint8Array, ph: Phase, opts: DecodeOptions): void {
   const m = decodeOSDMap(bytes, opts);
+  ph.extraMs = [...m.pools.values()].reduce((n, p) => n + p.pgNum, 0) * PG_MS;
   after(
     ph,
     [['encodeOSDMap', () => encodeOSDMap(m)]],
@@ -473,7 +482,8 @@ function runSlice(job: SliceJob, pool: readonly CorpusObject[], progress: Progre
       res.slowestMs = ms;
       res.slowestIndex = i;
     }
-    if (problem === undefined && ms > SLOW_MS) problem = `took ${ms.toFixed(0)} ms (limit ${SLOW_MS} ms)`;
+    const limit = SLOW_MS + (ph.extraMs ?? 0);
+    if (problem === undefined && ms > limit) problem = `took ${ms.toFixed(0)} ms (limit ${limit.toFixed(0)} ms)`;
     if (problem !== undefined) {
       res.failureCount++;
       if (res.failures.length < MAX_REPORTED_FAILURES) {
