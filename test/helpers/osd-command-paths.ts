@@ -77,8 +77,9 @@ export const COMMAND_CASES: CommandCase[] = [
 
 /**
  * Commands only the quorum takes (no offline `osdmap edit` for them): quorum and ceph compared.
- * Not here: `osd create`, whose new OSD a Pacific mon shows in (weight 1.0) while the quorum's
- * stays out (weight 0, as do_osd_create and OSDMap::set_max_osd leave it) — not yet explained.
+ * Not here: `osd create`. A Pacific mon commits it as new_weight 1.0 + new_state ^= NEW (the
+ * new OSD is in); the quorum writes new_state ^= EXISTS|NEW (the new OSD stays out), which its
+ * scenario scripts count epochs by. Known difference, left to a change of those scripts.
  */
 export const LIVE_ONLY_CASES: { name: string; ceph: string[]; live: LiveOsdCommand[] }[] = [
   { name: 'pg-upmap-items 1.1 0 4', ceph: ['osd', 'pg-upmap-items', '1.1', '0', '4'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.1', pairs: [[0, 4]] }] },
