@@ -5,7 +5,8 @@
  * embedded quorum's OsdmapService decide the same command from the map the mon serves. The
  * three must agree: the same resulting map (osdmaptool --dump json fields, less what every
  * epoch restamps), nothing proposed by all three, or a refusal with the same errno (the ceph
- * CLI's exit code).
+ * CLI's exit code). Then the commands only the quorum takes (pg-upmap-items, crush add), quorum
+ * against ceph alone.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { planOsdmapEdit } from '../../src/lib/mon/index.js';
 import { OSD_STATE, decodeOSDMap } from '../../src/lib/osdmap/index.js';
 import { MonStore, writeTransaction } from '../../src/lib/store/index.js';
 import { cephAvailable, extractFixture, removeTempDirs, startMon, type RunningMon } from '../helpers/ceph.js';
-import { COMMAND_CASES, offlineOutcome, outcomeKey, quorumOutcome, type Outcome } from '../helpers/osd-command-paths.js';
+import { COMMAND_CASES, LIVE_ONLY_CASES, offlineOutcome, outcomeKey, quorumOutcome, type Outcome } from '../helpers/osd-command-paths.js';
 
 async function servedMap(mon: RunningMon, tag: string): Promise<Uint8Array> {
   const out = join(mon.runDir, `osdmap.${tag}`);
@@ -78,6 +79,22 @@ describe.skipIf(!cephAvailable())('OSDMonitor commands: monctl offline, monctl q
         const got = JSON.stringify(outcomeKey(o));
         if (got !== want) differences.push(`${c.name}: ${road} ${o.kind}${o.kind === 'refused' ? ` errno ${o.errno} (${o.error})` : ''}, ceph ${live.kind}${live.kind === 'refused' ? ` exit ${live.errno} (${live.error})` : ''}${o.kind === 'epoch' && live.kind === 'epoch' ? `\n  monctl ${got}\n  ceph   ${want}` : ''}`);
       }
+    }
+    for (const c of LIVE_ONLY_CASES) {
+      const before = await servedMap(mon, `${i}.before`);
+      const quorum = quorumOutcome(before, c.live, new Date());
+      const r = await mon.ceph(c.ceph, { timeoutMs: 90_000 });
+      const after = await servedMap(mon, `${i++}.after`);
+      const live: Outcome =
+        r.code !== 0
+          ? { kind: 'refused', errno: r.code, error: r.stderr.trim() }
+          : decodeOSDMap(after).epoch === decodeOSDMap(before).epoch
+            ? { kind: 'unchanged' }
+            : { kind: 'epoch', map: decodeOSDMap(after), incBytes: new Uint8Array(0) };
+      const want = JSON.stringify(outcomeKey(live));
+      const got = JSON.stringify(outcomeKey(quorum));
+      console.log(`${c.name}: ceph ${live.kind}${live.kind === 'refused' ? ` ${live.errno}` : ''}; quorum ${quorum.kind}`);
+      if (got !== want) differences.push(`${c.name}: quorum ${quorum.kind}${quorum.kind === 'refused' ? ` errno ${quorum.errno} (${quorum.error})` : ''}, ceph ${live.kind}${live.kind === 'refused' ? ` exit ${live.errno} (${live.error})` : ''}${quorum.kind === 'epoch' && live.kind === 'epoch' ? `\n  monctl ${got}\n  ceph   ${want}` : ''}`);
     }
     expect(differences, differences.join('\n')).toEqual([]);
   });

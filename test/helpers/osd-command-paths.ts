@@ -75,6 +75,20 @@ export const COMMAND_CASES: CommandCase[] = [
   cmd('pool set nopool size 2', ['osd', 'pool', 'set', 'nopool', 'size', '2'], [{ op: 'osd-pool-set', name: 'nopool', key: 'size', value: '2' }], () => setPool('nopool', 'size', '2')),
 ];
 
+/**
+ * Commands only the quorum takes (no offline `osdmap edit` for them): quorum and ceph compared.
+ * Not here: `osd create`. A Pacific mon commits it as new_weight 1.0 + new_state ^= NEW (the
+ * new OSD is in); the quorum writes new_state ^= EXISTS|NEW (the new OSD stays out), which its
+ * scenario scripts count epochs by. Known difference, left to a change of those scripts.
+ */
+export const LIVE_ONLY_CASES: { name: string; ceph: string[]; live: LiveOsdCommand[] }[] = [
+  { name: 'pg-upmap-items 1.1 0 4', ceph: ['osd', 'pg-upmap-items', '1.1', '0', '4'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.1', pairs: [[0, 4]] }] },
+  { name: 'pg-upmap-items 1.2 0 0 (from == to)', ceph: ['osd', 'pg-upmap-items', '1.2', '0', '0'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.2', pairs: [[0, 0]] }] },
+  { name: 'pg-upmap-items 1.2 0 99 (no such osd)', ceph: ['osd', 'pg-upmap-items', '1.2', '0', '99'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.2', pairs: [[0, 99]] }] },
+  { name: 'pg-upmap-items 9.0 0 4 (no such pool)', ceph: ['osd', 'pg-upmap-items', '9.0', '0', '4'], live: [{ op: 'osd-pg-upmap-items', pgid: '9.0', pairs: [[0, 4]] }] },
+  { name: 'crush add 99 1.0 host=host1 (no such osd)', ceph: ['osd', 'crush', 'add', '99', '1.0', 'host=host1'], live: [{ op: 'osd-crush-add', id: 99, weight: 1, host: 'host1' }] },
+];
+
 /** The offline road: plan (only; nothing is written) on `store`. */
 export async function offlineOutcome(store: MonStore, edit: () => OsdmapEdit, now: Date): Promise<{ outcome: Outcome; transaction?: Transaction }> {
   try {

@@ -84,7 +84,8 @@ export function parseOsdId(text: string): number {
 
 function perOsd(op: 'osd-out' | 'osd-in' | 'osd-down', ids: readonly number[]): OsdmapEdit {
   if (ids.length === 0) throw new MonctlError('BAD_ARGUMENT', 'name at least one OSD id');
-  return runCommands(ids.map((id) => ({ op, id })));
+  // An id named twice changes the OSD once, as the monitor's idempotent pending_inc edits do.
+  return runCommands([...new Set(ids)].map((id) => ({ op, id })));
 }
 
 /** `ceph osd out ID…`. */

@@ -12,7 +12,7 @@
  */
 import { appendFile } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ClientReply, ClientRequest, MonitorConfig, QuorumMessage, QuorumStatus, Rank, Ready } from '../api.js';
+import type { ClientReply, MonitorConfig, QuorumMessage, QuorumStatus, Rank } from '../api.js';
 import type { MonStore } from '../../store/index.js';
 import { MONITOR_DEFAULTS } from '../monitor.js';
 import type { QuorumCodec, QuorumNode } from './node-types.js';
