@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dumpOSDMap } from '../../src/lib/osdmap/dump.js';
+import { MSR_RULE_TYPES, dumpOSDMap } from '../../src/lib/osdmap/dump.js';
 import { decodeOSDMap, encodeOSDMap } from '../../src/lib/osdmap/osdmap.js';
 import type { OSDMap } from '../../src/lib/osdmap/osdmap-types.js';
 import { pgKey } from '../../src/lib/osdmap/osdmap-codec.js';
@@ -209,7 +209,7 @@ export function msrPools(m: OSDMap): Set<number> {
   const out = new Set<number>();
   for (const [id, p] of m.pools) {
     const rule = p.crushRule >= 0 ? m.crush.rules[p.crushRule] : undefined;
-    if (rule && (rule.type === 4 || rule.type === 5)) out.add(id);
+    if (rule && MSR_RULE_TYPES.includes(rule.type)) out.add(id);
   }
   return out;
 }
