@@ -31,6 +31,8 @@ export interface MapCase {
   /** The file name in the run's directory. */
   file: string;
   bytes: Uint8Array;
+  /** For a fixture store's epoch: which store, which epoch. */
+  store?: { fixture: FixtureName; epoch: number };
 }
 
 export const VIEWS = ['print', 'tree', 'dump', 'pgs'] as const;
@@ -45,7 +47,7 @@ async function storeEpochs(name: FixtureName): Promise<MapCase[]> {
     const out: MapCase[] = [];
     for (let e = Math.max(first, 1); e <= last; e++) {
       const { bytes } = await readFullMapBytes(store, e);
-      out.push({ label: `${name} store epoch ${e}`, file: `${name}-e${e}`, bytes });
+      out.push({ label: `${name} store epoch ${e}`, file: `${name}-e${e}`, bytes, store: { fixture: name, epoch: e } });
     }
     return out;
   });
