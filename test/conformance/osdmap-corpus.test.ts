@@ -9,10 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMonctlError } from '../../src/lib/errors.js';
-import { decodeIncremental, decodeOSDMap, dumpOSDMap, encodeIncremental, encodeOSDMap } from '../../src/lib/osdmap/index.js';
+import { RELEASE, decodeIncremental, decodeOSDMap, dumpOSDMap, encodeIncremental, encodeOSDMap } from '../../src/lib/osdmap/index.js';
 import { toJson } from '../../src/lib/render/json.js';
 import { corpusAvailable, corpusDir, corpusObjects, type CorpusObject } from '../helpers/corpus.js';
-import { asPacificText } from '../helpers/pacific-text.js';
 
 type Check = 'roundtrip' | 'dump';
 interface KnownFailure {
@@ -90,7 +89,8 @@ describe.skipIf(!corpusAvailable)(`OSDMap corpus (${corpusDir})`, () => {
     const map = tryDecode(o, decodeOSDMap);
     if (map === undefined) return;
     const expected = JSON.parse(readFileSync(`${o.path}.dump.json`, 'utf8')) as unknown;
-    expect(JSON.parse(asPacificText(toJson(dumpOSDMap(map), 0)))).toEqual(expected);
+    // The answers are Pacific's osdmaptool's: monctl as Pacific.
+    expect(JSON.parse(toJson(dumpOSDMap(map, RELEASE.PACIFIC), 0))).toEqual(expected);
     count(`OSDMap ${o.version} dump-match`);
   });
 

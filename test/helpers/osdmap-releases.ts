@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dumpOSDMap } from '../../src/lib/osdmap/dump.js';
+import { MSR_RULE_TYPES, dumpOSDMap } from '../../src/lib/osdmap/dump.js';
 import { decodeOSDMap, encodeOSDMap } from '../../src/lib/osdmap/osdmap.js';
 import type { OSDMap } from '../../src/lib/osdmap/osdmap-types.js';
 import { pgKey } from '../../src/lib/osdmap/osdmap-codec.js';
@@ -31,6 +31,8 @@ export interface MapCase {
   /** The file name in the run's directory. */
   file: string;
   bytes: Uint8Array;
+  /** For a fixture store's epoch: which store, which epoch. */
+  store?: { fixture: FixtureName; epoch: number };
 }
 
 export const VIEWS = ['print', 'tree', 'dump', 'pgs'] as const;
@@ -45,7 +47,7 @@ async function storeEpochs(name: FixtureName): Promise<MapCase[]> {
     const out: MapCase[] = [];
     for (let e = Math.max(first, 1); e <= last; e++) {
       const { bytes } = await readFullMapBytes(store, e);
-      out.push({ label: `${name} store epoch ${e}`, file: `${name}-e${e}`, bytes });
+      out.push({ label: `${name} store epoch ${e}`, file: `${name}-e${e}`, bytes, store: { fixture: name, epoch: e } });
     }
     return out;
   });
@@ -209,7 +211,7 @@ export function msrPools(m: OSDMap): Set<number> {
   const out = new Set<number>();
   for (const [id, p] of m.pools) {
     const rule = p.crushRule >= 0 ? m.crush.rules[p.crushRule] : undefined;
-    if (rule && (rule.type === 4 || rule.type === 5)) out.add(id);
+    if (rule && MSR_RULE_TYPES.includes(rule.type)) out.add(id);
   }
   return out;
 }

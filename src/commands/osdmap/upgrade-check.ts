@@ -12,10 +12,10 @@ export default class OsdmapUpgradeCheck extends StoreCommand {
     'Re-encodes every stored full map with the features a monitor of --to encodes with, and reports: the epochs whose bytes and CRC would change, ' +
     'fields the new encoding cannot represent, stale pg_upmap_primary / pg_upmap / pg_upmap_items entries (deleted pools, merged PGs, removed OSDs) ' +
     'and MSR CRUSH rules against require_min_compat_client. Exit 1 when something needs attention. Nothing is written.';
-  static override examples = ['<%= config.bin %> osdmap upgrade-check --to tentacle -s mon-a', '<%= config.bin %> osdmap upgrade-check --to 20 -s mon-a --json'];
   static override flags = {
     to: Flags.string({ summary: 'The release to check for: pacific|quincy|reef|squid|tentacle or 16–20.', required: true }),
   };
+  static override examples = ['<%= config.bin %> osdmap upgrade-check --to tentacle -s mon-a', '<%= config.bin %> osdmap upgrade-check --to 20 -s mon-a --json'];
 
   async run(): Promise<UpgradeReport> {
     const { flags } = await this.parse(OsdmapUpgradeCheck);

@@ -4,6 +4,7 @@ import { type PgMap, sortedPgEntries } from './osdmap-codec.js';
 import { type OSDMap, effectiveFlags, effectiveRequireOsdRelease, releaseName } from './osdmap-types.js';
 import { formatPg } from './pg.js';
 import { dumpPgPool } from './pool-dump.js';
+import { textRelease } from './release-view.js';
 import { toJson } from '../encoding/json-text.js';
 import { formatG, osdExists, osdIsIn, osdIsUp, primaryAffinity, weightFloat16 } from './print.js';
 
@@ -106,7 +107,9 @@ function diffPools(a: OSDMap, b: OSDMap): OSDMapDiff['pools'] {
     if (!pa) out.added.push(ref(b, id));
     else if (!pb) out.removed.push(ref(a, id));
     else {
-      const changes = fieldChanges(dumpPgPool(pa, { id, name: ref(a, id).name }), dumpPgPool(pb, { id, name: ref(b, id).name }));
+      // Both sides dumped as the newer map's release (flag names, Tentacle's pool fields).
+      const release = textRelease(b);
+      const changes = fieldChanges(dumpPgPool(pa, { id, name: ref(a, id).name }, release), dumpPgPool(pb, { id, name: ref(b, id).name }, release));
       if (changes.length > 0) out.changed.push({ ...ref(b, id), changes });
     }
   }

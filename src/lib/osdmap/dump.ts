@@ -115,7 +115,7 @@ function hasIncompatChooseArgs(crush: CrushMap): boolean {
 }
 
 /** CRUSH_RULE_TYPE_MSR_FIRSTN / MSR_INDEP (Squid): rules of the msr choose steps. */
-const MSR_RULE_TYPES = [4, 5];
+export const MSR_RULE_TYPES: readonly number[] = [4, 5];
 
 /**
  * OSDMap::get_min_compat_client from the client features the map needs (OSDMap::get_features):

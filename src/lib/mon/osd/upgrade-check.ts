@@ -14,7 +14,7 @@
 import { RELEASE_NAMES, releaseName } from '../../ceph-releases.js';
 import { MonctlError } from '../../errors.js';
 import type { MonStore } from '../../store/index.js';
-import { dumpOSDMap } from '../../osdmap/dump.js';
+import { MSR_RULE_TYPES, dumpOSDMap } from '../../osdmap/dump.js';
 import { osdmapEncodingFeatures } from '../../osdmap/encoding-features.js';
 import { crcField, decodeOSDMap, encodeOSDMap } from '../../osdmap/osdmap.js';
 import { RELEASE, effectiveRequireOsdRelease, type OSDMap } from '../../osdmap/osdmap-types.js';
@@ -56,7 +56,6 @@ export interface UpgradeReport {
   ok: boolean;
 }
 
-const MSR_RULE_TYPES = [4, 5];
 
 function staleIn<V>(m: OSDMap, table: StaleEntry['table'], entries: PgMap<V>, osdOf?: (v: V) => number[]): StaleEntry[] {
   const out: StaleEntry[] = [];
