@@ -96,6 +96,9 @@ describe('compiler differences', () => {
     expect(map.tunables).toMatchObject({ msrDescents: 5, msrCollisionTries: 7 });
     expect(decompileCrushMap(map, { release: 20 })).toMatch(/^tunable msr_descents 5\ntunable msr_collision_tries 7\n$/m);
     expect(dumpCrushMap(map, { release: 20 }).tunables).toMatchObject({ profile: 'unknown', minimum_required_version: 'squid', has_msr_rules: 0 });
+    // Either one off its default writes both (seen with Tentacle's crushtool -d).
+    const one = compileCrush('tunable msr_collision_tries 81\n', 'x.txt', { release: 20 }).map;
+    expect(decompileCrushMap(one, { release: 20 })).toMatch(/^tunable msr_descents 100\ntunable msr_collision_tries 81\n$/m);
   });
 });
 
