@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { crushTestLines, decodeCrushMap, type CrushTestOptions } from '../../src/lib/crush/index.js';
 import { mulberry32 } from '../../src/lib/random.js';
 import { shrinkAndSaveCrush } from '../helpers/crush-diff.js';
-import { randomCrushText } from '../helpers/crush-gen.js';
+import { randomCrushText, randomTestRun } from '../helpers/crush-gen.js';
 
 const MAPS = Number(process.env.CRUSH_MAPPING_MAPS ?? 40);
 const MAX_X = Number(process.env.CRUSH_MAPPING_MAX_X ?? 1023);
@@ -39,23 +39,7 @@ function planRuns(seed: number, devices: number[]): Run[] {
   const runs: Run[] = [];
   const n = rng.int(2, 3);
   for (let k = 0; k < n; k++) {
-    const numRep = rng.pick([1, 2, 3, 3, 4, 5, 6, 8]);
-    const args = ['--test', '--show-mappings', '--min-x', '0', '--max-x', String(MAX_X), '--num-rep', String(numRep)];
-    const opts: CrushTestOptions = { minX: 0, maxX: MAX_X, minRep: numRep, maxRep: numRep, showMappings: true };
-    if (rng.chance(0.4)) {
-      const weights = new Map<number, number>();
-      for (let j = rng.int(1, 4); j > 0; j--) {
-        const w = rng.pick([0, 0.5, 0.25, 0.9, 0.1, rng.int(0, 1000) / 1000]);
-        weights.set(rng.pick(devices), w);
-      }
-      for (const [d, w] of weights) args.push('--weight', String(d), w.toFixed(3));
-      opts.weights = new Map([...weights].map(([d, w]) => [d, Number(w.toFixed(3))]));
-    }
-    if (rng.chance(0.25)) {
-      const pool = rng.int(0, 20);
-      args.push('--pool-id', String(pool));
-      opts.poolId = pool;
-    }
+    const { args, opts } = randomTestRun(rng, devices, MAX_X, 0.4);
     if (rng.chance(0.3)) {
       args.push('--show-bad-mappings');
       opts.showBadMappings = true;

@@ -18,11 +18,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileCrush, crushTestLines, decodeCrushMap, decompileCrushMap, dumpCrushMap, type CrushTestOptions } from '../../src/lib/crush/index.js';
-import { toJson } from '../../src/lib/render/json.js';
+import { compileCrush, crushDumpText, crushTestLines, decodeCrushMap, decompileCrushMap, dumpCrushMap, type CrushTestOptions } from '../../src/lib/crush/index.js';
 import { mulberry32 } from '../../src/lib/random.js';
 import { maskTreeShadowNodeWeights } from '../helpers/crush-diff.js';
-import { randomCrushText } from '../helpers/crush-gen.js';
+import { randomCrushText, randomTestRun } from '../helpers/crush-gen.js';
 import { releaseAvailable, runTool, type Release } from '../helpers/releases.js';
 
 const MAPS = Number(process.env.CRUSH_RELEASE_MAPS ?? 24);
@@ -40,30 +39,16 @@ interface Run {
 
 function planRuns(seed: number, devices: number[], release: number): Run[] {
   const rng = mulberry32(seed ^ 0x2545f491);
-  const runs: Run[] = [];
-  for (let k = 0; k < 2; k++) {
-    const numRep = rng.pick([1, 2, 3, 3, 4, 5, 6, 8]);
-    const args = ['--test', '--show-mappings', '--min-x', '0', '--max-x', String(MAX_X), '--num-rep', String(numRep)];
-    const opts: CrushTestOptions = { minX: 0, maxX: MAX_X, minRep: numRep, maxRep: numRep, showMappings: true, release };
-    if (rng.chance(0.5)) {
-      const weights = new Map<number, number>();
-      for (let j = rng.int(1, 4); j > 0; j--) weights.set(rng.pick(devices), rng.pick([0, 0, 0.5, 0.25, 0.9, rng.int(0, 1000) / 1000]));
-      for (const [d, w] of weights) args.push('--weight', String(d), w.toFixed(3));
-      opts.weights = new Map([...weights].map(([d, w]) => [d, Number(w.toFixed(3))]));
-    }
-    if (rng.chance(0.25)) {
-      const pool = rng.int(0, 20);
-      args.push('--pool-id', String(pool));
-      opts.poolId = pool;
-    }
+  return [0, 1].map(() => {
+    const run = randomTestRun(rng, devices, MAX_X, 0.5);
+    run.opts.release = release;
     if (rng.chance(0.3)) {
-      args.push('--show-bad-mappings', '--show-utilization');
-      opts.showBadMappings = true;
-      opts.showUtilization = true;
+      run.args.push('--show-bad-mappings', '--show-utilization');
+      run.opts.showBadMappings = true;
+      run.opts.showUtilization = true;
     }
-    runs.push({ args, opts });
-  }
-  return runs;
+    return run;
+  });
 }
 
 /** Line-by-line comparison; counts mapping lines; the first difference, if any. */
@@ -135,7 +120,7 @@ for (const [release, number] of RELEASES) {
 
         const map = decodeCrushMap(theirBin);
         expect(decompileCrushMap(map, { release: number })).toBe(readFileSync(`${base}.dec`, 'utf8'));
-        expect(`${toJson(dumpCrushMap(map, { release: number }))}\n\n`).toBe(readFileSync(`${base}.json`, 'utf8'));
+        expect(`${crushDumpText(dumpCrushMap(map, { release: number }))}\n\n`).toBe(readFileSync(`${base}.json`, 'utf8'));
         totals.texts += 3;
 
         const msrRules = new Set(map.rules.flatMap((r, id) => (r !== null && r.type >= 4 ? [id] : [])));

@@ -20,6 +20,7 @@
  * stay inside what Tentacle's crush_msr_do_rule can run (it asserts or reads out of bounds on
  * a device `take`, a choose count ≤ −1, an empty block, or a step type met by a device).
  */
+import type { CrushTestOptions } from '../../src/lib/crush/index.js';
 import { mulberry32, type Prng } from '../../src/lib/random.js';
 
 const PROFILES: Record<string, [string, number][]> = {
@@ -286,4 +287,35 @@ export function chooseArgsBlock(rng: Prng, key: string, buckets: ReadonlyArray<{
   }
   out.push('}\n');
   return out.join('');
+}
+
+/** One random `crushtool --test` invocation: the argv after the map and monctl's options for it. */
+export interface RandomTestRun {
+  args: string[];
+  opts: CrushTestOptions;
+}
+
+/**
+ * The common part of a random test run: --show-mappings over x 0..maxX, a --num-rep, sometimes
+ * --weight overrides and a --pool-id (the draws of crush-mapping-live's runs, so its seeds replay).
+ */
+export function randomTestRun(rng: Prng, devices: number[], maxX: number, weightChance: number): RandomTestRun {
+  const numRep = rng.pick([1, 2, 3, 3, 4, 5, 6, 8]);
+  const args = ['--test', '--show-mappings', '--min-x', '0', '--max-x', String(maxX), '--num-rep', String(numRep)];
+  const opts: CrushTestOptions = { minX: 0, maxX, minRep: numRep, maxRep: numRep, showMappings: true };
+  if (rng.chance(weightChance)) {
+    const weights = new Map<number, number>();
+    for (let j = rng.int(1, 4); j > 0; j--) {
+      const w = rng.pick([0, 0.5, 0.25, 0.9, 0.1, rng.int(0, 1000) / 1000]);
+      weights.set(rng.pick(devices), w);
+    }
+    for (const [d, w] of weights) args.push('--weight', String(d), w.toFixed(3));
+    opts.weights = new Map([...weights].map(([d, w]) => [d, Number(w.toFixed(3))]));
+  }
+  if (rng.chance(0.25)) {
+    const pool = rng.int(0, 20);
+    args.push('--pool-id', String(pool));
+    opts.poolId = pool;
+  }
+  return { args, opts };
 }

@@ -1,9 +1,8 @@
 /** `crush decompile` and `crush dump` of one CRUSH map's bytes, as the release's crushtool prints them. */
 import { decodeCrushMap } from '../crush/codec.js';
 import { decompileCrushMap } from '../crush/decompile.js';
-import { dumpCrushMap, type JsonValue } from '../crush/dump.js';
+import { crushDumpText, dumpCrushMap, type JsonValue } from '../crush/dump.js';
 import { crushCommandRelease } from '../crush/release.js';
-import { toJson } from '../render/json.js';
 import type { View } from './view.js';
 
 /**
@@ -27,7 +26,7 @@ export function crushDumpView(bytes: Uint8Array, release?: number, inputRelease?
   const map = decodeCrushMap(bytes);
   const dump = dumpCrushMap(map, { release: crushCommandRelease(map, release, inputRelease) });
   // crushtool ends its dump with an empty line.
-  return { text: `${toJson(dump)}\n\n`, json: () => dump };
+  return { text: `${crushDumpText(dump)}\n\n`, json: () => dump };
 }
 
 /**

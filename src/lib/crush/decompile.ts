@@ -100,7 +100,7 @@ export function decompileCrushMap(map: CrushMap, opts: DecompileOptions = {}): s
   return out.join('');
 }
 
-/** Only tunables that differ from the legacy defaults are written (Squid adds the msr ones, default 100). */
+/** Only tunables that differ from the legacy defaults are written (Squid adds the msr pair). */
 function tunableLines(map: CrushMap, rules: CrushTextRules): string {
   const t = map.tunables;
   const lines: [string, number, number][] = [
@@ -113,11 +113,13 @@ function tunableLines(map: CrushMap, rules: CrushTextRules): string {
     ['straw_calc_version', t.strawCalcVersion, 0],
     ['allowed_bucket_algs', t.allowedBucketAlgs, LEGACY_ALLOWED_BUCKET_ALGS],
   ];
-  if (rules.msr) lines.push(['msr_descents', t.msrDescents, 100], ['msr_collision_tries', t.msrCollisionTries, 100]);
-  return lines
+  const text = lines
     .filter(([, v, d]) => v !== d)
     .map(([name, v]) => `tunable ${name} ${v | 0}\n`)
     .join('');
+  // Squid writes both msr tunables as soon as either differs from 100 (has_nondefault_tunables_msr).
+  if (!rules.msr || (t.msrDescents === 100 && t.msrCollisionTries === 100)) return text;
+  return `${text}tunable msr_descents ${t.msrDescents | 0}\ntunable msr_collision_tries ${t.msrCollisionTries | 0}\n`;
 }
 
 /** Depth first, children before parents, each bucket once; a cycle is an error as in Ceph. */

@@ -4,6 +4,7 @@
  * minimum_required_version, has_v*_rules …). From Quincy rules lose ruleset/min_size/max_size;
  * from Squid the msr tunables, has_msr_rules and the msr steps' names appear (release.ts).
  */
+import { toJson } from '../render/json.js';
 import { crushTextRules, hasMsrRules, hasNondefaultMsrTunables, type CrushTextRules } from './release.js';
 import {
   BUCKET_STRAW2,
@@ -267,4 +268,17 @@ function dumpChooseArgs(map: CrushMap): JsonObject {
     });
   }
   return out;
+}
+
+/**
+ * The dump as crushtool prints it (4-space JSON). choose_args keys come in Ceph's signed order
+ * (the compat set −1 before 0); a JS object would put "0" first, so the keys are written through
+ * a prefix that keeps insertion order and is taken out of the text again.
+ */
+export function crushDumpText(dump: JsonObject): string {
+  const args = (dump.choose_args ?? {}) as JsonObject;
+  const keys = Object.keys(args).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  const ordered: JsonObject = {};
+  for (const k of keys) ordered[`\u0001${k}`] = args[k]!;
+  return toJson({ ...dump, choose_args: ordered }).replaceAll('\\u0001', '');
 }

@@ -2,6 +2,7 @@ export * from './types.js';
 export { crushAsDecoded, crushTailGroupsFor, decodeCrushMap, encodeCrushMap, reencodeCrushMap } from './codec.js';
 export {
   dumpCrushMap,
+  crushDumpText,
   tunablesProfile,
   minRequiredVersion,
   crushFeatureUse,

@@ -14,6 +14,7 @@ import {
   addXRange,
   crushTestChunks,
   crushTestSteps,
+  emptyXRange,
   mapXRange,
   xRangeError,
   xRangeSetup,
@@ -104,7 +105,7 @@ export async function* crushTestChunksParallel(
       }
       // Blocks are mapped in slices so that output flows and no block's text sits in memory whole.
       const block = step.value;
-      const total: XRangeResult = { text: '', per: new Float64Array(setup.weight.length), sizes: new Float64Array(block.numRep + 1) };
+      const total = emptyXRange(setup, block);
       for (let from = block.minX; from <= block.maxX; from += sliceX) {
         const req = { ...block, minX: from, maxX: Math.min(block.maxX, from + sliceX - 1) };
         const n = req.maxX - req.minX + 1;

@@ -243,6 +243,11 @@ export function mapXRange(s: XRangeSetup, req: XRangeRequest, onMapping?: (m: Cr
   return { text: text.toString(), per, sizes, ...(failed === undefined ? {} : { failed }) };
 }
 
+/** A block's zero counts, to add its slices into. */
+export function emptyXRange(setup: XRangeSetup, block: XRangeRequest): XRangeResult {
+  return { text: '', per: new Float64Array(setup.weight.length), sizes: new Float64Array(block.numRep + 1) };
+}
+
 /** Adds a slice's counts into a block's. */
 export function addXRange(total: XRangeResult, part: XRangeResult): void {
   for (let i = 0; i < total.per.length; i++) total.per[i]! += part.per[i]!;
@@ -364,7 +369,7 @@ export function* crushTestChunks(
       continue;
     }
     const block = step.value;
-    const total: XRangeResult = { text: '', per: new Float64Array(setup.weight.length), sizes: new Float64Array(block.numRep + 1) };
+    const total = emptyXRange(setup, block);
     for (let from = block.minX; from <= block.maxX; from += TEST_SLICE_X) {
       const part = mapXRange(setup, { ...block, minX: from, maxX: Math.min(block.maxX, from + TEST_SLICE_X - 1) }, onMapping);
       if (part.text !== '') yield part.text;

@@ -5,12 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileCrush, decodeCrushMap, decompileCrushMap, dumpCrushMap, fixedPoint3, type CrushMap } from '../../../src/lib/crush/index.js';
+import { compileCrush, crushDumpText, decodeCrushMap, decompileCrushMap, dumpCrushMap, fixedPoint3, type CrushMap } from '../../../src/lib/crush/index.js';
 import { fixedPoint5 } from '../../../src/lib/crush/decompile.js';
 import { crushCommandRelease, crushReleaseFromMap, crushTextRules } from '../../../src/lib/crush/release.js';
 import { crushTestText } from '../../../src/lib/crush/tester.js';
 import { progressLine } from '../../../src/lib/cli/crush-views.js';
-import { toJson } from '../../../src/lib/render/json.js';
 import { MonctlError } from '../../../src/lib/errors.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/maps/${name}`, import.meta.url));
@@ -25,7 +24,7 @@ describe.each(Object.entries(RELEASES))('%s fixture', (name, release) => {
   });
 
   it('dump --release equals crushtool --dump', () => {
-    expect(`${toJson(dumpCrushMap(map, { release }))}\n\n`).toBe(text(`${name}-crushmap.dump.json`));
+    expect(`${crushDumpText(dumpCrushMap(map, { release }))}\n\n`).toBe(text(`${name}-crushmap.dump.json`));
   });
 
   it('compile --release of the decompiled text gives the map back, byte for byte', () => {
@@ -97,6 +96,9 @@ describe('compiler differences', () => {
     expect(map.tunables).toMatchObject({ msrDescents: 5, msrCollisionTries: 7 });
     expect(decompileCrushMap(map, { release: 20 })).toMatch(/^tunable msr_descents 5\ntunable msr_collision_tries 7\n$/m);
     expect(dumpCrushMap(map, { release: 20 }).tunables).toMatchObject({ profile: 'unknown', minimum_required_version: 'squid', has_msr_rules: 0 });
+    // Either one off its default writes both (seen with Tentacle's crushtool -d).
+    const one = compileCrush('tunable msr_collision_tries 81\n', 'x.txt', { release: 20 }).map;
+    expect(decompileCrushMap(one, { release: 20 })).toMatch(/^tunable msr_descents 100\ntunable msr_collision_tries 81\n$/m);
   });
 });
 
@@ -133,5 +135,17 @@ describe('progress line', () => {
     expect(out).toBe(
       '\r\x1b[Kcrush test: rule 1 num_rep 3: x 99 (50% of 0..199)' + '\r\x1b[Kcrush test: rule 1 num_rep 3: x 199 (100% of 0..199)' + '\r\x1b[K',
     );
+  });
+});
+
+describe('dump text: choose_args in Ceph order', () => {
+  it('puts the compat set (-1) before 0, as every crushtool does', () => {
+    const base = text('reef-crushmap.txt').replace('# end crush map', '');
+    const args = (key: string, w: string): string => `choose_args ${key} {\n  {\n    bucket_id -3\n    weight_set [\n      [ ${w} 1.0 ]\n    ]\n  }\n}\n`;
+    const { map } = compileCrush(`${base}${args('0', '0.5')}${args('18446744073709551615', '0.25')}`, 'x.txt', { release: 18 });
+    const dumped = crushDumpText(dumpCrushMap(map, { release: 18 }));
+    expect(dumped.indexOf('"-1": [')).toBeGreaterThan(0);
+    expect(dumped.indexOf('"-1": [')).toBeLessThan(dumped.indexOf('"0": ['));
+    expect(JSON.parse(dumped)).toEqual(JSON.parse(JSON.stringify(dumpCrushMap(map, { release: 18 }))));
   });
 });
