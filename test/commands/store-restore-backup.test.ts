@@ -33,7 +33,7 @@ describe.each(['leveldb', 'reef'] as FixtureName[])('store restore-backup (%s)',
     expect(dry.stdout).toMatch(/^dry run: would restore .*store\.db\.backup-\d{8}T\d{6}Z as the store\.db/);
     expect(hashTree(mon)).toEqual(before);
 
-    await new Promise((r) => setTimeout(r, 1100)); // a new backup name (one-second stamps)
+    // Within the second of the edit's backup: the replaced store.db gets that stamp plus -2.
     const r = await runCommand<{ previous: string }>(StoreRestoreBackup, ['latest', '-s', mon, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await kvDigest(mon)).toBe(original);
@@ -41,7 +41,6 @@ describe.each(['leveldb', 'reef'] as FixtureName[])('store restore-backup (%s)',
     expect(readdirSync(mon).filter((n) => n.includes('.monctl-'))).toEqual([]);
 
     // Undo: the replaced store.db is itself a backup.
-    await new Promise((res) => setTimeout(res, 1100));
     const undo = await runCommand(StoreRestoreBackup, [r.result!.previous.split('/').pop()!, '-s', mon]);
     expect(undo.exitCode, undo.stderr).toBe(0);
     expect(await kvDigest(mon)).toBe(edited);

@@ -87,7 +87,8 @@ async function checkPaxos(store: MonStore, problems: Problem[]): Promise<number>
 export async function checkStore(store: MonStore, opts: CheckOptions = {}): Promise<CheckReport> {
   const problems: Problem[] = [];
   for (const f of store.verifyFiles()) {
-    problems.push({ code: 'DAMAGED_FILE', key: f.file, message: `${f.message}${f.offset !== undefined ? ` (offset ${f.offset})` : ''}` });
+    const at = f.offset !== undefined && !f.message.includes(`offset ${f.offset}`) ? ` (offset ${f.offset})` : '';
+    problems.push({ code: 'DAMAGED_FILE', key: f.file, message: `${f.message}${at}` });
   }
   const values = opts.decodeValue ? await checkValues(store, opts.decodeValue, problems) : 0;
   let paxosVersions = 0;

@@ -11,9 +11,14 @@ function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-/** `<store.db name>.backup-<UTC stamp>`. */
-export function backupName(dbDir: string, now: Date): string {
-  return `${basename(dbDir)}${BACKUP_INFIX}${stamp(now)}`;
+/**
+ * `<parent>/<store.db name>.backup-<UTC stamp>`, with `-2`, `-3`, … added when a backup of
+ * that second already exists (two writes, or a write and a restore, within one second).
+ */
+export function freeBackupPath(parent: string, dbDir: string, now: Date): string {
+  const base = join(parent, `${basename(dbDir)}${BACKUP_INFIX}${stamp(now)}`);
+  if (!existsSync(base)) return base;
+  for (let n = 2; ; n++) if (!existsSync(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 const BACKUP_ACTIONS = ['Pass --backup-dir to put the backup elsewhere, or --no-backup to skip it.'];
@@ -26,10 +31,7 @@ const BACKUP_ACTIONS = ['Pass --backup-dir to put the backup elsewhere, or --no-
  */
 export function backupDbDir(dbDir: string, backupDir: string | undefined, now: Date): string {
   const parent = backupDir ? resolve(backupDir) : dirname(dbDir);
-  const dest = join(parent, backupName(dbDir, now));
-  if (existsSync(dest)) {
-    throw new MonctlError('DEST_EXISTS', `the backup ${dest} already exists`, { actions: ['Run the command again in a second, or pass --backup-dir.'] });
-  }
+  const dest = freeBackupPath(parent, dbDir, now);
   let staging: Staging;
   try {
     mkdirSync(parent, { recursive: true });

@@ -42,7 +42,17 @@ export class LevelDbBackend implements KvBackend {
 
   /** Read-only: the TypeScript reader when it supports the store, else a snapshot. */
   static async open(dir: string, writable: boolean): Promise<LevelDbBackend> {
-    if (writable) return new LevelDbBackend(dir, true, await LevelDbBackend.openDb(dir, false), undefined);
+    if (writable) {
+      // LevelDB opened read-write on a damaged store rewrites files (LOG, a new MANIFEST)
+      // before it fails, or writes into a store whose tables it cannot read: check the
+      // MANIFEST and every table file first, so a damaged store is refused untouched.
+      try {
+        LevelDbReader.open(dir).checkTableFooters();
+      } catch (e) {
+        if (!(e instanceof UnsupportedStore)) throw e;
+      }
+      return new LevelDbBackend(dir, true, await LevelDbBackend.openDb(dir, false), undefined);
+    }
     // Block checksums from WebAssembly (about twice the TypeScript CRC's speed).
     await loadChecksums();
     let reader: LevelDbReader | undefined;

@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MonctlError } from '../errors.js';
-import { BACKUP_INFIX, backupName } from './backup.js';
+import { BACKUP_INFIX, freeBackupPath } from './backup.js';
 import { isNoSpace, noSpaceError } from './fs-errors.js';
 import { detectBackendFromFiles, locateStore } from './locate.js';
 import { lockRocksDbStore } from './rocksdb-lock.js';
-import { fsyncPath, stageBeside } from './staging.js';
+import { fsyncPath, stageBeside, type Staging } from './staging.js';
 
 export interface BackupEntry {
   /** Directory name (`store.db.backup-<UTC stamp>`). */
@@ -26,7 +26,7 @@ export interface RestoreResult {
   previous: string;
 }
 
-const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-\d+)?$/;
 
 /** The complete backups of `dbDir` in `dirs` (beside store.db and --backup-dir), newest first. */
 export function listBackups(dbDir: string, dirs: string[]): BackupEntry[] {
@@ -75,12 +75,12 @@ export async function restoreBackup(path: string | undefined, which: string, opt
     });
   }
   const store = loc.monDataDir ?? loc.dbDir;
-  const previous = join(dirname(loc.dbDir), backupName(loc.dbDir, opts.now ?? new Date()));
-  if (opts.dryRun) return { store, dry_run: true, restored: chosen.path, previous };
-  if (existsSync(previous)) throw new MonctlError('DEST_EXISTS', `${previous} already exists`, { actions: ['Run the command again in a second.'] });
+  if (opts.dryRun) return { store, dry_run: true, restored: chosen.path, previous: freeBackupPath(dirname(loc.dbDir), loc.dbDir, opts.now ?? new Date()) };
   const lock = await lockRocksDbStore(loc.dbDir);
-  const staging = stageBeside(loc.dbDir, '.monctl-restore-', statSync(loc.dbDir).mode & 0o7777);
+  const previous = freeBackupPath(dirname(loc.dbDir), loc.dbDir, opts.now ?? new Date());
+  let staging: Staging | undefined;
   try {
+    staging = stageBeside(loc.dbDir, '.monctl-restore-', statSync(loc.dbDir).mode & 0o7777);
     for (const name of readdirSync(chosen.path)) {
       if (statSync(join(chosen.path, name)).isFile()) copyFileSync(join(chosen.path, name), join(staging.dir, name));
     }
@@ -88,7 +88,7 @@ export async function restoreBackup(path: string | undefined, which: string, opt
     staging.commit();
     fsyncPath(dirname(loc.dbDir));
   } catch (e) {
-    staging.cleanup();
+    staging?.cleanup();
     if (!existsSync(loc.dbDir) && existsSync(previous)) renameSync(previous, loc.dbDir);
     if (e instanceof MonctlError) throw e;
     if (isNoSpace(e)) throw noSpaceError(loc.dbDir, e, ['The store is unchanged.']);

@@ -129,6 +129,14 @@ export const DAMAGES: Damage[] = [
     },
   },
   {
+    name: 'CURRENT is a directory',
+    apply: (mon) => {
+      rmSync(join(mon, 'store.db', 'CURRENT'));
+      mkdirSync(join(mon, 'store.db', 'CURRENT'));
+      return 'CURRENT';
+    },
+  },
+  {
     name: 'store.db is a file',
     apply: (mon) => {
       rmSync(join(mon, 'store.db'), { recursive: true });

@@ -11,6 +11,7 @@ import StoreCrc from '../../../src/commands/store/crc.js';
 import StoreDump from '../../../src/commands/store/dump.js';
 import StoreGet from '../../../src/commands/store/get.js';
 import StoreList from '../../../src/commands/store/list.js';
+import StoreSet from '../../../src/commands/store/set.js';
 import StoreStats from '../../../src/commands/store/stats.js';
 import StoreVersions from '../../../src/commands/store/versions.js';
 import { LevelDbBackend } from '../../../src/lib/store/leveldb.js';
@@ -114,8 +115,18 @@ describe.each(STORES)('damage matrix: %s store', (store) => {
         }
         if (r.name === 'store check' && out.exitCode === 1 && !out.stdout.includes(named)) failures.push(`store check does not name ${named}: ${out.stdout.slice(0, 400)}`);
       }
-      expect(failures).toEqual([]);
       expect(hashTree(mon)).toEqual(before);
+      // A write is refused before anything is written (a damaged block a write never reads
+      // does not stop it, as in LevelDB and RocksDB), never with an internal error.
+      const w = await runCommand(StoreSet, ['monctl_test', 'k', '--u64', '1', '-s', mon, '--no-backup']);
+      const wcode = /monctl: ([A-Z_]+)/.exec(w.stderr)?.[1];
+      matrix.push({ store, damage: damage.name, command: 'store set', exit: w.exitCode, ...(wcode ? { code: wcode } : {}) });
+      if (!DOCUMENTED.has(w.exitCode) || /internal error|\n\s+at /.test(w.stderr)) failures.push(`store set → exit ${w.exitCode}: ${w.stderr}`);
+      if (w.exitCode !== 0) {
+        const after = hashTree(mon);
+        if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`a refused store set changed files: ${w.stderr}`);
+      } else if (!damage.name.startsWith('56 garbage')) failures.push(`store set wrote to a store with ${damage.name}`);
+      expect(failures).toEqual([]);
     }, 120_000);
   }
 });

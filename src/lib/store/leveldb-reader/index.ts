@@ -7,7 +7,7 @@ import { readVersion, type DbVersion, type TableFile } from './manifest.js';
 import { replayLogs, type MemEntry } from './memtable.js';
 import { MergedCursor } from './merge.js';
 import { compareBytes, UnsupportedStore } from './format.js';
-import { tableFileName, TableCursor, type TableOptions } from './table-cursor.js';
+import { checkTableMagic, tableFileName, TableCursor, type TableOptions } from './table-cursor.js';
 import type { InternalCursor } from './cursor.js';
 
 export { UnsupportedStore } from './format.js';
@@ -66,6 +66,11 @@ export class LevelDbReader {
       runs.push({ paths: sorted.map((f) => path(f)), files: sorted });
     }
     return new LevelDbReader(version, mem, runs, { verifyChecksums: opts.verifyChecksums ?? true });
+  }
+
+  /** Every live table's footer magic (a cheap check before LevelDB writes to the store). */
+  checkTableFooters(): void {
+    for (const t of this.tables) for (const p of t.paths) checkTableMagic(p);
   }
 
   /** Every live table file (path and MANIFEST entry), for checks. */

@@ -10,6 +10,25 @@ import { snappyUncompress } from './snappy.js';
 /** table/format.h: a 48-byte footer ending in this magic; blocks carry a 5-byte trailer. */
 const FOOTER_SIZE = 48;
 const MAGIC = [0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb];
+
+/** A table file's footer must end in LevelDB's magic (Footer::DecodeFrom): one 8-byte read. */
+export function checkTableMagic(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw storeFileError(path, `table file ${path.split('/').pop()}`, e);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const tail = new Uint8Array(8);
+    if (size < FOOTER_SIZE || readSync(fd, tail, 0, 8, size - 8) !== 8 || MAGIC.some((b, j) => tail[j] !== b)) {
+      throw damagedFileError(path, 'bad footer magic (not a LevelDB table)', Math.max(0, size - 8));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 const TRAILER_SIZE = 5;
 const NO_COMPRESSION = 0;
 const SNAPPY = 1;
