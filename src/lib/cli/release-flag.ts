@@ -4,6 +4,7 @@
  */
 import { Flags } from '@oclif/core';
 import { RELEASE_CHOICES, parseRelease } from '../ceph-releases.js';
+import { MonctlError } from '../errors.js';
 
 export const releaseFlag = Flags.custom<number>({
   summary: `Ceph release to behave as: ${RELEASE_CHOICES.join('|')} or 16–20 (default: $MONCTL_RELEASE, else what the input says, else pacific).`,
@@ -11,7 +12,12 @@ export const releaseFlag = Flags.custom<number>({
   helpValue: 'RELEASE',
   async parse(input: string) {
     const r = parseRelease(input);
-    if ('error' in r) throw new Error(r.error);
+    // A usage error (exit 2), whether the value came from --release or $MONCTL_RELEASE.
+    if ('error' in r) {
+      throw new MonctlError('BAD_ARGUMENT', r.error, {
+        actions: [`Name a release monctl knows: ${RELEASE_CHOICES.join(', ')} (or 16–20), with --release or $MONCTL_RELEASE.`],
+      });
+    }
     return r.release;
   },
 });
