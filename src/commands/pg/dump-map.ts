@@ -3,6 +3,8 @@ import { streamPgMapping } from '../../lib/osdmap/placement-parallel.js';
 import { OutputSink, Progress } from '../../lib/render/index.js';
 import { defaultThreads } from '../../lib/threads.js';
 import { pgsDump } from '../../lib/osdmap/pg-stats.js';
+import { releaseFlag } from '../../lib/cli/release-flag.js';
+import { asDecodedBy } from '../../lib/osdmap/release-view.js';
 import { OSDMapSourceCommand, mapSourceFlags } from '../../map-sources.js';
 import { pgNumFlag, pgStatsJson, poolFlag, resolvePool, threadsFlag, type PgStatsJson } from '../../lib/cli/pg-flags.js';
 
@@ -17,6 +19,7 @@ export default class PgDumpMap extends OSDMapSourceCommand {
     '(PGs, PGs as first OSD, as primary, CRUSH weight, reweight) and the summary. Reads the store (default: the newest epoch) or an OSDMap file with --osdmap.';
   static override examples = ['<%= config.bin %> pg dump-map -s mon-a', '<%= config.bin %> pg dump-map --osdmap osdmap.bin --pool 1'];
   static override flags = {
+    release: releaseFlag(),
     ...mapSourceFlags,
     pool: poolFlag,
     'pg-num': pgNumFlag,
@@ -25,7 +28,9 @@ export default class PgDumpMap extends OSDMapSourceCommand {
 
   async run(): Promise<PgDumpMapJson | undefined> {
     const { flags } = await this.parse(PgDumpMap);
-    const { map } = await this.loadMap(flags);
+    const { map: loaded } = await this.loadMap(flags);
+    // As the named release's decoder sees the map (what it drops, it does not place by).
+    const map = flags.release === undefined ? loaded : asDecodedBy(loaded, flags.release);
     const opts = { pool: resolvePool(map, flags.pool), pgNum: flags['pg-num'] };
     if (this.jsonEnabled()) {
       const d = pgsDump(map, opts);
