@@ -4,7 +4,7 @@
  * minimum_required_version, has_v*_rules …). From Quincy rules lose ruleset/min_size/max_size;
  * from Squid the msr tunables, has_msr_rules and the msr steps' names appear (release.ts).
  */
-import { toJson } from '../render/json.js';
+import { toJson } from '../encoding/json-text.js';
 import { crushTextRules, hasMsrRules, hasNondefaultMsrTunables, type CrushTextRules } from './release.js';
 import {
   BUCKET_STRAW2,
