@@ -77,11 +77,11 @@ export const COMMAND_CASES: CommandCase[] = [
 
 /**
  * Commands only the quorum takes (no offline `osdmap edit` for them): quorum and ceph compared.
- * Not here: `osd create`. A Pacific mon commits it as new_weight 1.0 + new_state ^= NEW (the
- * new OSD is in); the quorum writes new_state ^= EXISTS|NEW (the new OSD stays out), which its
- * scenario scripts count epochs by. Known difference, left to a change of those scripts.
+ * `osd create` commits as Pacific's OSDMonitor::do_osd_create does: new_weight 1.0 (the OSD is
+ * in) and new_state ^= NEW.
  */
 export const LIVE_ONLY_CASES: { name: string; ceph: string[]; live: LiveOsdCommand[] }[] = [
+  { name: 'create', ceph: ['osd', 'create'], live: [{ op: 'osd-create' }] },
   { name: 'pg-upmap-items 1.1 0 4', ceph: ['osd', 'pg-upmap-items', '1.1', '0', '4'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.1', pairs: [[0, 4]] }] },
   { name: 'pg-upmap-items 1.2 0 0 (from == to)', ceph: ['osd', 'pg-upmap-items', '1.2', '0', '0'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.2', pairs: [[0, 0]] }] },
   { name: 'pg-upmap-items 1.2 0 99 (no such osd)', ceph: ['osd', 'pg-upmap-items', '1.2', '0', '99'], live: [{ op: 'osd-pg-upmap-items', pgid: '1.2', pairs: [[0, 99]] }] },

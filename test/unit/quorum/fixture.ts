@@ -15,7 +15,7 @@ export const COMMANDS = [
   'osd create',
   'osd create',
   'osd create',
-  'osd in 0',
+  'osd out 2',
   'osd crush add 0 1.0 host=node1 rack=r1',
   'osd crush add 1 0.5 host=node2',
   'osd pool create rbd 16 3',

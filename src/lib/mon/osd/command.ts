@@ -49,7 +49,9 @@ const toggled = (pending: PendingStates, id: number, bits: number): [number, num
 function osdCreate(m: OSDMap, pending: PendingStates): Decision {
   let id = 0;
   while (id < m.maxOsd && osdExists(m, id)) id++;
-  const edit: IncEdit = { newState: toggled(pending, id, OSD_STATE.EXISTS | OSD_STATE.NEW) };
+  // OSDMonitor::do_osd_create as Pacific commits it: new_weight CEPH_OSD_IN (which marks the OSD
+  // as existing, apply_incremental's set_weight) and new_state ^= NEW: the new OSD is in.
+  const edit: IncEdit = { newWeight: [id, CEPH_OSD_IN], newState: toggled(pending, id, OSD_STATE.NEW) };
   if (id >= m.maxOsd) edit.newMaxOsd = id + 1;
   return accept(edit, id);
 }
