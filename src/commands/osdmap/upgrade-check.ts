@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { StoreCommand } from '../../base-command.js';
-import { parseRelease } from '../../lib/ceph-releases.js';
-import { MonctlError } from '../../lib/errors.js';
+import { releaseArgument } from '../../lib/cli/release-flag.js';
 import { upgradeCheck, type UpgradeReport } from '../../lib/mon/osd/upgrade-check.js';
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -13,15 +12,13 @@ export default class OsdmapUpgradeCheck extends StoreCommand {
     'fields the new encoding cannot represent, stale pg_upmap_primary / pg_upmap / pg_upmap_items entries (deleted pools, merged PGs, removed OSDs) ' +
     'and MSR CRUSH rules against require_min_compat_client. Exit 1 when something needs attention. Nothing is written.';
   static override flags = {
-    to: Flags.string({ summary: 'The release to check for: pacific|quincy|reef|squid|tentacle or 16–20.', required: true }),
+    to: Flags.custom<number>({ summary: 'The release to check for: pacific|quincy|reef|squid|tentacle or 16–20.', required: true, parse: async (s) => releaseArgument(s, '--to') })(),
   };
   static override examples = ['<%= config.bin %> osdmap upgrade-check --to tentacle -s mon-a', '<%= config.bin %> osdmap upgrade-check --to 20 -s mon-a --json'];
 
   async run(): Promise<UpgradeReport> {
     const { flags } = await this.parse(OsdmapUpgradeCheck);
-    const to = parseRelease(flags.to);
-    if ('error' in to) throw new MonctlError('BAD_ARGUMENT', to.error, { actions: ['Name a release from pacific (16) to tentacle (20).'] });
-    const report = await this.withStore(flags.store, (store) => upgradeCheck(store, to.release));
+    const report = await this.withStore(flags.store, (store) => upgradeCheck(store, flags.to));
     this.log(`upgrade to ${report.to}: ${report.checked} stored full maps (epochs ${report.from}..${report.last}) re-encoded`);
     this.log(`  ${report.crcChanged} would change their CRC, ${report.checked - report.crcChanged} keep it`);
     const changed = report.epochs.filter((e) => e.crcBefore !== e.crcAfter);
