@@ -98,6 +98,7 @@ describe('a closed stdout pipe', () => {
       'osdmap edit rm-upmap': () => ['osdmap', 'edit', 'rm-upmap', '1.0', ...dry],
       'osdmap edit set-crush': () => ['osdmap', 'edit', 'set-crush', f('crush'), ...dry, '--json'],
       'osdmap edit set-flag': () => ['osdmap', 'edit', 'set-flag', 'pause', ...dry],
+      'osdmap edit rm-upmap-primary': () => ['osdmap', 'edit', 'rm-upmap-primary', '--all', ...dry, '--json'],
       'osdmap edit set-pool': () => ['osdmap', 'edit', 'set-pool', 'rbd', 'size', '2', ...dry],
       'osdmap edit unset-flag': () => ['osdmap', 'edit', 'unset-flag', 'noout', ...dry],
       'paxos show': () => ['paxos', 'show', ...s],
@@ -156,9 +157,9 @@ describe('a closed stdout pipe', () => {
     const table = cases();
     const ids = config.commands.filter((c) => !c.hidden).map((c) => c.id.replace(/:/g, ' '));
     expect(ids.filter((id) => !(id in table))).toEqual([]);
-    // Refused edits and live commands without a cluster exit 2 (their --json error is on stdout);
+    // Refused edits (rm-upmap-primary: the Pacific fixture's clients are below reef) and live commands without a cluster exit 2 (their --json error is on stdout);
     // an edit the monitor would answer 0 for (mark-down of a down OSD, the same CRUSH map) exits 0.
-    const refused = new Set(['osdmap edit rm-pg-temp', 'monmap rm']);
+    const refused = new Set(['osdmap edit rm-pg-temp', 'osdmap edit rm-upmap-primary', 'monmap rm']);
     const runs: Array<{ argv: string[]; exit: number }> = [];
     let n = 0;
     for (const id of Object.keys(table)) {

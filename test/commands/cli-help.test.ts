@@ -53,10 +53,10 @@ describe('help lists every flag a command takes', () => {
     expect(checked).toBeGreaterThan(300);
   });
 
-  it('osdmap edit commands: -s/--store and --json in the help of all ten', async () => {
+  it('osdmap edit commands: -s/--store and --json in the help of all eleven', async () => {
     const help = new TestHelp(config, { stripAnsi: true });
     const edits = config.commands.filter((c) => /^osdmap[: ]edit[: ]/.test(c.id));
-    expect(edits).toHaveLength(10);
+    expect(edits).toHaveLength(11);
     for (const cmd of edits) {
       const text = help.text(cmd);
       expect(text, cmd.id).toContain('-s, --store=<value>');

@@ -10,7 +10,7 @@ export { verifyHistoryParallel, type ParallelVerifyOptions } from './osd/verify-
 export { planOsdmapEdit, stillPlanned, type OsdmapEdit, type OsdmapEditPlan } from './osd/edit-plan.js';
 export { decide, applyEdit, OSD_FLAGS, ERRNO, type Decision, type IncEdit, type OsdCommand, type LiveOsdCommand } from './osd/command.js';
 export { finishPending } from './osd/pending.js';
-export { MonitorRefusal, runCommands, setFlag, unsetFlag, markOut, markIn, markDown, reweight, reweightValue, rmUpmap, rmPgTemp, parseOsdId, OSDMAP_EDIT_FLAGS } from './osd/edit-ops.js';
+export { MonitorRefusal, runCommands, setFlag, unsetFlag, markOut, markIn, markDown, reweight, reweightValue, rmUpmap, rmUpmapPrimary, rmPgTemp, parseOsdId, OSDMAP_EDIT_FLAGS } from './osd/edit-ops.js';
 export { setCrush, crushRuleProblems } from './osd/edit-crush.js';
 export { setPool, SET_POOL_KEYS } from './osd/edit-pool.js';
 export * from './monmap/store.js';

@@ -56,8 +56,12 @@ export interface OSDMapDiff {
   primary_temp: PgChange<number>[];
   pg_upmap: PgChange<number[]>[];
   pg_upmap_items: PgChange<[number, number][]>[];
+  /** Reef+: pg_upmap_primary entries (PG → the OSD made primary). */
+  pg_upmap_primaries: PgChange<number>[];
   erasure_code_profiles: { added: string[]; removed: string[]; changed: string[] };
   blocklist: { added: number; removed: number };
+  /** Reef+: range blocklist entries (`ceph osd blocklist range add`). */
+  range_blocklist: { added: number; removed: number };
   /** True when nothing but the epoch and the modified stamp differs. */
   identical: boolean;
 }
@@ -126,6 +130,13 @@ function diffSettings(a: OSDMap, b: OSDMap): FieldChange[] {
     pool_max: m.poolMax,
     cluster_snapshot: m.clusterSnapshot,
     stretch_mode_enabled: m.stretchModeEnabled,
+    stretch_bucket_count: m.stretchBucketCount,
+    degraded_stretch_mode: m.degradedStretchMode,
+    recovering_stretch_mode: m.recoveringStretchMode,
+    stretch_mode_bucket: m.stretchModeBucket,
+    allow_crimson: m.allowCrimson,
+    crush_node_flags: Object.fromEntries(m.crushNodeFlags),
+    device_class_flags: Object.fromEntries(m.deviceClassFlags),
   });
   return fieldChanges(view(a), view(b));
 }
@@ -156,8 +167,7 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     const changes = fieldChanges({ ...from }, { ...to });
     if (changes.length > 0) osds.push({ osd: i, from, to, changes });
   }
-  const blockA = new Set(a.blocklist.keys());
-  const blockB = new Set(b.blocklist.keys());
+  const added = <K>(from: Map<K, unknown>, to: Map<K, unknown>): number => [...to.keys()].filter((k) => !from.has(k)).length;
   const diff: OSDMapDiff = {
     from_epoch: a.epoch,
     to_epoch: b.epoch,
@@ -173,8 +183,10 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     primary_temp: diffPgMap(a.primaryTemp, b.primaryTemp),
     pg_upmap: diffPgMap(a.pgUpmap, b.pgUpmap),
     pg_upmap_items: diffPgMap(a.pgUpmapItems, b.pgUpmapItems),
+    pg_upmap_primaries: diffPgMap(a.pgUpmapPrimaries, b.pgUpmapPrimaries),
     erasure_code_profiles: diffProfiles(a, b),
-    blocklist: { added: [...blockB].filter((k) => !blockA.has(k)).length, removed: [...blockA].filter((k) => !blockB.has(k)).length },
+    blocklist: { added: added(a.blocklist, b.blocklist), removed: added(b.blocklist, a.blocklist) },
+    range_blocklist: { added: added(a.rangeBlocklist, b.rangeBlocklist), removed: added(b.rangeBlocklist, a.rangeBlocklist) },
     identical: false,
   };
   diff.identical =
@@ -182,11 +194,11 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     flagsA === flagsB &&
     diff.max_osd === undefined &&
     !diff.crush.changed &&
-    [diff.settings, diff.osds, diff.pools.added, diff.pools.removed, diff.pools.changed, diff.pg_temp, diff.primary_temp, diff.pg_upmap, diff.pg_upmap_items].every(
+    [diff.settings, diff.osds, diff.pools.added, diff.pools.removed, diff.pools.changed, diff.pg_temp, diff.primary_temp, diff.pg_upmap, diff.pg_upmap_items, diff.pg_upmap_primaries].every(
       (l) => l.length === 0,
     ) &&
     diff.erasure_code_profiles.added.length + diff.erasure_code_profiles.removed.length + diff.erasure_code_profiles.changed.length === 0 &&
-    diff.blocklist.added + diff.blocklist.removed === 0;
+    diff.blocklist.added + diff.blocklist.removed + diff.range_blocklist.added + diff.range_blocklist.removed === 0;
   return diff;
 }
 
@@ -236,10 +248,12 @@ export function formatOSDMapDiff(d: OSDMapDiff): string[] {
   out.push(...pgDiffLines('primary_temp', d.primary_temp, String));
   out.push(...pgDiffLines('pg_upmap', d.pg_upmap, osdList));
   out.push(...pgDiffLines('pg_upmap_items', d.pg_upmap_items, (v) => `[${v.flat().join(',')}]`));
+  out.push(...pgDiffLines('pg_upmap_primary', d.pg_upmap_primaries, String));
   for (const n of d.erasure_code_profiles.added) out.push(`erasure_code_profile ${n} added`);
   for (const n of d.erasure_code_profiles.removed) out.push(`erasure_code_profile ${n} removed`);
   for (const n of d.erasure_code_profiles.changed) out.push(`erasure_code_profile ${n} changed`);
   if (d.blocklist.added + d.blocklist.removed > 0) out.push(`blocklist ${d.blocklist.added} added, ${d.blocklist.removed} removed`);
+  if (d.range_blocklist.added + d.range_blocklist.removed > 0) out.push(`range blocklist ${d.range_blocklist.added} added, ${d.range_blocklist.removed} removed`);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { crc32c } from '../encoding/crc32c.js';
+import { crc32cRange } from '../encoding/crc32c.js';
 
 /**
  * MonitorDBStore's physical key layout: `prefix`, one 0x00 byte, `key`. A prefix's keys
@@ -41,9 +41,16 @@ export function keyName(prefix: string, key: string): string {
  * over the prefix, then the key, then the value, chained (the separator is not included).
  */
 export function rawKeyValueCrc(raw: Uint8Array, value: Uint8Array): number {
-  const nul = raw.indexOf(0);
-  const crc = nul < 0 ? crc32c(0, raw) : crc32c(crc32c(0, raw.subarray(0, nul)), raw.subarray(nul + 1));
-  return crc32c(crc, value);
+  return keyValueCrcAt(raw, raw.length, raw.indexOf(0), value, 0, value.length);
+}
+
+/**
+ * The same CRC from where the bytes lie, allocating nothing: the key is key[0, keyLen) with its
+ * first NUL at `nul` (-1: none), the value is buf[valueOff, valueOff + valueLen).
+ */
+export function keyValueCrcAt(key: Uint8Array, keyLen: number, nul: number, buf: Uint8Array, valueOff: number, valueLen: number): number {
+  const crc = nul < 0 ? crc32cRange(0, key, 0, keyLen) : crc32cRange(crc32cRange(0, key, 0, nul), key, nul + 1, keyLen);
+  return crc32cRange(crc, buf, valueOff, valueOff + valueLen);
 }
 
 const KEEP = /[A-Za-z0-9\-._~/]/;

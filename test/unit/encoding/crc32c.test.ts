@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, crc32cExtend } from '../../../src/lib/encoding/index.js';
+import { crc32c, crc32cExtend, crc32cRange } from '../../../src/lib/encoding/index.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -38,6 +38,39 @@ describe('crc32c (Ceph raw register form)', () => {
       const seed = rnd();
       expect(crc32c(seed, d)).toBe(slowCrc(seed, d));
     }
+  });
+});
+
+describe('crc32cRange (word reads through cached views of the underlying buffer)', () => {
+  it('equals the bit-at-a-time reference at every alignment, length and view offset, alternating between buffers', () => {
+    let x = 777;
+    const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x);
+    // Three buffers, read by views that start at odd offsets, taken in turn: the view cache
+    // must follow the buffer of each call.
+    const buffers = [new ArrayBuffer(4099), new ArrayBuffer(64), new SharedArrayBuffer(1031)].map((b) => {
+      const all = new Uint8Array(b);
+      for (let i = 0; i < all.length; i++) all[i] = rnd() & 0xff;
+      return all;
+    });
+    for (let round = 0; round < 600; round++) {
+      const whole = buffers[round % buffers.length]!;
+      const viewAt = rnd() % 8;
+      const view = whole.subarray(viewAt);
+      const start = rnd() % Math.min(view.length, 200);
+      const end = start + (rnd() % (view.length - start + 1));
+      const seed = rnd();
+      expect(crc32cRange(seed, view, start, end), `round ${round}`).toBe(slowCrc(seed, view.subarray(start, end)));
+    }
+  });
+
+  it('follows a buffer that grew since its view was made (resizable ArrayBuffer)', () => {
+    const buf = new ArrayBuffer(64, { maxByteLength: 4096 });
+    const bytes = new Uint8Array(buf);
+    bytes.fill(7);
+    expect(crc32cRange(1, bytes, 0, 64)).toBe(slowCrc(1, new Uint8Array(64).fill(7)));
+    buf.resize(4096);
+    bytes.fill(9, 64);
+    expect(crc32cRange(1, bytes, 0, 4096)).toBe(slowCrc(1, new Uint8Array(bytes)));
   });
 });
 

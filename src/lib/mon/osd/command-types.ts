@@ -24,6 +24,8 @@ export type LiveOsdCommand =
 export type OfflineOsdCommand =
   | { op: 'osd-rm-pg-upmap'; pg: PgId }
   | { op: 'osd-rm-pg-upmap-items'; pg: PgId }
+  /** `all`: one PG of `rm-pg-upmap-primary-all` (OSDMap::rm_all_upmap_prims checks no pool type). */
+  | { op: 'osd-rm-pg-upmap-primary'; pg: PgId; all?: boolean }
   | { op: 'osd-pg-temp'; pg: PgId; osds: number[] }
   | { op: 'osd-primary-temp'; pg: PgId; osd: number }
   | { op: 'osd-setcrushmap'; crush: Uint8Array; file: string };
@@ -50,6 +52,7 @@ export interface IncEdit {
   newPgUpmapItems?: [pg: PgId, pairs: [number, number][]];
   oldPgUpmap?: PgId;
   oldPgUpmapItems?: PgId;
+  oldPgUpmapPrimary?: PgId;
   newPgTemp?: [pg: PgId, osds: number[]];
   newPrimaryTemp?: [pg: PgId, osd: number];
 }

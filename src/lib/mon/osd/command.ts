@@ -16,6 +16,9 @@
  *  osd reweight ID W    new_weight = (int)(0x10000 × W), proposed even when unchanged
  *  osd pool set …       prepare_command_pool_set (command-pool.ts)
  *  osd rm-pg-upmap[-items] PGID, osd pg-temp PGID [OSD…], osd primary-temp PGID OSD
+ *  osd rm-pg-upmap-primary PGID   the pg-upmap branch of prepare_command_impl (Reef+): refused
+ *                       (EPERM) while require_min_compat_client < reef, and (EINVAL) for a PG of
+ *                       a pool that is not replicated; old_pg_upmap_primary gets the PG
  *  osd setcrushmap      prepare_command_impl's "osd setcrushmap" checks (edit-crush.ts)
  * `osd out|in|down` take several ids and loop over them; an id that does not exist is only
  * noted (the reply stays 0). Offline, edit-ops.ts runs the loop; the quorum client sends one
@@ -23,7 +26,7 @@
  */
 import { decodeCrushMap, encodeCrushMap } from '../../crush/index.js';
 import type { UTime } from '../../encoding/index.js';
-import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_SET_FLAGS, OSD_STATE, effectiveFlags, parsePg, pgKey, type Incremental, type OSDMap } from '../../osdmap/index.js';
+import { CEPH_OSD_IN, CEPH_OSD_OUT, OSDMAP_FLAG, OSD_SET_FLAGS, OSD_STATE, POOL_TYPE, RELEASE, effectiveFlags, parsePg, pgKey, releaseName, type Incremental, type OSDMap, type PgId } from '../../osdmap/index.js';
 import { crushAdd } from './crush-add.js';
 import { crushRuleProblems } from './command-crush.js';
 import { poolCreate, poolSet } from './command-pool.js';
@@ -127,6 +130,27 @@ function setCrushMap(m: OSDMap, crush: Uint8Array, file: string): Decision {
 }
 
 /**
+ * The gate of `osd [rm-]pg-upmap-primary[-all]`: Reef clients at least (the check on connected
+ * OSDs' features, check_cluster_features, has nothing to look at offline).
+ */
+export function upmapPrimaryRefusal(m: OSDMap): Decision | undefined {
+  if (m.requireMinCompatClient >= RELEASE.REEF) return undefined;
+  return refuse(
+    ERRNO.EPERM,
+    `min_compat_client ${releaseName(m.requireMinCompatClient)} < reef, which is required for pg-upmap-primary. Try 'ceph osd set-require-min-compat-client reef' before using the new interface`,
+  );
+}
+
+function rmUpmapPrimary(m: OSDMap, pg: PgId, all: boolean): Decision {
+  const gate = upmapPrimaryRefusal(m);
+  if (gate !== undefined) return gate;
+  const pool = m.pools.get(pg.pool);
+  if (pool === undefined || pg.seed >= pool.pgNum) return refuse(ERRNO.ENOENT, `pgid '${pgKey(pg)}' does not exist`);
+  if (!all && pool.type !== POOL_TYPE.REPLICATED) return refuse(ERRNO.EINVAL, 'pg-upmap-primary is only supported for replicated pools');
+  return accept({ oldPgUpmapPrimary: pg }, `clear ${pgKey(pg)} pg_upmap_primary mapping`);
+}
+
+/**
  * Decides one command against `m`; `pending` is the pending incremental's new_state. A
  * command touching an OSD whose state is already changing in the pending incremental waits
  * for the proposal to commit: new_state is an XOR mask applied after new_weight, so a second
@@ -166,6 +190,8 @@ export function decide(q: OsdCommand, m: OSDMap, pending: PendingStates, now: UT
       return accept({ oldPgUpmap: q.pg }, `clear ${pgKey(q.pg)} pg_upmap mapping`);
     case 'osd-rm-pg-upmap-items':
       return accept({ oldPgUpmapItems: q.pg }, `clear ${pgKey(q.pg)} pg_upmap_items mapping`);
+    case 'osd-rm-pg-upmap-primary':
+      return rmUpmapPrimary(m, q.pg, q.all === true);
     case 'osd-pg-temp':
       return accept({ newPgTemp: [q.pg, [...q.osds]] }, `set ${pgKey(q.pg)} pg_temp mapping to [${q.osds.join(',')}]`);
     case 'osd-primary-temp':
@@ -213,6 +239,7 @@ export function applyEdit(inc: Incremental, e: IncEdit): () => void {
   if (e.newPgUpmapItems !== undefined) pgEntry(inc.newPgUpmapItems, e.newPgUpmapItems[0], e.newPgUpmapItems[1]);
   pgEntry(inc.oldPgUpmap, e.oldPgUpmap, null);
   pgEntry(inc.oldPgUpmapItems, e.oldPgUpmapItems, null);
+  pgEntry(inc.oldPgUpmapPrimary, e.oldPgUpmapPrimary, null);
   if (e.newPgTemp !== undefined) pgEntry(inc.newPgTemp, e.newPgTemp[0], e.newPgTemp[1]);
   if (e.newPrimaryTemp !== undefined) pgEntry(inc.newPrimaryTemp, e.newPrimaryTemp[0], e.newPrimaryTemp[1]);
   return () => {

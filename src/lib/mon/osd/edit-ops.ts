@@ -8,6 +8,7 @@
  *  reweight ID W                `ceph osd reweight ID W`
  *  set-pool NAME KEY VALUE      `ceph osd pool set NAME KEY VALUE` (edit-pool.ts)
  *  rm-upmap PGID                `ceph osd rm-pg-upmap PGID` and/or `rm-pg-upmap-items PGID`
+ *  rm-upmap-primary PGID… | --all   `ceph osd rm-pg-upmap-primary PGID` / `rm-pg-upmap-primary-all`
  *  rm-pg-temp PGID              `ceph osd pg-temp PGID` (no OSDs) and/or `primary-temp PGID -1`
  *  set-crush FILE               `ceph osd setcrushmap -i FILE` (edit-crush.ts)
  *
@@ -15,8 +16,8 @@
  * epoch and is no error; a refused one is an error with the monitor's errno.
  */
 import { MonctlError } from '../../errors.js';
-import { parsePg, pgKey, type OSDMap, type PgId, type PgMap } from '../../osdmap/index.js';
-import { applyEdit, decide, OSD_FLAGS } from './command.js';
+import { parsePg, pgKey, sortedPgEntries, type OSDMap, type PgId, type PgMap } from '../../osdmap/index.js';
+import { applyEdit, decide, OSD_FLAGS, upmapPrimaryRefusal } from './command.js';
 import type { OsdCommand } from './command-types.js';
 import type { OsdmapEdit } from './edit-plan.js';
 
@@ -143,4 +144,33 @@ export function rmPgTemp(pgText: string): OsdmapEdit {
     [(m) => m.pgTemp, (pg) => ({ op: 'osd-pg-temp', pg, osds: [] })],
     [(m) => m.primaryTemp, (pg) => ({ op: 'osd-primary-temp', pg, osd: -1 })],
   ]);
+}
+
+/**
+ * `ceph osd rm-pg-upmap-primary PGID` for each PG named, or, with `all`, `ceph osd
+ * rm-pg-upmap-primary-all` (OSDMap::rm_all_upmap_prims: every PG the map has an entry for).
+ * The monitor's refusals come first (require_min_compat_client below reef, a PG that does not
+ * exist, a pool that is not replicated); then, unlike the monitor, a named PG without an entry
+ * is refused and an empty table writes no epoch, as the other removals here do.
+ */
+export function rmUpmapPrimary(pgTexts: readonly string[], all = false): OsdmapEdit {
+  if (all === (pgTexts.length > 0)) {
+    throw new MonctlError('BAD_ARGUMENT', all ? 'name PG ids or --all, not both' : 'name at least one PG id, or --all', {
+      actions: ['e.g. `monctl osdmap edit rm-upmap-primary 1.2f` or `monctl osdmap edit rm-upmap-primary --all`.'],
+    });
+  }
+  const named = [...new Map(pgTexts.map((t) => parsePg(t)).map((pg) => [pgKey(pg), pg])).values()];
+  return (map, inc) => {
+    const gate = upmapPrimaryRefusal(map);
+    if (gate !== undefined && !gate.ok) throw new MonitorRefusal(gate.error, gate.errno);
+    const pgs = all ? sortedPgEntries(map.pgUpmapPrimaries).map((e) => e.pg) : named;
+    const commands = pgs.map((pg): OsdCommand => ({ op: 'osd-rm-pg-upmap-primary', pg, all }));
+    for (const c of commands) {
+      const d = decide(c, map, inc.newState, inc.modified);
+      if (!d.ok) throw new MonitorRefusal(d.error, d.errno);
+    }
+    for (const pg of named) if (!map.pgUpmapPrimaries.has(pgKey(pg))) throw noEntry(map, pg, 'pg_upmap_primary');
+    if (commands.length === 0) return { unchanged: `osdmap e${map.epoch} has no pg_upmap_primary entries` };
+    return runCommands(commands)(map, inc);
+  };
 }

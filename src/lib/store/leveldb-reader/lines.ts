@@ -1,4 +1,4 @@
-import { rawKeyValueCrc } from '../keys.js';
+import { keyValueCrcAt } from '../keys.js';
 import type { MergedCursor } from './merge.js';
 
 /** Bytes Ceph's url_escape keeps: ASCII letters, digits and `-._~/` (see keys.ts urlEscape). */
@@ -42,7 +42,7 @@ export function fillListing(c: MergedCursor, withCrc: boolean, out: Uint8Array):
     if (nul < 0) out[o++] = TAB;
     if (withCrc) {
       out[o++] = TAB;
-      o = writeDecimal(out, o, rawKeyValueCrc(k.subarray(0, n), c.valueBuf.subarray(c.valueOff, c.valueOff + c.valueLen)));
+      o = writeDecimal(out, o, keyValueCrcAt(k, n, nul, c.valueBuf, c.valueOff, c.valueLen));
     }
     out[o++] = NL;
     keys++;
