@@ -25,5 +25,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // dist/ always, whatever NODE_ENV says (oclif would load the TypeScript sources under
   // NODE_ENV=development|test in a checkout); bin/dev.js runs the sources.
   settings.enableAutoTranspile = false;
-  await execute({ dir: import.meta.url });
+  // `monctl help TOPIC … --flag` is `monctl TOPIC … --help`: the help command takes no flags, and
+  // oclif's answer to one (its stock help for a command that may not exist) ends in a stack trace.
+  const helpFlags = argv[0] === 'help' ? argv.slice(1).filter((a) => a.startsWith('-')) : [];
+  const args = helpFlags.length > 0 ? [...argv.slice(1).filter((a) => !a.startsWith('-')), '--help', ...(helpFlags.includes('--json') ? ['--json'] : [])] : argv;
+  await execute({ args, dir: import.meta.url });
 }

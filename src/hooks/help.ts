@@ -16,7 +16,7 @@ export default class MonctlHelp extends Help {
       if (m === null) throw err;
       // Printed, and the exit code set: help is also shown from oclif's error handler, where a
       // thrown error would print its stack.
-      process.exitCode = printError(unknownCommandError(this.config, m[1]!.split(':')), false, false);
+      process.exitCode = printError(unknownCommandError(this.config, m[1]!.split(':')), argv.includes('--json'), false);
     }
   }
 }

@@ -100,6 +100,22 @@ describe('did-you-mean through bin/run.js', () => {
     expect(ok.stdout).toContain('$ monctl store list');
   });
 
+  it('`help` with flags is the command\'s --help: no stack trace for a mistyped command, JSON under --json', async () => {
+    const json = await monctl(['help', 'stor', '--json']);
+    expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 2, stderr: '' });
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: { code: 'BAD_ARGUMENT', message: '`stor` is not a monctl command', actions: ['Did you mean `monctl store`?', 'Run `monctl --help` for the list of commands, or `monctl store --help`.'] },
+    });
+    const bogus = await monctl(['help', 'stor', '--bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toBe('monctl: BAD_ARGUMENT: `stor` is not a monctl command\n  → Did you mean `monctl store`?\n  → Run `monctl --help` for the list of commands, or `monctl store --help`.\n');
+    for (const argv of [['help', 'store', 'list', '--json'], ['help', 'store', 'list', '-x']]) {
+      const r = await monctl(argv);
+      expect({ argv, code: r.code, stderr: r.stderr }).toEqual({ argv, code: 0, stderr: '' });
+      expect(r.stdout).toContain('$ monctl store list');
+    }
+  });
+
   it('a word that is no command: no guess, exit 2', async () => {
     const r = await monctl(['frobnicate']);
     expect(r.code).toBe(2);
