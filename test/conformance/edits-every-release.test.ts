@@ -20,9 +20,9 @@ import StoreRestoreBackup from '../../src/commands/store/restore-backup.js';
 import { planOsdmapEdit, readFullMap, readIncremental } from '../../src/lib/mon/index.js';
 import { dumpIncremental, pgMapSet } from '../../src/lib/osdmap/index.js';
 import { MonStore, TransactionBuilder, writeTransaction } from '../../src/lib/store/index.js';
-import { extractFixture, makeTempDir, removeTempDirs } from '../helpers/ceph.js';
-import { availableReleases, runTool, startMon, type Release, type ReleaseMon } from '../helpers/releases.js';
-import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
+import { extractFixture, makeTempDir, removeTempDirs, monCrcComplaints } from '../helpers/ceph.js';
+import { availableReleases, releaseMons, runTool, type Release } from '../helpers/releases.js';
+import { runCommand, runOk, type RunnableCommand } from '../helpers/run-command.js';
 
 /**
  * Every offline write command on a Reef and a Tentacle store, then that release's own ceph-mon
@@ -49,20 +49,11 @@ interface Dump {
   primary_temp: Array<{ pgid: string }>;
 }
 
-async function ok(cmd: RunnableCommand, args: string[]): Promise<string> {
-  const r = await runCommand(cmd, args);
-  expect(r.exitCode, `${cmd.name} ${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
-  return r.stdout;
-}
 
 async function edit(cmd: RunnableCommand, args: string[], mon: string): Promise<number> {
-  return (JSON.parse(await ok(cmd, [...args, '-s', mon, '--no-backup', '--json'])) as { epoch: number }).epoch;
+  return (JSON.parse(await runOk(cmd, [...args, '-s', mon, '--no-backup', '--json'])) as { epoch: number }).epoch;
 }
 
-/** Lines of the mon log that complain about a CRC (RocksDB's "Fast CRC32 supported" line is none). */
-function crcComplaints(log: string): string[] {
-  return log.split('\n').filter((l) => /crc/i.test(l) && /mismatch|error|fail|bad/i.test(l) && !/Fast CRC32 supported/.test(l));
-}
 
 /** One epoch with a pg_temp and a primary_temp (the Reef fixture has none), through the edit planner. */
 async function seedPgTemp(mon: string): Promise<void> {
@@ -84,16 +75,11 @@ async function seedPgTemp(mon: string): Promise<void> {
 }
 
 describe.skipIf(releases.length === 0)('every write command on Reef and Tentacle stores, then their own ceph-mon', () => {
-  const mons: ReleaseMon[] = [];
+  const { start, stopAll } = releaseMons();
   afterAll(async () => {
-    for (const m of mons) await m.stop();
+    await stopAll();
     removeTempDirs();
   });
-  const start = async (release: Release, monData: string, extra: Partial<Parameters<typeof startMon>[1]> = {}) => {
-    const mon = await startMon(release, { monData, ...extra });
-    mons.push(mon);
-    return mon;
-  };
 
   for (const release of releases) {
     describe(release, () => {
@@ -128,7 +114,7 @@ describe.skipIf(releases.length === 0)('every write command on Reef and Tentacle
         epochs.push(await edit(SetCrush, [next], mon));
         epochs.push(await edit(SetPool, ['rbd', 'min_size', '1'], mon));
         expect(epochs).toEqual(epochs.map((_, i) => base.epoch + 1 + i));
-        await ok(OsdmapVerify, ['-s', mon, '--from', String(base.epoch)]);
+        await runOk(OsdmapVerify, ['-s', mon, '--from', String(base.epoch)]);
         expect((await runCommand(StoreCheck, ['-s', mon])).exitCode).toBe(0);
         await writeTransaction({ store: mon, backup: false, plan: async () => new TransactionBuilder().putVersion('osdmap', 'full_latest', BigInt(base.epoch)).tx });
 
@@ -158,7 +144,7 @@ describe.skipIf(releases.length === 0)('every write command on Reef and Tentacle
           const stored = await MonStore.with(mon, {}, async (s) => s.get('osdmap', `full_${e}`));
           expect(Buffer.compare(readFileSync(out), stored!), `${release} epoch ${e} as served`).toBe(0);
         }
-        expect(crcComplaints(m.log())).toEqual([]);
+        expect(monCrcComplaints(m.log())).toEqual([]);
         // While it runs, every write is refused and writes nothing.
         const locked = await runCommand(SetFlag, ['nosnaptrim', '-s', mon]);
         expect(locked.exitCode, locked.stderr).toBe(3);
@@ -198,15 +184,15 @@ describe.skipIf(releases.length === 0)('every write command on Reef and Tentacle
         const mon = extractFixture(release);
         const scratch = makeTempDir(`monctl-inject-${release}-`);
         const file = join(scratch, 'monmap');
-        await ok(MonmapGet, ['-s', mon, '-o', file]);
+        await runOk(MonmapGet, ['-s', mon, '-o', file]);
         const tool = (args: string[]) => {
           const r = runTool(release, 'monmaptool', [...args, file], { binds: [scratch] });
           expect(r.code, r.stderr).toBe(0);
         };
         tool(['--addv', 'b', '[v2:127.0.0.1:1]']);
-        const withB = (JSON.parse(await ok(MonmapInject, ['--monmap', file, '-s', mon, '--no-backup', '--json'])) as { epoch: number }).epoch;
+        const withB = (JSON.parse(await runOk(MonmapInject, ['--monmap', file, '-s', mon, '--no-backup', '--json'])) as { epoch: number }).epoch;
         tool(['--rm', 'b']);
-        const without = (JSON.parse(await ok(MonmapInject, ['--monmap', file, '-s', mon, '--no-backup', '--json'])) as { epoch: number }).epoch;
+        const without = (JSON.parse(await runOk(MonmapInject, ['--monmap', file, '-s', mon, '--no-backup', '--json'])) as { epoch: number }).epoch;
         expect(without).toBe(withB + 1);
         const m = await start(release, mon);
         const dump = await m.cephJson<{ epoch: number; mons: Array<{ name: string }> }>(['mon', 'dump']);
@@ -217,14 +203,14 @@ describe.skipIf(releases.length === 0)('every write command on Reef and Tentacle
 
       it('store restore-backup: refused while the mon runs; afterwards the mon serves the store as before the edit', async () => {
         const mon = extractFixture(release);
-        await ok(SetFlag, ['nodown', '-s', mon]);
+        await runOk(SetFlag, ['nodown', '-s', mon]);
         let m = await start(release, mon);
         expect((await m.cephJson<Dump>(['osd', 'dump'])).flags).toContain('nodown');
         const locked = await runCommand(StoreRestoreBackup, ['latest', '-s', mon]);
         expect(locked.exitCode, locked.stderr).toBe(3);
         expect(locked.stderr).toContain('STORE_LOCKED');
         await m.stop();
-        await ok(StoreRestoreBackup, ['latest', '-s', mon]);
+        await runOk(StoreRestoreBackup, ['latest', '-s', mon]);
         m = await start(release, mon);
         expect((await m.cephJson<Dump>(['osd', 'dump'])).flags).not.toContain('nodown');
         await m.stop();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeIncremental } from '../../src/lib/osdmap/index.js';
 import { MonStore, TransactionBuilder, writeTransaction } from '../../src/lib/store/index.js';
-import { cephAvailable, extractFixture, removeTempDirs, runTool, startMon, which, type Backend, type RunningMon } from '../helpers/ceph.js';
+import { cephAvailable, extractFixture, removeTempDirs, runTool, startMon, which, type Backend, type RunningMon, monCrcComplaints } from '../helpers/ceph.js';
 import { EDIT_CASES, seedLiveState, type EditCase } from '../helpers/osdmap-edit.js';
 import { runCommand } from '../helpers/run-command.js';
 import SetFlag from '../../src/commands/osdmap/edit/set-flag.js';
@@ -58,11 +58,6 @@ const LIVE_CHECKS: Record<string, (d: Dump, mon: RunningMon) => Promise<void>> =
   'set-pool': async (d) => expect(d.pools.find((p) => p.pool_name === 'rbd')).toMatchObject({ min_size: 1 }),
 };
 
-/** Lines of the mon log that complain about a CRC (what a bad full_crc or encoding causes). */
-function crcComplaints(log: string): string[] {
-  // RocksDB's start-up line "Fast CRC32 supported: Supported on x86" is no complaint.
-  return log.split('\n').filter((l) => /crc/i.test(l) && /mismatch|error|fail|bad/i.test(l) && !/Fast CRC32 supported/.test(l));
-}
 
 async function applyEdit(c: EditCase, mon: string): Promise<number> {
   const args = c.name === 'set-crush' ? [await crushtoolMap(mon)] : await c.args(mon);
@@ -122,7 +117,7 @@ describe.skipIf(!cephAvailable() || !which('crushtool'))('osdmap edit: a real ce
         expect(dump.epoch).toBeGreaterThanOrEqual(epoch);
         await LIVE_CHECKS[c.name]!(dump, m);
         await served(m, [epoch]);
-        expect(crcComplaints(m.log())).toEqual([]);
+        expect(monCrcComplaints(m.log())).toEqual([]);
         // While the mon runs, an edit of its store is refused and writes nothing.
         const locked = await runCommand(SetFlag, ['nosnaptrim', '-s', mon]);
         expect(locked.exitCode, locked.stderr).toBe(3);
@@ -152,7 +147,7 @@ describe.skipIf(!cephAvailable() || !which('crushtool'))('osdmap edit: a real ce
     const m = await startMon({ monData: mon });
     running.push(m);
     await m.stop();
-    expect(crcComplaints(m.log()).length).toBeGreaterThan(0);
+    expect(monCrcComplaints(m.log()).length).toBeGreaterThan(0);
   });
 
   it('leveldb: all edits in a row, one mon replays them all and serves every epoch', async () => {
@@ -174,7 +169,7 @@ describe.skipIf(!cephAvailable() || !which('crushtool'))('osdmap edit: a real ce
         await LIVE_CHECKS[name]!(dump, m);
       }
       await served(m, epochs);
-      expect(crcComplaints(m.log())).toEqual([]);
+      expect(monCrcComplaints(m.log())).toEqual([]);
     } finally {
       await m.stop();
     }

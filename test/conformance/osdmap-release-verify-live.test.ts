@@ -12,15 +12,10 @@ import SetPool from '../../src/commands/osdmap/edit/set-pool.js';
 import OsdmapVerify from '../../src/commands/osdmap/verify.js';
 import { extractFixture, removeTempDirs } from '../helpers/ceph.js';
 import { availableReleases, startMon, type Release, type ReleaseMon } from '../helpers/releases.js';
-import { runCommand } from '../helpers/run-command.js';
+import { runCommand, runOk } from '../helpers/run-command.js';
 
 const releases = availableReleases().filter((r): r is Exclude<Release, 'pacific'> => r !== 'pacific');
 
-async function ok(cmd: Parameters<typeof runCommand>[0], args: string[]): Promise<string> {
-  const r = await runCommand(cmd, args);
-  expect(r.exitCode, `${cmd.name} ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 describe.skipIf(releases.length === 0)('osdmap encodings of Reef and Tentacle, with their own ceph-mon', () => {
   const mons: ReleaseMon[] = [];
@@ -32,10 +27,10 @@ describe.skipIf(releases.length === 0)('osdmap encodings of Reef and Tentacle, w
   for (const release of releases) {
     it(`${release}: monctl edits, then the monitor's own epochs on top; the whole history verifies`, async () => {
       const monData = extractFixture(release);
-      await ok(SetFlag, ['noup', '-s', monData, '--no-backup']);
-      await ok(SetPool, ['rbd', 'size', '2', '-s', monData, '--no-backup']);
-      await ok(MarkOut, ['1', '-s', monData, '--no-backup']);
-      await ok(Reweight, ['2', '0.5', '-s', monData, '--no-backup']);
+      await runOk(SetFlag, ['noup', '-s', monData, '--no-backup']);
+      await runOk(SetPool, ['rbd', 'size', '2', '-s', monData, '--no-backup']);
+      await runOk(MarkOut, ['1', '-s', monData, '--no-backup']);
+      await runOk(Reweight, ['2', '0.5', '-s', monData, '--no-backup']);
 
       const mon = await startMon(release, { monData });
       mons.push(mon);
@@ -57,7 +52,7 @@ describe.skipIf(releases.length === 0)('osdmap encodings of Reef and Tentacle, w
       await mon.stop();
       expect(mon.log()).not.toMatch(/crc mismatch|bad crc/i);
 
-      const report = JSON.parse(await ok(OsdmapVerify, ['-s', monData, '--json'])) as { ok: boolean; to: number };
+      const report = JSON.parse(await runOk(OsdmapVerify, ['-s', monData, '--json'])) as { ok: boolean; to: number };
       expect(report.ok).toBe(true);
       expect(report.to).toBeGreaterThanOrEqual(d.epoch);
     });

@@ -28,7 +28,7 @@ import { copyDir, makeTempDir, removeTempDirs } from '../helpers/ceph.js';
 import { parseDumpPaxos } from '../helpers/golden.js';
 import { killSeen, monPath, openCluster } from '../helpers/quorum.js';
 import { availableReleases, runTool, startMon, type Release } from '../helpers/releases.js';
-import { runCommand, type RunnableCommand } from '../helpers/run-command.js';
+import { runCommand, runOk, type RunnableCommand } from '../helpers/run-command.js';
 
 const releases = availableReleases();
 
@@ -38,11 +38,6 @@ function tool(release: Release, cmd: string, args: string[], binds: string[]): s
   return r.stdout;
 }
 
-async function ok(cmd: RunnableCommand, args: string[]): Promise<string> {
-  const r = await runCommand(cmd, args);
-  expect(r.exitCode, `${cmd.name} ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 describe.skipIf(releases.length === 0)('quorum up --release: each release\'s stores, read by its own tools', () => {
   afterAll(() => {
@@ -59,16 +54,16 @@ describe.skipIf(releases.length === 0)('quorum up --release: each release\'s sto
         expect(up.exitCode, up.stdout + up.stderr).toBe(0);
         expect(up.result!.status.quorum).toEqual([0, 1, 2]);
         const c = ['--cluster', dir];
-        for (let i = 0; i < 3; i++) await ok(OsdCreate, c);
-        await ok(OsdCrushAdd, ['0', '1.0', 'host=h0', ...c]);
-        await ok(OsdPoolCreate, ['rbd', '8', ...c]);
-        await ok(OsdOut, ['2', ...c]);
-        await ok(OsdSet, ['noout', ...c]);
+        for (let i = 0; i < 3; i++) await runOk(OsdCreate, c);
+        await runOk(OsdCrushAdd, ['0', '1.0', 'host=h0', ...c]);
+        await runOk(OsdPoolCreate, ['rbd', '8', ...c]);
+        await runOk(OsdOut, ['2', ...c]);
+        await runOk(OsdSet, ['noout', ...c]);
         // Reopening names the cluster's release; another one is refused.
         const other = await runCommand(QuorumUp, ['--dir', dir, '--release', release === 'pacific' ? 'reef' : 'pacific', '--detach']);
         expect(other.exitCode).toBe(2);
         expect(other.stderr).toMatch(new RegExp(`holds a ${release} cluster`));
-        await ok(QuorumDown, c);
+        await runOk(QuorumDown, c);
 
         const cluster = openCluster(dir);
         for (const name of cluster.config.names) {
@@ -112,7 +107,7 @@ describe.skipIf(releases.length === 0)('quorum up --release: each release\'s sto
         expect(print).toMatch(/^pool 1 'rbd' replicated size 3 min_size 2 .*pg_num 8 /m);
         expect(print).toMatch(/^max_osd 3$/m);
         // monctl reads the release from the store (min_mon_release) and prints as R's osdmaptool.
-        expect(await ok(OsdmapPrint, ['-s', mon])).toBe(print);
+        expect(await runOk(OsdmapPrint, ['-s', mon])).toBe(print);
         const monmap = tool(release, 'monmaptool', ['--print', join(out, 'monmap')], [out]);
         expect(monmap).toMatch(new RegExp(`^min_mon_release ${number} \\(${release}\\)$`, 'm'));
         expect(monmap.match(/^\d: v2:127\.0\.0\.1:\d+\/0 mon\.[abc]$/gm)?.length).toBe(3);
@@ -128,9 +123,9 @@ describe.skipIf(releases.length === 0)('quorum up --release: each release\'s sto
         const up = await runCommand<UpResult>(QuorumUp, ['-n', '1', '--dir', dir, '--release', release, '--detach', '--json']);
         expect(up.exitCode, up.stdout + up.stderr).toBe(0);
         const c = ['--cluster', dir];
-        await ok(OsdCreate, c);
-        await ok(OsdPoolCreate, ['rbd', '8', ...c]);
-        await ok(QuorumDown, c);
+        await runOk(OsdCreate, c);
+        await runOk(OsdPoolCreate, ['rbd', '8', ...c]);
+        await runOk(QuorumDown, c);
         const cluster = openCluster(dir);
         const mon = await startMon(release, { monData: monPath(cluster, 'a'), name: 'a', fsid: cluster.config.fsid, port: cluster.config.ports[0], useStoredMonmap: true });
         try {

@@ -24,8 +24,8 @@ import StoreVersions from '../../src/commands/store/versions.js';
 import { copyDir, extractFixture, freePort, makeTempDir, removeTempDirs } from '../helpers/ceph.js';
 import { parseDumpPaxos } from '../helpers/golden.js';
 import { straceAvailable, writesUnder } from '../helpers/no-writes.js';
-import { availableReleases, runTool, startMon, type Release, type ReleaseMon } from '../helpers/releases.js';
-import { runCommand } from '../helpers/run-command.js';
+import { availableReleases, releaseMons, runTool, type Release, type ReleaseMon } from '../helpers/releases.js';
+import { runCommand, runOk } from '../helpers/run-command.js';
 import { hashTree } from '../helpers/stores.js';
 import { runCliAndKill } from '../helpers/crash.js';
 import { mulberry32 } from '../../src/lib/random.js';
@@ -57,23 +57,12 @@ function monstoreTool(release: Release, monData: string, args: string[], copy?: 
   return tool(release, 'ceph-monstore-tool', [copy, ...args], [join(copy, '..')]);
 }
 
-async function ok(cmd: Parameters<typeof runCommand>[0], args: string[]): Promise<string> {
-  const r = await runCommand(cmd, args);
-  expect(r.exitCode, `${cmd.name} ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
-
 describe.skipIf(releases.length === 0)('stores of every release against their own tools and ceph-mon', () => {
-  const mons: ReleaseMon[] = [];
+  const { start, stopAll } = releaseMons();
   afterAll(async () => {
-    for (const m of mons) await m.stop();
+    await stopAll();
     removeTempDirs();
   });
-  const start = async (release: Release, monData: string, extra: Partial<Parameters<typeof startMon>[1]> = {}) => {
-    const mon = await startMon(release, { monData, ...extra });
-    mons.push(mon);
-    return mon;
-  };
 
   for (const release of releases) {
     describe(release, () => {
@@ -89,24 +78,24 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         await mon.stop();
         expect(readdirSync(join(monData, 'store.db')).some((f) => f.endsWith('.log'))).toBe(true);
 
-        expect(await ok(StoreList, ['-s', monData])).toBe(kvTool(release, monData, ['list']));
-        expect(await ok(StoreCrc, ['-s', monData])).toBe(kvTool(release, monData, ['list-crc']));
+        expect(await runOk(StoreList, ['-s', monData])).toBe(kvTool(release, monData, ['list']));
+        expect(await runOk(StoreCrc, ['-s', monData])).toBe(kvTool(release, monData, ['list-crc']));
         for (const svc of SERVICES) {
           const theirs = monstoreTool(release, monData, ['show-versions', '--', '--map-type', svc]);
-          expect(await ok(StoreVersions, ['-s', monData, '--map-type', svc]), svc).toBe(theirs);
+          expect(await runOk(StoreVersions, ['-s', monData, '--map-type', svc]), svc).toBe(theirs);
         }
-        const pv = JSON.parse(await ok(StoreVersions, ['-s', monData, '--map-type', 'paxos', '--json'])).paxos;
+        const pv = JSON.parse(await runOk(StoreVersions, ['-s', monData, '--map-type', 'paxos', '--json'])).paxos;
         const first = String(pv.first_committed);
         const last = String(pv.last_committed);
         const dump = parseDumpPaxos(monstoreTool(release, monData, ['dump-paxos', '--', '--start', first, '--end', last]));
         expect(dump.length).toBeGreaterThan(3);
-        expect(JSON.parse(await ok(PaxosShow, ['-s', monData, '--json']))).toEqual(dump);
-        const lastEpoch = Number(JSON.parse(await ok(StoreVersions, ['-s', monData, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
+        expect(JSON.parse(await runOk(PaxosShow, ['-s', monData, '--json']))).toEqual(dump);
+        const lastEpoch = Number(JSON.parse(await runOk(StoreVersions, ['-s', monData, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
         expect(lastEpoch).toBeGreaterThanOrEqual(3);
         // One copy for the release's tool, its maps written beside it (inside the bind).
         const copy = copyDir(monData, join(makeTempDir('monctl-mscopy-'), 'mon'));
         for (let e = 1; e <= lastEpoch; e++) {
-          await ok(OsdmapGet, ['-s', monData, '--epoch', String(e), '-o', join(copy, '..', `m-${e}`)]);
+          await runOk(OsdmapGet, ['-s', monData, '--epoch', String(e), '-o', join(copy, '..', `m-${e}`)]);
           monstoreTool(release, monData, ['get', 'osdmap', '--', '--version', String(e), '--out', join(copy, '..', `t-${e}`)], copy);
           const out = join(copy, '..');
           expect(readFileSync(join(out, `m-${e}`)).equals(readFileSync(join(out, `t-${e}`))), `epoch ${e}`).toBe(true);
@@ -115,11 +104,11 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
 
       it('osdmap get of every epoch of the committed fixture = ceph-monstore-tool get osdmap', async () => {
         const monData = extractFixture(release);
-        const lastEpoch = Number(JSON.parse(await ok(StoreVersions, ['-s', monData, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
+        const lastEpoch = Number(JSON.parse(await runOk(StoreVersions, ['-s', monData, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
         const copy = copyDir(monData, join(makeTempDir('monctl-mscopy-'), 'mon'));
         const out = join(copy, '..');
         for (let e = 1; e <= lastEpoch; e++) {
-          await ok(OsdmapGet, ['-s', monData, '--epoch', String(e), '-o', join(out, `m-${e}`)]);
+          await runOk(OsdmapGet, ['-s', monData, '--epoch', String(e), '-o', join(out, `m-${e}`)]);
           monstoreTool(release, monData, ['get', 'osdmap', '--', '--version', String(e), '--out', join(out, `t-${e}`)], copy);
           expect(readFileSync(join(out, `m-${e}`)).equals(readFileSync(join(out, `t-${e}`))), `epoch ${e}`).toBe(true);
         }
@@ -154,11 +143,11 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         [
           'store set / store rm / store rm-prefix',
           async (mon) => {
-            await ok(StoreSet, ['monctl_test', 'marker', '--u64', '42', '-s', mon]);
-            await ok(StoreSet, ['monctl_test', 'gone', '--u64', '1', '-s', mon, '--no-backup']);
-            await ok(StoreRm, ['monctl_test', 'gone', '-s', mon, '--no-backup']);
-            await ok(StoreSet, ['monctl_gone', 'a', '--u64', '1', '-s', mon, '--no-backup']);
-            await ok(StoreRmPrefix, ['monctl_gone', '-s', mon, '--no-backup']);
+            await runOk(StoreSet, ['monctl_test', 'marker', '--u64', '42', '-s', mon]);
+            await runOk(StoreSet, ['monctl_test', 'gone', '--u64', '1', '-s', mon, '--no-backup']);
+            await runOk(StoreRm, ['monctl_test', 'gone', '-s', mon, '--no-backup']);
+            await runOk(StoreSet, ['monctl_gone', 'a', '--u64', '1', '-s', mon, '--no-backup']);
+            await runOk(StoreRmPrefix, ['monctl_gone', '-s', mon, '--no-backup']);
           },
           async (_m, monData) => {
             expect(kvTool(release, monData, ['list', 'monctl_test'])).toBe('monctl_test\tmarker\n');
@@ -168,7 +157,7 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         [
           'paxos trim',
           async (mon) => {
-            await ok(PaxosTrim, ['-s', mon, '--keep', '3', '--no-backup']);
+            await runOk(PaxosTrim, ['-s', mon, '--keep', '3', '--no-backup']);
           },
           async (m) => {
             expect((await m.ceph(['osd', 'set', 'nodown'])).code).toBe(0);
@@ -177,8 +166,8 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         [
           'osdmap trim and store trim',
           async (mon) => {
-            await ok(OsdmapTrim, ['-s', mon, '--keep', '5', '--force', '--no-backup']);
-            await ok(StoreTrim, ['-s', mon, '--keep', '3', '--force', '--no-backup']);
+            await runOk(OsdmapTrim, ['-s', mon, '--keep', '5', '--force', '--no-backup']);
+            await runOk(StoreTrim, ['-s', mon, '--keep', '3', '--force', '--no-backup']);
           },
           async (m) => {
             const d = await m.cephJson<{ epoch: number }>(['osd', 'dump']);
@@ -189,13 +178,13 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         [
           'osdmap edit set-flag, set-pool, mark-out, reweight (each a new epoch)',
           async (mon) => {
-            const last = Number(JSON.parse(await ok(StoreVersions, ['-s', mon, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
-            await ok(SetFlag, ['noup', '-s', mon, '--no-backup']);
-            await ok(SetPool, ['rbd', 'size', '2', '-s', mon, '--no-backup']);
-            await ok(MarkOut, ['1', '-s', mon, '--no-backup']);
-            await ok(Reweight, ['2', '0.5', '-s', mon, '--no-backup']);
+            const last = Number(JSON.parse(await runOk(StoreVersions, ['-s', mon, '--map-type', 'osdmap', '--json'])).osdmap.last_committed);
+            await runOk(SetFlag, ['noup', '-s', mon, '--no-backup']);
+            await runOk(SetPool, ['rbd', 'size', '2', '-s', mon, '--no-backup']);
+            await runOk(MarkOut, ['1', '-s', mon, '--no-backup']);
+            await runOk(Reweight, ['2', '0.5', '-s', mon, '--no-backup']);
             // the four new epochs chain from the release's own last one, bytes and CRCs
-            await ok(OsdmapVerify, ['-s', mon, '--from', String(last)]);
+            await runOk(OsdmapVerify, ['-s', mon, '--from', String(last)]);
           },
           async (m) => {
             type Pool = { pool_name: string; size: number; flags_names: string; nonprimary_shards?: string; options: Record<string, unknown> };
@@ -219,8 +208,8 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         [
           'monmap add then monmap rm (two new monmap epochs)',
           async (mon) => {
-            await ok(MonmapAdd, ['b', '127.0.0.1:1', '-s', mon, '--no-backup']);
-            await ok(MonmapRm, ['b', '-s', mon, '--no-backup']);
+            await runOk(MonmapAdd, ['b', '127.0.0.1:1', '-s', mon, '--no-backup']);
+            await runOk(MonmapRm, ['b', '-s', mon, '--no-backup']);
           },
           async (m) => {
             const d = await m.cephJson<{ epoch: number; mons: Array<{ name: string }> }>(['mon', 'dump']);
@@ -250,8 +239,8 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
         const pristine = extractFixture(release);
         // Old = every key and value as before. New = the one set of keys the write leaves (an
         // edit's values carry the time it ran, so two completed runs differ in those bytes).
-        const digest = async (mon: string) => ok(StoreCrc, ['-s', mon]);
-        const keysOf = async (mon: string) => ok(StoreList, ['-s', mon]);
+        const digest = async (mon: string) => runOk(StoreCrc, ['-s', mon]);
+        const keysOf = async (mon: string) => runOk(StoreList, ['-s', mon]);
         const before = await digest(pristine);
         let last = '';
         for (const [what, args] of [['osdmap edit', ['osdmap', 'edit', 'set-flag', 'noup']], ['paxos trim', ['paxos', 'trim', '--keep', '2']]] as const) {
@@ -279,7 +268,7 @@ describe.skipIf(releases.length === 0)('stores of every release against their ow
       it('monmap set-addr: the monitor comes up at the new address of the stored monmap', async () => {
         const monData = extractFixture(release);
         const port = await freePort();
-        await ok(MonmapSetAddr, ['a', `[v2:127.0.0.1:${port}]`, '-s', monData, '--no-backup']);
+        await runOk(MonmapSetAddr, ['a', `[v2:127.0.0.1:${port}]`, '-s', monData, '--no-backup']);
         const mon = await start(release, monData, { useStoredMonmap: true, port });
         const dump = await mon.cephJson<{ mons: Array<{ name: string; public_addrs: { addrvec: Array<{ addr: string }> } }> }>(['mon', 'dump']);
         expect(dump.mons.map((x) => x.public_addrs.addrvec[0]!.addr)).toEqual([`127.0.0.1:${port}`]);

@@ -556,3 +556,11 @@ export async function startMon(opts: StartMonOptions): Promise<RunningMon> {
       `last ceph -s: code ${last?.code}\n${last?.stderr.slice(-2000) ?? ''}\n${log().slice(-4000)}`,
   );
 }
+
+/**
+ * Lines of a monitor's log that complain about a CRC (what a bad full_crc or encoding makes it
+ * log); RocksDB's start-up line "Fast CRC32 supported: Supported on x86" is no complaint.
+ */
+export function monCrcComplaints(log: string): string[] {
+  return log.split('\n').filter((l) => /crc/i.test(l) && /mismatch|error|fail|bad/i.test(l) && !/Fast CRC32 supported/.test(l));
+}

@@ -169,3 +169,21 @@ export async function startMon(release: Release, opts: StartMonOptions): Promise
   // Keep RunningMon's getter (`exited`) live: extend the object rather than spreading it.
   return Object.assign(mon, { release, cephJson });
 }
+
+/**
+ * The release monitors one test file starts: `start` is startMon that remembers the monitor,
+ * `stopAll` (for afterAll) stops every one still running, by PID, also after a failed test.
+ */
+export function releaseMons(): { start: (release: Release, monData: string, extra?: Partial<StartMonOptions>) => Promise<ReleaseMon>; stopAll: () => Promise<void> } {
+  const mons: ReleaseMon[] = [];
+  return {
+    start: async (release, monData, extra = {}) => {
+      const mon = await startMon(release, { monData, ...extra });
+      mons.push(mon);
+      return mon;
+    },
+    stopAll: async () => {
+      for (const m of mons.splice(0)) await m.stop();
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { repoRoot } from './corpus.js';
 
 export interface CommandOutput<T = unknown> {
@@ -41,4 +41,11 @@ export async function runCommand<T = unknown>(cmd: RunnableCommand, argv: string
     process.exitCode = savedExit;
   }
   return { stdout, stderr, exitCode, result };
+}
+
+/** runCommand that must exit 0 (the failure names the command, its arguments and what it printed); its stdout. */
+export async function runOk(cmd: RunnableCommand, argv: string[]): Promise<string> {
+  const r = await runCommand(cmd, argv);
+  expect(r.exitCode, `${cmd.name} ${argv.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
+  return r.stdout;
 }
