@@ -2,6 +2,7 @@
 import { osdStateSet, osdmapFlagString } from './dump.js';
 import { type PgMap, sortedPgEntries } from './osdmap-codec.js';
 import { type OSDMap, effectiveFlags, effectiveRequireOsdRelease, releaseName } from './osdmap-types.js';
+import { encodeOSDMap } from './osdmap.js';
 import { formatPg } from './pg.js';
 import { dumpPgPool } from './pool-dump.js';
 import { textRelease } from './release-view.js';
@@ -62,6 +63,11 @@ export interface OSDMapDiff {
   blocklist: { added: number; removed: number };
   /** Reef+: range blocklist entries (`ceph osd blocklist range add`). */
   range_blocklist: { added: number; removed: number };
+  /**
+   * Fields none of the above looks at differ (OSD addresses, up_from/up_thru, xinfo, snaps, …):
+   * the two maps encode differently once epoch and modified are set equal.
+   */
+  other_changes: boolean;
   /** True when nothing but the epoch and the modified stamp differs. */
   identical: boolean;
 }
@@ -187,6 +193,7 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     erasure_code_profiles: diffProfiles(a, b),
     blocklist: { added: added(a.blocklist, b.blocklist), removed: added(b.blocklist, a.blocklist) },
     range_blocklist: { added: added(a.rangeBlocklist, b.rangeBlocklist), removed: added(b.rangeBlocklist, a.rangeBlocklist) },
+    other_changes: false,
     identical: false,
   };
   diff.identical =
@@ -199,6 +206,10 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     ) &&
     diff.erasure_code_profiles.added.length + diff.erasure_code_profiles.removed.length + diff.erasure_code_profiles.changed.length === 0 &&
     diff.blocklist.added + diff.blocklist.removed + diff.range_blocklist.added + diff.range_blocklist.removed === 0;
+  if (diff.identical && Buffer.compare(encodeOSDMap(a), encodeOSDMap({ ...b, epoch: a.epoch, modified: a.modified })) !== 0) {
+    diff.other_changes = true;
+    diff.identical = false;
+  }
   return diff;
 }
 
@@ -254,6 +265,7 @@ export function formatOSDMapDiff(d: OSDMapDiff): string[] {
   for (const n of d.erasure_code_profiles.changed) out.push(`erasure_code_profile ${n} changed`);
   if (d.blocklist.added + d.blocklist.removed > 0) out.push(`blocklist ${d.blocklist.added} added, ${d.blocklist.removed} removed`);
   if (d.range_blocklist.added + d.range_blocklist.removed > 0) out.push(`range blocklist ${d.range_blocklist.added} added, ${d.range_blocklist.removed} removed`);
+  if (d.other_changes) out.push('other fields differ (OSD addresses, up_from/up_thru, xinfo, snaps, …): compare `monctl osdmap dump` of both');
   return out;
 }
 
