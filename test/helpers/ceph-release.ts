@@ -21,6 +21,8 @@ export interface CephRelease {
   blocklistVerb: 'blocklist' | 'blacklist';
   /** `osd blocklist range add|rm CIDR` exists (16.2.11 and later). */
   rangeBlocklist: boolean;
+  /** `osd pg-upmap-primary`, `rm-pg-upmap-primary` (Reef) and `rm-pg-upmap-primary-all` (18.2.5 and later). */
+  upmapPrimary: boolean;
   /**
    * OSDMap::check_health asserts num_down_in_osds <= num_in_osds, but counts every down OSD
    * that is in (NEW ones too) under a down CRUSH subtree of an in, non-NEW OSD, while
@@ -43,6 +45,7 @@ export const PACIFIC: CephRelease = {
   name: 'pacific',
   blocklistVerb: 'blocklist',
   rangeBlocklist: true,
+  upmapPrimary: false,
   downInSubtreeAssert: true,
   compatClients: PACIFIC_CLIENTS,
   backends: ['rocksdb', 'leveldb'],
@@ -50,7 +53,7 @@ export const PACIFIC: CephRelease = {
 };
 
 /** Reef 18.2.7: RocksDB mons only; OSDMap::check_health is unchanged, so the guard stays. */
-export const REEF: CephRelease = { ...PACIFIC, name: 'reef', compatClients: [...PACIFIC_CLIENTS, 'quincy', 'reef'], backends: ['rocksdb'] };
+export const REEF: CephRelease = { ...PACIFIC, name: 'reef', upmapPrimary: true, compatClients: [...PACIFIC_CLIENTS, 'quincy', 'reef'], backends: ['rocksdb'] };
 
 /** Tentacle 20.2.4. */
 export const TENTACLE: CephRelease = { ...REEF, name: 'tentacle', compatClients: [...PACIFIC_CLIENTS, 'quincy', 'reef', 'squid', 'tentacle'] };

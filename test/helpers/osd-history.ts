@@ -60,6 +60,8 @@ export interface ClusterModel {
   flags: Set<string>;
   upmapItems: Set<string>;
   upmaps: Set<string>;
+  /** PGs with a pg_upmap_primary entry (Reef+). */
+  upmapPrimaries: Set<string>;
   pgTemp: Set<string>;
   primaryTemp: Set<string>;
   blocklist: Set<string>;
@@ -98,6 +100,7 @@ export function modelFromDumps(osdDump: Json, crushDump: Json): ClusterModel {
     flags: new Set(String(osdDump.flags ?? '').split(',').filter(Boolean)),
     upmapItems: new Set(arr(osdDump.pg_upmap_items).map((e) => String(e.pgid))),
     upmaps: new Set(arr(osdDump.pg_upmap).map((e) => String(e.pgid))),
+    upmapPrimaries: new Set(arr(osdDump.pg_upmap_primaries).map((e) => String(e.pgid))),
     pgTemp: new Set(arr(osdDump.pg_temp).map((e) => String(e.pgid))),
     primaryTemp: new Set(arr(osdDump.primary_temp).map((e) => String(e.pgid))),
     blocklist: new Set(Object.keys((osdDump.blocklist as Json | undefined) ?? (osdDump.blacklist as Json | undefined) ?? {})),
@@ -176,6 +179,7 @@ export function cloneModel(m: ClusterModel): ClusterModel {
     flags: new Set(m.flags),
     upmapItems: new Set(m.upmapItems),
     upmaps: new Set(m.upmaps),
+    upmapPrimaries: new Set(m.upmapPrimaries),
     pgTemp: new Set(m.pgTemp),
     primaryTemp: new Set(m.primaryTemp),
     blocklist: new Set(m.blocklist),
@@ -317,6 +321,15 @@ export function simulate(m: ClusterModel, args: readonly string[]): void {
       return;
     case 'rm-pg-upmap':
       m.upmaps.delete(a2!);
+      return;
+    case 'pg-upmap-primary':
+      m.upmapPrimaries.add(a2!);
+      return;
+    case 'rm-pg-upmap-primary':
+      m.upmapPrimaries.delete(a2!);
+      return;
+    case 'rm-pg-upmap-primary-all':
+      m.upmapPrimaries.clear();
       return;
     case 'pg-temp':
       if (args.length > 3) m.pgTemp.add(a2!);
@@ -467,7 +480,8 @@ interface Op {
   name: string;
   /** Changes OSD existence, weights or the CRUSH hierarchy: simulated and checked before it is sent. */
   risky?: boolean;
-  weight(m: ClusterModel): number;
+  /** 0: never picked (a release without the command gets the same draws as before it existed). */
+  weight(m: ClusterModel, g: Gen): number;
   make(m: ClusterModel, g: Gen): string[] | undefined;
 }
 
@@ -937,6 +951,28 @@ const OPS: Op[] = [
     make: (m, g) => ['osd', 'rm-pg-upmap', g.pick(m.upmaps)!],
   },
   {
+    // Refused unless clients are at least reef, the pool is replicated and the OSD is a
+    // non-primary member of the PG's acting set: many are, which also exercises the refusals.
+    name: 'pg-upmap-primary',
+    weight: (m, g) => (g.release.upmapPrimary && m.osds.size > 1 && [...m.pools.values()].some((p) => !p.erasure) ? 1 : 0),
+    make: (m, g) => {
+      const pool = g.pick([...m.pools.values()].filter((p) => !p.erasure && p.pgNum > 0));
+      if (!pool) return undefined;
+      if (m.compatClient !== 'reef' && !m.compatClient.match(/squid|tentacle/) && g.chance(0.5)) return ['osd', 'set-require-min-compat-client', 'reef'];
+      return ['osd', 'pg-upmap-primary', `${pool.id}.${g.int(0, pool.pgNum - 1).toString(16)}`, String(g.pick(m.osds.keys()))];
+    },
+  },
+  {
+    name: 'rm-pg-upmap-primary',
+    weight: (m, g) => (g.release.upmapPrimary && m.upmapPrimaries.size > 0 ? 0.6 : 0),
+    make: (m, g) => ['osd', 'rm-pg-upmap-primary', g.pick(m.upmapPrimaries)!],
+  },
+  {
+    name: 'rm-pg-upmap-primary-all',
+    weight: (m, g) => (g.release.upmapPrimary && m.upmapPrimaries.size > 0 ? 0.2 : 0),
+    make: () => ['osd', 'rm-pg-upmap-primary-all'],
+  },
+  {
     name: 'pg-temp',
     weight: (m) => (m.pools.size > 0 && m.osds.size > 1 ? 1 : 0),
     make: (m, g) => {
@@ -1014,7 +1050,7 @@ const OPS: Op[] = [
 
 /** Picks and returns the next command for the model (undefined when nothing fits). */
 export function nextCommand(m: ClusterModel, g: Gen): GeneratedCommand | undefined {
-  const weighted = OPS.map((op) => ({ op, w: Math.max(0, op.weight(m)) })).filter((x) => x.w > 0);
+  const weighted = OPS.map((op) => ({ op, w: Math.max(0, op.weight(m, g)) })).filter((x) => x.w > 0);
   const total = weighted.reduce((s, x) => s + x.w, 0);
   for (let attempt = 0; attempt < 60; attempt++) {
     let r = g.rng.next() * total;

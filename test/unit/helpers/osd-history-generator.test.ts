@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src/lib/random.js';
-import { PACIFIC } from '../../helpers/ceph-release.js';
+import { PACIFIC, REEF } from '../../helpers/ceph-release.js';
 import { Gen, modelFromDumps, nextCommand, simulate } from '../../helpers/osd-history.js';
 
 const osdDump = {
@@ -56,5 +56,24 @@ describe('osd history generator', () => {
       simulate(m, c.args);
     }
     expect(placements.length).toBeGreaterThan(20);
+  });
+
+  it('pg-upmap-primary and its removals come only for Reef and later (2,000 commands each, seeded)', () => {
+    const verbs = (release: typeof PACIFIC) => {
+      const m = modelFromDumps({ ...osdDump, require_min_compat_client: 'reef', pg_upmap_primaries: [{ pgid: '1.3', primary_osd: 1 }] }, crushDump);
+      const g = new Gen(mulberry32(11), release);
+      const seen = new Set<string>();
+      for (let i = 0; i < 2000; i++) {
+        const c = nextCommand(m, g);
+        if (!c) continue;
+        seen.add(c.args[1]!);
+        simulate(m, c.args);
+        // Keep one entry around so that the removals stay possible.
+        if (m.upmapPrimaries.size === 0) m.upmapPrimaries.add('1.3');
+      }
+      return [...seen].filter((v) => v.includes('upmap-primary')).sort();
+    };
+    expect(verbs(PACIFIC)).toEqual([]);
+    expect(verbs(REEF)).toEqual(['pg-upmap-primary', 'rm-pg-upmap-primary', 'rm-pg-upmap-primary-all']);
   });
 });
