@@ -522,6 +522,17 @@ const bucketsOfType = (m: ClusterModel, type: string): ModelBucket[] => [...m.bu
 const targetsOfType = (m: ClusterModel, type: string): ModelBucket[] => bucketsOfType(m, type).filter((b) => !m.noWeightSet.has(b.id));
 const crushDevices = (m: ClusterModel): number[] => [...new Set([...m.buckets.values()].flatMap((b) => b.items.filter((i) => i >= 0)))];
 
+const replicatedPools = (m: ClusterModel): ModelPool[] => [...m.pools.values()].filter((p) => !p.erasure && p.pgNum > 0);
+const hasReplicatedPg = (m: ClusterModel): boolean => replicatedPools(m).length > 0;
+
+/** A PG of a replicated pool (pg_upmap_primary is for those only). */
+function replicatedPg(m: ClusterModel, g: Gen): string | undefined {
+  const pools = replicatedPools(m);
+  if (pools.length === 0) return undefined;
+  const pool = g.pick(pools)!;
+  return `${pool.id}.${g.int(0, pool.pgNum - 1).toString(16)}`;
+}
+
 function pgid(m: ClusterModel, g: Gen): { pool: ModelPool; pg: string } | undefined {
   const pool = g.pick(m.pools.values());
   if (!pool || pool.pgNum < 1) return undefined;
@@ -951,25 +962,30 @@ const OPS: Op[] = [
     make: (m, g) => ['osd', 'rm-pg-upmap', g.pick(m.upmaps)!],
   },
   {
-    // Refused unless clients are at least reef, the pool is replicated and the OSD is a
-    // non-primary member of the PG's acting set: many are, which also exercises the refusals.
+    // With no OSD daemon up no PG has an acting set, so the monitor refuses every one ("not in
+    // acting set", or EPERM below reef clients): this exercises its refusals. The removals are
+    // accepted for any PG of a replicated pool, with or without an entry, and so is -all: they
+    // commit incrementals with old_pg_upmap_primary entries (Incremental v9).
     name: 'pg-upmap-primary',
-    weight: (m, g) => (g.release.upmapPrimary && m.osds.size > 1 && [...m.pools.values()].some((p) => !p.erasure) ? 1 : 0),
+    weight: (m, g) => (g.release.upmapPrimary && m.osds.size > 1 && hasReplicatedPg(m) ? 2 : 0),
     make: (m, g) => {
-      const pool = g.pick([...m.pools.values()].filter((p) => !p.erasure && p.pgNum > 0));
-      if (!pool) return undefined;
-      if (m.compatClient !== 'reef' && !m.compatClient.match(/squid|tentacle/) && g.chance(0.5)) return ['osd', 'set-require-min-compat-client', 'reef'];
-      return ['osd', 'pg-upmap-primary', `${pool.id}.${g.int(0, pool.pgNum - 1).toString(16)}`, String(g.pick(m.osds.keys()))];
+      if (!/reef|squid|tentacle/.test(m.compatClient) && g.chance(0.7)) return ['osd', 'set-require-min-compat-client', 'reef'];
+      const pg = replicatedPg(m, g);
+      return pg ? ['osd', 'pg-upmap-primary', pg, String(g.pick(m.osds.keys()))] : undefined;
     },
   },
   {
     name: 'rm-pg-upmap-primary',
-    weight: (m, g) => (g.release.upmapPrimary && m.upmapPrimaries.size > 0 ? 0.6 : 0),
-    make: (m, g) => ['osd', 'rm-pg-upmap-primary', g.pick(m.upmapPrimaries)!],
+    weight: (m, g) => (g.release.upmapPrimary && hasReplicatedPg(m) ? 2.5 : 0),
+    make: (m, g) => {
+      if (!/reef|squid|tentacle/.test(m.compatClient) && g.chance(0.7)) return ['osd', 'set-require-min-compat-client', 'reef'];
+      const pg = m.upmapPrimaries.size > 0 && g.chance(0.5) ? g.pick(m.upmapPrimaries) : replicatedPg(m, g);
+      return pg ? ['osd', 'rm-pg-upmap-primary', pg] : undefined;
+    },
   },
   {
     name: 'rm-pg-upmap-primary-all',
-    weight: (m, g) => (g.release.upmapPrimary && m.upmapPrimaries.size > 0 ? 0.2 : 0),
+    weight: (_, g) => (g.release.upmapPrimary ? 0.5 : 0),
     make: () => ['osd', 'rm-pg-upmap-primary-all'],
   },
   {

@@ -68,8 +68,6 @@ describe('osd history generator', () => {
         if (!c) continue;
         seen.add(c.args[1]!);
         simulate(m, c.args);
-        // Keep one entry around so that the removals stay possible.
-        if (m.upmapPrimaries.size === 0) m.upmapPrimaries.add('1.3');
       }
       return [...seen].filter((v) => v.includes('upmap-primary')).sort();
     };
