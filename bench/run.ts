@@ -1,5 +1,7 @@
 /**
- * monctl vs ceph-kvstore-tool on one synthetic LevelDB mon store, plus monctl's cold start.
+ * monctl vs ceph-kvstore-tool on one synthetic LevelDB mon store, plus monctl's cold start;
+ * then the same listings on RocksDB stores of Pacific and Reef (bench/store-list.ts, with the
+ * same --keys, --runs and --seed; --leveldb-only skips them).
  *
  *   npm run bench                          # 1,000,000 keys (~1 GB), 3 runs each
  *   npm run bench -- --keys 100000 --runs 5
@@ -12,6 +14,7 @@
  * of each command warms the page cache and checks that both tools print the same output.
  * Results go to stdout as a table and to .bench/results.json.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +61,7 @@ interface OpResult {
   verdict: string;
 }
 
-function parseOptions(): { keys: number; runs: number; seed: number; dump: boolean } {
+function parseOptions(): { keys: number; runs: number; seed: number; dump: boolean; leveldbOnly: boolean } {
   const { values } = parseArgs({
     options: {
       keys: { type: 'string', default: '1000000' },
@@ -66,6 +69,7 @@ function parseOptions(): { keys: number; runs: number; seed: number; dump: boole
       seed: { type: 'string', default: '1' },
       // `ceph-kvstore-tool dump` hexdumps every value: ~100 s a run on 1 GB, so opt-in.
       dump: { type: 'boolean', default: false },
+      'leveldb-only': { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string, min: number) => {
@@ -73,7 +77,7 @@ function parseOptions(): { keys: number; runs: number; seed: number; dump: boole
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
     return n;
   };
-  return { keys: int('keys', values.keys!, 100), runs: int('runs', values.runs!, 1), seed: int('seed', values.seed!, 0), dump: values.dump === true };
+  return { keys: int('keys', values.keys!, 100), runs: int('runs', values.runs!, 1), seed: int('seed', values.seed!, 0), dump: values.dump === true, leveldbOnly: values['leveldb-only'] === true };
 }
 
 function runCeph(cephTool: string, store: StoreInfo, command: string, hash = false): Promise<RunResult> {
@@ -188,7 +192,12 @@ async function main(): Promise<void> {
     coldStart: { runs: COLD_START_RUNS, targetMs: COLD_START_TARGET_MS, ...cold },
   });
   console.log(`\nresults: ${file}`);
-  const failed = results.some((r) => r.verdict.startsWith('FAIL') || r.outputsIdentical === false) || cold.verdict === 'FAIL';
+  let failed = results.some((r) => r.verdict.startsWith('FAIL') || r.outputsIdentical === false) || cold.verdict === 'FAIL';
+  if (!opts.leveldbOnly) {
+    console.log('\nRocksDB stores (Pacific and Reef): bench/store-list.ts\n');
+    const args = ['--import', 'tsx', join(ROOT, 'bench', 'store-list.ts'), '--keys', String(opts.keys), '--runs', String(opts.runs), '--seed', String(opts.seed)];
+    failed = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: ROOT }).status !== 0 || failed;
+  }
   process.exitCode = failed ? 1 : 0;
 }
 
