@@ -15,7 +15,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const argv = process.argv.slice(2);
-const FAST_TOPICS = ['osdmap', 'crush', 'monmap', 'pg'];
+const FAST_TOPICS = ['osdmap', 'crush', 'monmap', 'pg', 'store'];
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

@@ -6,8 +6,8 @@ import type { View } from './lib/cli/view.js';
 import { toJson } from './lib/render/json.js';
 import { formatTransaction } from './lib/mon/transaction-text.js';
 import { OutputSink } from './lib/render/output.js';
-import { Progress } from './lib/render/progress.js';
-import { listingChunks, listingEntries, type ListingKind } from './lib/store/listing.js';
+import { listingEntries, type ListingKind } from './lib/store/listing.js';
+import { printListingText } from './lib/cli/store-listing.js';
 import { MonStore, dumpTransaction, prefixKeyRange, writeTransaction, type OpenOptions, type Transaction } from './lib/store/index.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -96,28 +96,18 @@ export abstract class StoreCommand extends BaseCommand {
    * ceph-kvstore-tool prints it; `--json` gives `[{prefix, key[, crc]}]`.
    */
   protected async printListing(storePath: string | undefined, kind: ListingKind, prefix: string | undefined): Promise<void> {
+    if (!this.jsonEnabled()) return printListingText(storePath, kind, prefix);
     const out = new OutputSink();
-    const progress = new Progress(kind === 'list' ? 'listing keys' : 'checksumming');
-    const range = prefixKeyRange(prefix);
     let n = 0;
     await this.withStore(storePath, async (store) => {
-      if (this.jsonEnabled()) {
-        await out.write('[');
-        for await (const entries of listingEntries(store, kind, range)) {
-          let text = '';
-          for (const e of entries) text += `${n++ === 0 ? '\n' : ',\n'}    ${toJson(e, 0)}`;
-          await out.write(text);
-        }
-        await out.line(n === 0 ? ']' : '\n]');
-        return;
+      await out.write('[');
+      for await (const entries of listingEntries(store, kind, prefixKeyRange(prefix))) {
+        let text = '';
+        for (const e of entries) text += `${n++ === 0 ? '\n' : ',\n'}    ${toJson(e, 0)}`;
+        await out.write(text);
       }
-      for await (const c of listingChunks(store, kind, range)) {
-        await out.write(c.text);
-        progress.update((n += c.keys));
-        if (out.isClosed) break;
-      }
+      await out.line(n === 0 ? ']' : '\n]');
     });
-    progress.done();
     await out.flush();
   }
 

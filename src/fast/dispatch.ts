@@ -1,7 +1,8 @@
 /**
  * The fast path of bin/run.js: the hot read-only file commands (`osdmap print|tree|dump
  * --osdmap FILE`, `crush decompile|dump --crushmap FILE`, `monmap print --monmap FILE`,
- * `pg map PGID --osdmap FILE`) run without loading oclif, which is most of monctl's start-up.
+ * `pg map PGID --osdmap FILE`) and the store listings (`store list|crc -s STORE`, as text) run
+ * without loading oclif, which is most of monctl's start-up.
  *
  * It takes only argv it fully understands — the command's file flag and the flags below, each
  * once, as oclif parses them, and --json — and otherwise returns false before doing anything,
@@ -30,7 +31,19 @@ export interface FastCommand {
   args: number;
   /** Whether the command takes --release (also from $MONCTL_RELEASE); otherwise either sends it to oclif. */
   takesRelease?: boolean;
-  run(flags: Record<string, string>, args: string[]): Promise<View<unknown>>;
+  /** A command whose text output is streamed (`stream` writes it; --json goes to oclif). */
+  stream?: (flags: Record<string, string>) => Promise<void>;
+  run?(flags: Record<string, string>, args: string[]): Promise<View<unknown>>;
+}
+
+/** `store list|crc -s STORE [--prefix P]`: the lines streamed as the oclif command streams them. */
+function storeListing(kind: 'list' | 'crc'): FastCommand {
+  return {
+    flags: { store: { char: 's' }, prefix: { char: 'p' } },
+    file: 'store',
+    args: 0,
+    stream: async (f) => (await import('../lib/cli/store-listing.js')).printListingText(f.store, kind, f.prefix),
+  };
 }
 
 async function readFile(path: string): Promise<Uint8Array> {
@@ -77,6 +90,8 @@ const crushmapFile = { crushmap: { char: 'i' } };
 
 /** Keyed by the command id as typed: `topic command`. */
 export const FAST_COMMANDS: Record<string, FastCommand> = {
+  'store list': storeListing('list'),
+  'store crc': storeListing('crc'),
   'osdmap print': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapPrintView, true),
   'osdmap tree': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-tree-view.js')).osdmapTreeView),
   'osdmap dump': osdmapFileCommand(async () => (await import('../lib/cli/osdmap-views.js')).osdmapDumpView, true),
@@ -165,6 +180,7 @@ export function parseFast(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     flags[name] = value;
   }
   if (args.length !== command.args || !Object.hasOwn(flags, command.file)) return undefined;
+  if (json && command.stream) return undefined;
   if (flags.release !== undefined && 'error' in parseRelease(flags.release)) return undefined;
   return { command, flags, args, json };
 }
@@ -175,7 +191,11 @@ export async function runFast(argv: readonly string[]): Promise<boolean> {
   if (inv === undefined) return false;
   let out: string | undefined;
   try {
-    const view = await inv.command.run(inv.flags, inv.args);
+    if (inv.command.stream) {
+      await inv.command.stream(inv.flags);
+      return true;
+    }
+    const view = await inv.command.run!(inv.flags, inv.args);
     out = inv.json ? toJson(view.json()) + '\n' : view.text;
   } catch (err) {
     process.exitCode = printError(err, inv.json, false);
