@@ -65,10 +65,13 @@ export interface OSDMapDiff {
   range_blocklist: { added: number; removed: number };
   /**
    * Fields none of the above looks at differ (OSD addresses, up_from/up_thru, xinfo, snaps, …):
-   * the two maps encode differently once epoch and modified are set equal.
+   * the two maps encode differently once the epoch and the times are set equal (withTimesOf).
    */
   other_changes: boolean;
-  /** True when nothing but the epoch and the modified stamp differs. */
+  /**
+   * True when nothing but the epoch and the time stamps an epoch takes from the moment it is
+   * committed differs (modified, last_up_change, last_in_change, an OSD's down_stamp).
+   */
   identical: boolean;
 }
 
@@ -159,6 +162,18 @@ function diffProfiles(a: OSDMap, b: OSDMap): OSDMapDiff['erasure_code_profiles']
   return out;
 }
 
+/** `b` with `a`'s epoch and commit-time stamps: what is left to differ is content. */
+function withTimesOf(b: OSDMap, a: OSDMap): OSDMap {
+  return {
+    ...b,
+    epoch: a.epoch,
+    modified: a.modified,
+    lastUpChange: a.lastUpChange,
+    lastInChange: a.lastInChange,
+    osdXinfo: b.osdXinfo.map((x, i) => (a.osdXinfo[i] ? { ...x, downStamp: a.osdXinfo[i]!.downStamp } : x)),
+  };
+}
+
 /** What changed from map `a` to map `b`. */
 export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
   const flagsA = osdmapFlagString(effectiveFlags(a));
@@ -206,7 +221,7 @@ export function diffOSDMaps(a: OSDMap, b: OSDMap): OSDMapDiff {
     ) &&
     diff.erasure_code_profiles.added.length + diff.erasure_code_profiles.removed.length + diff.erasure_code_profiles.changed.length === 0 &&
     diff.blocklist.added + diff.blocklist.removed + diff.range_blocklist.added + diff.range_blocklist.removed === 0;
-  if (diff.identical && Buffer.compare(encodeOSDMap(a), encodeOSDMap({ ...b, epoch: a.epoch, modified: a.modified })) !== 0) {
+  if (diff.identical && Buffer.compare(encodeOSDMap(a), encodeOSDMap(withTimesOf(b, a))) !== 0) {
     diff.other_changes = true;
     diff.identical = false;
   }

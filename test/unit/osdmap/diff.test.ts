@@ -9,10 +9,12 @@ const reef = () => decodeOSDMap(readFileSync(join(repoRoot, 'test/fixtures/maps/
 const next = <T extends { epoch: number }>(m: T): T => ({ ...m, epoch: m.epoch + 1 });
 
 describe('osdmap diff', () => {
-  it('a map and itself at the next epoch (a later modified stamp): no changes', () => {
+  it('a map and itself at the next epoch, committed later (modified, last_up/in_change, down_stamp): no changes', () => {
     const a = reef();
     const b = next(reef());
-    b.modified = { sec: a.modified.sec + 60, nsec: 0 };
+    const later = { sec: a.modified.sec + 60, nsec: 0 };
+    Object.assign(b, { modified: later, lastUpChange: later, lastInChange: later });
+    b.osdXinfo = b.osdXinfo.map((x) => ({ ...x, downStamp: later }));
     const d = diffOSDMaps(a, b);
     expect(d.identical).toBe(true);
     expect(formatOSDMapDiff(d)).toEqual([`osdmap e${a.epoch} -> e${b.epoch}`, 'no changes']);
