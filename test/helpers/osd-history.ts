@@ -522,6 +522,9 @@ const bucketsOfType = (m: ClusterModel, type: string): ModelBucket[] => [...m.bu
 const targetsOfType = (m: ClusterModel, type: string): ModelBucket[] => bucketsOfType(m, type).filter((b) => !m.noWeightSet.has(b.id));
 const crushDevices = (m: ClusterModel): number[] => [...new Set([...m.buckets.values()].flatMap((b) => b.items.filter((i) => i >= 0)))];
 
+/** Mostly, raise clients to reef first: the upmap-primary commands are refused below it. */
+const reefClientsFirst = (m: ClusterModel, g: Gen): string[] | undefined =>
+  !/reef|squid|tentacle/.test(m.compatClient) && g.chance(0.7) ? ['osd', 'set-require-min-compat-client', 'reef'] : undefined;
 const replicatedPools = (m: ClusterModel): ModelPool[] => [...m.pools.values()].filter((p) => !p.erasure && p.pgNum > 0);
 const hasReplicatedPg = (m: ClusterModel): boolean => replicatedPools(m).length > 0;
 
@@ -969,7 +972,8 @@ const OPS: Op[] = [
     name: 'pg-upmap-primary',
     weight: (m, g) => (g.release.upmapPrimary && m.osds.size > 1 && hasReplicatedPg(m) ? 2 : 0),
     make: (m, g) => {
-      if (!/reef|squid|tentacle/.test(m.compatClient) && g.chance(0.7)) return ['osd', 'set-require-min-compat-client', 'reef'];
+      const gate = reefClientsFirst(m, g);
+      if (gate) return gate;
       const pg = replicatedPg(m, g);
       return pg ? ['osd', 'pg-upmap-primary', pg, String(g.pick(m.osds.keys()))] : undefined;
     },
@@ -978,7 +982,8 @@ const OPS: Op[] = [
     name: 'rm-pg-upmap-primary',
     weight: (m, g) => (g.release.upmapPrimary && hasReplicatedPg(m) ? 2.5 : 0),
     make: (m, g) => {
-      if (!/reef|squid|tentacle/.test(m.compatClient) && g.chance(0.7)) return ['osd', 'set-require-min-compat-client', 'reef'];
+      const gate = reefClientsFirst(m, g);
+      if (gate) return gate;
       const pg = m.upmapPrimaries.size > 0 && g.chance(0.5) ? g.pick(m.upmapPrimaries) : replicatedPg(m, g);
       return pg ? ['osd', 'rm-pg-upmap-primary', pg] : undefined;
     },
